@@ -1,0 +1,26 @@
+# Install the libraries and public headers and export them as the CMake
+# package `cicada` (find_package(cicada) -> cicada::cicada).
+include(CMakePackageConfigHelpers)
+
+set(CICADA_CMAKE_INSTALL_DIR "${CMAKE_INSTALL_LIBDIR}/cmake/cicada")
+
+install(TARGETS cicada cicada_proto cicada_core cicada_transport
+  EXPORT cicadaTargets
+  ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+  LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+  RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
+  INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+
+foreach(include_dir proto/include common/core/include common/transport/include)
+  install(DIRECTORY "${PROJECT_SOURCE_DIR}/${include_dir}/" DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+endforeach()
+
+install(EXPORT cicadaTargets NAMESPACE cicada:: DESTINATION ${CICADA_CMAKE_INSTALL_DIR})
+
+configure_package_config_file("${PROJECT_SOURCE_DIR}/cmake/cicadaConfig.cmake.in"
+  "${PROJECT_BINARY_DIR}/cicadaConfig.cmake"
+  INSTALL_DESTINATION ${CICADA_CMAKE_INSTALL_DIR})
+write_basic_package_version_file("${PROJECT_BINARY_DIR}/cicadaConfigVersion.cmake"
+  COMPATIBILITY SameMinorVersion)
+install(FILES "${PROJECT_BINARY_DIR}/cicadaConfig.cmake" "${PROJECT_BINARY_DIR}/cicadaConfigVersion.cmake"
+  DESTINATION ${CICADA_CMAKE_INSTALL_DIR})

@@ -1,0 +1,23 @@
+#include "cicada/core/spawn.hpp"
+
+#include <exception>
+
+#include <spdlog/spdlog.h>
+
+namespace cicada {
+
+void spawn_logged(asio::any_io_executor executor, awaitable<void> task, std::string what) {
+  asio::co_spawn(std::move(executor), std::move(task),
+                 [what = std::move(what)](std::exception_ptr error) {
+                   if (!error) return;
+                   try {
+                     std::rethrow_exception(error);
+                   } catch (const std::exception& e) {
+                     spdlog::error("{} failed: {}", what, e.what());
+                   } catch (...) {
+                     spdlog::error("{} failed with an unknown exception", what);
+                   }
+                 });
+}
+
+}  // namespace cicada

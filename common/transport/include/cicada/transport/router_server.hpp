@@ -1,0 +1,57 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "cicada/core/asio.hpp"
+#include "cicada/proto/envelope.hpp"
+
+namespace cicada::transport {
+
+class ZmqAsioSocket;
+
+/// The master's end: a ZeroMQ ROUTER bound to tcp://host:port. Each arriving
+/// frame is decoded as a Locust envelope and handed over with the sender's
+/// ZeroMQ identity. ROUTER_HANDOVER is on, so a worker that reconnects under
+/// its old identity is heard (Locust leaves it off; see the wire reference §1.7).
+///
+/// Thread: construct, use and destroy on the io_context's thread; handlers run
+/// there too. Nothing blocks.
+class RouterServer {
+ public:
+  /// A decoded envelope from `identity` (the worker's node id).
+  using MessageHandler = std::function<void(const std::string& identity, proto::Envelope envelope)>;
+  /// Bytes from `identity` that are not a Locust envelope.
+  using BadFrameHandler =
+      std::function<void(const std::string& identity, const proto::ProtoError& error)>;
+
+  explicit RouterServer(asio::io_context& io);
+  ~RouterServer();
+  RouterServer(const RouterServer&) = delete;
+  RouterServer& operator=(const RouterServer&) = delete;
+
+  /// Binds to `host` ("*" for every interface) and `port` (0 for an ephemeral
+  /// port). Returns the bound port. Throws TransportError naming the address.
+  std::uint16_t bind(const std::string& host, std::uint16_t port);
+
+  /// Starts delivering messages. Call once, after bind.
+  void start(MessageHandler on_message, BadFrameHandler on_bad_frame);
+
+  /// Sends `envelope` to the worker whose identity is `envelope.node_id`.
+  /// Unknown or disconnected identities are dropped silently, as ZeroMQ does.
+  void send(const proto::Envelope& envelope);
+
+  /// Closes the socket (pending outgoing messages are dropped after `linger`).
+  void close(std::chrono::milliseconds linger = std::chrono::milliseconds(0));
+
+  /// Messages that arrived with the wrong number of frames or a non-UTF-8 identity.
+  std::uint64_t malformed_frames() const { return malformed_frames_; }
+
+ private:
+  std::shared_ptr<ZmqAsioSocket> socket_;
+  std::uint64_t malformed_frames_ = 0;
+};
+
+}  // namespace cicada::transport

@@ -1,0 +1,71 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <zmq.hpp>
+
+#include "cicada/core/asio.hpp"
+
+namespace cicada::transport {
+
+/// One ZeroMQ socket bridged into an Asio io_context.
+///
+/// ZeroMQ exposes readiness through ZMQ_FD, which is edge-triggered and only
+/// says "look at ZMQ_EVENTS". So after every wake-up, and after every send or
+/// receive we make, we re-read ZMQ_EVENTS and drain until ZeroMQ says "try
+/// again"; otherwise an edge consumed by our own call would leave messages
+/// sitting unseen. Only the io_context's thread touches the socket.
+///
+/// Owned through shared_ptr: pending waits keep it alive until they run and
+/// see that it was closed.
+class ZmqAsioSocket : public std::enable_shared_from_this<ZmqAsioSocket> {
+ public:
+  using Frames = std::vector<zmq::message_t>;
+  using ReceiveHandler = std::function<void(Frames frames)>;
+
+  /// Most messages held back while ZeroMQ's own queue (HWM) is full.
+  static constexpr std::size_t kMaxBacklog = 10'000;
+
+  ZmqAsioSocket(asio::io_context& io, zmq::socket_type type);
+  ~ZmqAsioSocket();
+
+  zmq::socket_t& socket() { return socket_; }
+
+  /// Starts waiting for messages; each complete multipart message goes to `handler`.
+  void start(ReceiveHandler handler);
+
+  /// Sends one multipart message without blocking. If ZeroMQ's queue is full
+  /// the message waits in a backlog; returns false only when that is full too.
+  bool send(Frames frames);
+
+  /// Stops delivery and closes the socket with the given linger.
+  void close(std::chrono::milliseconds linger);
+
+  bool is_closed() const { return closed_; }
+
+ private:
+  void wait_for_readiness();
+  void schedule_drain();
+  void drain();
+  bool try_send(Frames& frames);
+  void flush_backlog();
+
+  asio::io_context& io_;
+  zmq::context_t context_;
+  zmq::socket_t socket_;
+  asio::posix::stream_descriptor descriptor_;
+  ReceiveHandler handler_;
+  std::deque<Frames> backlog_;
+  bool closed_ = false;
+  bool drain_scheduled_ = false;
+  bool waiting_ = false;
+};
+
+}  // namespace cicada::transport

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs every system package cicada needs to build, test and demo.
+# Idempotent: when everything is present it prints nothing and changes nothing.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build ccache pkg-config git
+  libboost-all-dev cppzmq-dev libzmq3-dev libmsgpack-cxx-dev libspdlog-dev libfmt-dev
+  doctest-dev libcli11-dev libyaml-cpp-dev nlohmann-json3-dev libssl-dev libexpected-dev
+  python3 python3-msgpack python3-zmq python3-locust
+  nginx clang-format
+)
+
+missing=()
+for pkg in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q '^install ok installed$'; then
+    missing+=("$pkg")
+  fi
+done
+
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo_cmd=()
+[ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,91 @@
+#include "cicada/proto/stats_report.hpp"
+
+#include <doctest/doctest.h>
+
+#include "cicada/proto/envelope.hpp"
+#include "support/hex.hpp"
+
+namespace cicada::proto {
+
+namespace {
+Value data_of(const std::string& fixture) {
+  static const auto fixtures = test::load_hex_fixtures("proto/golden.txt");
+  auto envelope = decode_envelope(fixtures.at(fixture));
+  REQUIRE(envelope);
+  return envelope->data;
+}
+}  // namespace
+
+TEST_CASE("a stats report decodes every field of Locust's serialized entries") {
+  auto report = stats_report_from_value(data_of("tv14_stats"));
+  REQUIRE_MESSAGE(report, report.error().message);
+  const auto& entry = report->stats.at(0);
+  CHECK(entry.method == "GET");
+  CHECK(entry.last_request_timestamp == 1700000001.5);
+  CHECK(entry.start_time == 1700000000.0);
+  CHECK(entry.num_requests == 3);
+  CHECK(entry.num_none_requests == 0);
+  CHECK(entry.num_failures == 1);
+  CHECK(entry.total_response_time == Number{std::int64_t{300}});
+  CHECK(entry.max_response_time == Number{std::int64_t{150}});
+  CHECK(entry.min_response_time == Number{std::int64_t{50}});
+  CHECK(entry.total_content_length == 30);
+  CHECK(entry.response_times == std::vector<Bucket>{{50, 1}, {100, 1}, {150, 1}});
+  CHECK(entry.num_reqs_per_sec == std::vector<Bucket>{{1700000001, 3}});
+  CHECK(entry.num_fail_per_sec == std::vector<Bucket>{{1700000001, 1}});
+  CHECK_FALSE(entry.cicada_histogram.has_value());
+  const auto& error = report->errors.at(0);
+  CHECK(error.key == "e6362a5fa22a8f4b7bfb195b24313c34882d87c94acab15a4f7189d1e0cea8aa");
+  CHECK(error.name == "/");
+  CHECK(error.method == "GET");
+  CHECK(error.occurrences == 1);
+  CHECK(report->user_classes_count == UserClassCounts{{"User1", 1}, {"User2", 2}});
+}
+
+TEST_CASE("Locust 2.12.1 reports: float bucket keys become ints, nil method becomes empty") {
+  auto report = stats_report_from_value(data_of("stats_2_12_float_keys_nil_method"));
+  REQUIRE_MESSAGE(report, report.error().message);
+  const auto& entry = report->stats.at(0);
+  CHECK(entry.response_times == std::vector<Bucket>{{0, 1}, {150, 2}, {1000, 1}});
+  CHECK(entry.total_response_time == Number{1234.5678});
+  CHECK(entry.min_response_time == Number{0.4});
+  CHECK(report->stats_total.method == "");
+  CHECK_FALSE(report->stats_total.last_request_timestamp.has_value());
+  CHECK_FALSE(report->stats_total.min_response_time.has_value());
+}
+
+TEST_CASE("keys from user listeners and error timestamps are kept and re-encoded in order") {
+  const Value data = data_of("stats_with_listener_key_and_seen_times");
+  auto report = stats_report_from_value(data);
+  REQUIRE_MESSAGE(report, report.error().message);
+  REQUIRE(report->extra.size() == 1);
+  CHECK(*report->extra[0].key.as_string() == "my_listener_data");
+  CHECK(report->errors.at(0).first_seen == 1700000000.5);
+  CHECK(report->errors.at(0).last_seen == 1700000002.75);
+  CHECK(test::to_hex(encode_value(to_value(*report))) == test::to_hex(encode_value(data)));
+}
+
+TEST_CASE("cicada's precise histogram travels as an extra bytes field") {
+  StatsEntryReport entry;
+  entry.name = "/x";
+  entry.method = "GET";
+  entry.cicada_histogram = std::string("\x01\x00\xff", 3);
+  const Value value = to_value(entry);
+  REQUIRE(value.find("cicada_histogram") != nullptr);
+  CHECK(value.find("cicada_histogram")->is_binary());
+  auto decoded = stats_entry_from_value(value);
+  REQUIRE(decoded);
+  CHECK(decoded->cicada_histogram == entry.cicada_histogram);
+}
+
+TEST_CASE("a report missing a field names the entry and the field") {
+  Value data = data_of("tv14_stats");
+  auto& stats = *data.as_map()->at(0).value.as_array();
+  auto& first_entry = *stats[0].as_map();
+  first_entry.erase(first_entry.begin() + 4);  // num_requests
+  auto report = stats_report_from_value(data);
+  REQUIRE_FALSE(report);
+  CHECK(report.error().message == "stats.stats[0].num_requests: missing");
+}
+
+}  // namespace cicada::proto
