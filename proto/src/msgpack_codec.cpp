@@ -1,6 +1,7 @@
 // The only place that speaks msgpack: Value <-> bytes, and the envelope.
 #include <msgpack.hpp>
 
+#include <cstring>
 #include <exception>
 #include <string>
 #include <vector>
@@ -13,15 +14,28 @@ namespace {
 
 using Packer = msgpack::packer<msgpack::sbuffer>;
 
-void pack(Packer& packer, const Value& value);
+void pack(Packer& packer, msgpack::sbuffer& buffer, const Value& value);
+
+// Python always writes a float as float64. msgpack-c 4.1's pack_double writes
+// integral doubles (0.0, 1700000000.0) as ints instead, which changes both the
+// bytes and the type Python sees, so the float64 form is written by hand.
+void pack_float64(msgpack::sbuffer& buffer, double d) {
+  std::uint64_t bits = 0;
+  std::memcpy(&bits, &d, sizeof bits);
+  char bytes[9];
+  bytes[0] = static_cast<char>(0xcb);
+  for (int i = 0; i < 8; ++i) bytes[1 + i] = static_cast<char>((bits >> (56 - 8 * i)) & 0xff);
+  buffer.write(bytes, sizeof bytes);
+}
 
 struct PackVisitor {
   Packer& packer;
+  msgpack::sbuffer& buffer;
   void operator()(Value::Nil) const { packer.pack_nil(); }
   void operator()(bool b) const { b ? packer.pack_true() : packer.pack_false(); }
   void operator()(std::int64_t i) const { packer.pack_int64(i); }
   void operator()(std::uint64_t u) const { packer.pack_uint64(u); }
-  void operator()(double d) const { packer.pack_double(d); }
+  void operator()(double d) const { pack_float64(buffer, d); }
   void operator()(const std::string& s) const {
     packer.pack_str(static_cast<std::uint32_t>(s.size()));
     packer.pack_str_body(s.data(), static_cast<std::uint32_t>(s.size()));
@@ -32,18 +46,20 @@ struct PackVisitor {
   }
   void operator()(const Value::Array& array) const {
     packer.pack_array(static_cast<std::uint32_t>(array.size()));
-    for (const auto& item : array) pack(packer, item);
+    for (const auto& item : array) pack(packer, buffer, item);
   }
   void operator()(const Value::Map& map) const {
     packer.pack_map(static_cast<std::uint32_t>(map.size()));
     for (const auto& entry : map) {
-      pack(packer, entry.key);
-      pack(packer, entry.value);
+      pack(packer, buffer, entry.key);
+      pack(packer, buffer, entry.value);
     }
   }
 };
 
-void pack(Packer& packer, const Value& value) { std::visit(PackVisitor{packer}, value.storage()); }
+void pack(Packer& packer, msgpack::sbuffer& buffer, const Value& value) {
+  std::visit(PackVisitor{packer, buffer}, value.storage());
+}
 
 // Builds a Value from msgpack-c's SAX-style parser. Containers are allocated
 // from what actually arrives, never from the size a header claims, so a short
@@ -167,7 +183,7 @@ class ValueBuilder : public msgpack::null_visitor {
 std::string encode_value(const Value& value) {
   msgpack::sbuffer buffer;
   Packer packer(buffer);
-  pack(packer, value);
+  pack(packer, buffer, value);
   return std::string(buffer.data(), buffer.size());
 }
 
@@ -194,9 +210,9 @@ std::string encode_envelope(const Envelope& envelope) {
   msgpack::sbuffer buffer;
   Packer packer(buffer);
   packer.pack_array(3);
-  pack(packer, Value(envelope.type));
-  pack(packer, envelope.data);
-  pack(packer, Value(envelope.node_id));
+  pack(packer, buffer, Value(envelope.type));
+  pack(packer, buffer, envelope.data);
+  pack(packer, buffer, Value(envelope.node_id));
   return std::string(buffer.data(), buffer.size());
 }
 

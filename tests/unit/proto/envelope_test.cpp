@@ -80,7 +80,7 @@ TEST_CASE("envelopes round-trip with type, data and node id") {
 TEST_CASE("bad frames are errors that name the problem") {
   CHECK(decode_error("") == "empty frame");
   CHECK(decode_error("93a3616263") == "truncated msgpack: 5 bytes end inside a value");
-  CHECK(decode_error("c1") == "malformed msgpack at byte 1");
+  CHECK(decode_error("c1") == "malformed msgpack at byte 0");
   CHECK(decode_error("92a161c0") == "message has 2 elements, expected 3 (type, data, node_id)");
   CHECK(decode_error("a3616263") == "message is a str, expected a 3-element list");
   CHECK(decode_error("9301c0a16e") == "message type is a int, expected str");
