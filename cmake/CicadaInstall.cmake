@@ -4,14 +4,15 @@ include(CMakePackageConfigHelpers)
 
 set(CICADA_CMAKE_INSTALL_DIR "${CMAKE_INSTALL_LIBDIR}/cmake/cicada")
 
-install(TARGETS cicada cicada_proto cicada_core cicada_transport
+install(TARGETS cicada cicada_proto cicada_core cicada_transport cicada_stats
   EXPORT cicadaTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 
-foreach(include_dir proto/include common/core/include common/transport/include)
+foreach(include_dir proto/include common/core/include common/transport/include
+    common/stats/include)
   install(DIRECTORY "${PROJECT_SOURCE_DIR}/${include_dir}/" DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 endforeach()
 

@@ -1,0 +1,42 @@
+#pragma once
+
+#include <chrono>
+
+namespace cicada {
+
+/// Wall-clock time, injectable so tests can move time instead of sleeping.
+/// Statistics use it for timestamps (Unix seconds, as Locust reports them).
+class Clock {
+ public:
+  virtual ~Clock() = default;
+  /// Unix time in seconds, with sub-second precision.
+  virtual double now_seconds() const = 0;
+};
+
+/// The real clock.
+class SystemClock final : public Clock {
+ public:
+  double now_seconds() const override {
+    return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  }
+  /// A process-wide instance.
+  static const SystemClock& instance() {
+    static const SystemClock clock;
+    return clock;
+  }
+};
+
+/// A clock that only moves when told to. For tests.
+class ManualClock final : public Clock {
+ public:
+  explicit ManualClock(double start_seconds = 1'700'000'000.0) : now_(start_seconds) {}
+  double now_seconds() const override { return now_; }
+  void set(double seconds) { now_ = seconds; }
+  void advance(double seconds) { now_ += seconds; }
+
+ private:
+  double now_;
+};
+
+}  // namespace cicada
