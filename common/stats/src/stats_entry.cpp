@@ -219,6 +219,9 @@ std::int64_t StatsEntry::response_time_percentile_ms(double percent) const {
 
 std::uint64_t StatsEntry::precise_percentile_us(double percent) const {
   if (histogram_.empty()) return 0;
+  // The ends are known exactly; the histogram only approximates what lies between.
+  if (percent >= 1.0) return max_response_time_us_;
+  if (percent <= 0.0) return min_response_time_us_.value_or(0);
   const std::uint64_t value = histogram_.value_at_quantile(percent);
   return std::clamp(value, min_response_time_us_.value_or(0), max_response_time_us_);
 }
