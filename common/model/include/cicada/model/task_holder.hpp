@@ -1,0 +1,50 @@
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "cicada/core/asio.hpp"
+#include "cicada/model/task.hpp"
+#include "cicada/model/wait_time.hpp"
+
+namespace cicada {
+
+class User;
+
+/// What User and TaskSet have in common: a list of tasks to run, a wait time,
+/// and on_start / on_stop hooks. Runs on its user's event loop only.
+class TaskHolder {
+ public:
+  virtual ~TaskHolder() = default;
+  TaskHolder(const TaskHolder&) = delete;
+  TaskHolder& operator=(const TaskHolder&) = delete;
+
+  /// Runs once before the first task. The default does nothing.
+  virtual awaitable<void> on_start();
+  /// Runs when this holder stops (interrupted, StopUser, or the user stopped).
+  virtual awaitable<void> on_stop();
+
+  /// The user this holder belongs to.
+  virtual User& user() = 0;
+
+  /// Sleeps this holder's wait time. A stopping user stops here.
+  awaitable<void> wait();
+
+  const TaskList& task_list() const { return *tasks_; }
+
+  /// Used by the task loop: which tasks this holder runs, and the wait time
+  /// to use when its list has none of its own (its parent's).
+  void bind_tasks(const TaskList* tasks, const WaitTime* fallback_wait, double now_seconds);
+  const WaitTime& effective_wait_time() const;
+
+ protected:
+  TaskHolder() = default;
+
+ private:
+
+  const TaskList* tasks_ = nullptr;
+  const WaitTime* fallback_wait_ = nullptr;
+  WaitTime::PacingState pacing_{};
+};
+
+}  // namespace cicada

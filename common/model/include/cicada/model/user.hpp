@@ -1,0 +1,112 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <boost/asio/steady_timer.hpp>
+
+#include "cicada/core/asio.hpp"
+#include "cicada/model/events.hpp"
+#include "cicada/model/task_holder.hpp"
+
+namespace cicada {
+
+class Environment;
+
+/// What the runner hands every user it creates.
+struct UserContext {
+  asio::any_io_executor executor;
+  Events* events = nullptr;
+  Environment* environment = nullptr;  ///< may be null when users run without one (tests)
+  std::string class_name;
+  std::string host;             ///< base URL, from -H or the class
+  std::uint64_t seed = 0;       ///< seeds this user's random generator
+  std::int64_t user_index = 0;  ///< 0, 1, 2... in spawn order, per runner
+};
+
+/// A simulated user (Locust's User). Derive from it, write tasks as member
+/// coroutines returning `awaitable<void>`, and describe the class with
+/// `UserClass::define<YourUser>(...)`. Inherit the constructor:
+/// `using cicada::User::User;`.
+///
+/// A user lives on its runner's event loop: every member runs on that thread.
+class User : public TaskHolder {
+ public:
+  enum class State { kRunning, kWaiting, kStopping };
+
+  explicit User(UserContext context);
+  ~User() override;
+
+  User& user() override { return *this; }
+
+  const std::string& class_name() const { return context_.class_name; }
+  const std::string& host() const { return context_.host; }
+  std::int64_t user_index() const { return context_.user_index; }
+  /// The Environment; throws std::logic_error when the user has none.
+  Environment& environment() const;
+  Events& events() const { return *context_.events; }
+  asio::any_io_executor executor() const { return context_.executor; }
+  /// This user's own generator, seeded by the runner (reproducible runs).
+  std::mt19937_64& random() { return random_; }
+
+  /// Reports a request of any protocol: fires the `request` event, which the
+  /// statistics listen to. `event.start_time` of 0 is filled in with now.
+  void record_request(RequestEvent event);
+
+  /// Sleeps without blocking the loop. A kill ends the sleep with UserKilled.
+  awaitable<void> sleep(std::chrono::duration<double> duration);
+
+  // --- Used by the runner ------------------------------------------------
+  State state() const { return state_; }
+  bool stop_requested() const { return state_ == State::kStopping; }
+  /// Graceful stop: the user finishes its current task, then stops. A user
+  /// that is waiting stops at once.
+  void request_stop();
+  /// Immediate stop: the pending sleep or request ends with UserKilled. on_stop still runs.
+  void kill();
+  /// I/O objects register a canceller so kill() can interrupt them; returns an id.
+  std::size_t on_kill(std::function<void()> cancel);
+  void remove_on_kill(std::size_t id);
+  /// Throws UserKilled once if a kill is pending (then clears it).
+  void throw_if_killed();
+
+ private:
+  friend class TaskHolder;
+  friend class TaskLoop;
+  void set_state(State state) { state_ = state; }
+
+  UserContext context_;
+  std::mt19937_64 random_;
+  asio::steady_timer timer_;
+  State state_ = State::kRunning;
+  bool kill_pending_ = false;
+  std::vector<std::pair<std::size_t, std::function<void()>>> kill_hooks_;
+  std::size_t next_hook_id_ = 0;
+};
+
+/// A group of tasks a user runs until interrupted (Locust's TaskSet and
+/// SequentialTaskSet). Derive from it, inherit the constructor, describe it
+/// with `TaskSetClass::define<YourSet>(...)`, and add it to a user class (or
+/// another set) as a task.
+class TaskSet : public TaskHolder {
+ public:
+  TaskSet(User& user, TaskHolder& parent) : user_(user), parent_(parent) {}
+
+  User& user() override { return user_; }
+  TaskHolder& parent() { return parent_; }
+
+  /// Leaves this set and returns to the parent. With `reschedule` the parent
+  /// runs its next task at once; otherwise it waits first. Never returns.
+  [[noreturn]] void interrupt(bool reschedule = true);
+
+ private:
+  User& user_;
+  TaskHolder& parent_;
+};
+
+}  // namespace cicada

@@ -1,0 +1,183 @@
+#include "cicada/model/task_loop.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "cicada/model/control_flow.hpp"
+#include "cicada/model/user_class.hpp"
+
+namespace cicada {
+namespace {
+
+double steady_seconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+/// How one pass of a task loop ended.
+enum class Outcome { kContinue, kInterrupt, kStop, kError };
+
+struct LoopState {
+  Outcome outcome = Outcome::kContinue;
+  bool reschedule = false;           // for kInterrupt
+  std::exception_ptr stop;           // for kStop: what to rethrow
+  std::string error_message;         // for kError
+};
+
+std::string describe(const User& user, const TaskHolder& holder, const Task* task) {
+  std::string where = user.class_name();
+  if (&holder != &user) where += " > task set";
+  if (task != nullptr) where += " > " + task->name;
+  return where;
+}
+
+awaitable<void> run_holder(User& user, TaskHolder& holder, const TaskList& tasks);
+
+awaitable<void> execute(User& user, TaskHolder& holder, const Task& task) {
+  if (task.run) {
+    co_await task.run(holder);
+    co_return;
+  }
+  std::unique_ptr<TaskSet> nested = task.task_set->create(user, holder);
+  nested->bind_tasks(&task.task_set->tasks(), &holder.effective_wait_time(), steady_seconds());
+  co_await run_holder(user, *nested, task.task_set->tasks());
+}
+
+void report_task_error(User& user, TaskHolder& holder, const Task* task, const std::string& message) {
+  const std::string where = describe(user, holder, task);
+  spdlog::error("{}: {}", where, message);
+  user.events().user_error.fire(UserErrorEvent{user, message, where});
+}
+
+// One nested set (or the user's own task list). Locust's TaskSet.run.
+awaitable<void> run_holder(User& user, TaskHolder& holder, const TaskList& tasks) {
+  const bool is_root = &holder == &user;
+  if (!is_root) {
+    bool interrupted = false;
+    bool reschedule = false;
+    try {
+      co_await holder.on_start();
+    } catch (const InterruptTaskSet& e) {
+      interrupted = true;
+      reschedule = e.reschedule();
+    }
+    if (interrupted) {
+      if (reschedule) throw RescheduleTaskImmediately();
+      throw RescheduleTask();
+    }
+  }
+
+  if (tasks.tasks.empty()) {
+    throw std::runtime_error("No tasks defined on " + describe(user, holder, nullptr) +
+                             " (all filtered out by tags?)");
+  }
+  const std::vector<std::size_t> schedule = tasks.schedule();
+  std::size_t sequence_position = 0;
+  std::uniform_int_distribution<std::size_t> pick(0, schedule.size() - 1);
+
+  while (true) {
+    LoopState state;
+    const Task* task = nullptr;
+    try {
+      bool wait_after = true;
+      try {
+        if (user.stop_requested()) throw StopUser();
+        const std::size_t index = tasks.sequential ? schedule[sequence_position++ % schedule.size()]
+                                                   : schedule[pick(user.random())];
+        task = &tasks.tasks[index];
+        co_await execute(user, holder, *task);
+      } catch (const RescheduleTaskImmediately&) {
+        wait_after = false;
+      } catch (const RescheduleTask&) {
+      }
+      if (wait_after) co_await holder.wait();
+    } catch (const InterruptTaskSet& e) {
+      state.outcome = Outcome::kInterrupt;
+      state.reschedule = e.reschedule();
+    } catch (const StopUser&) {
+      state.outcome = Outcome::kStop;
+      state.stop = std::current_exception();
+    } catch (const UserKilled&) {
+      state.outcome = Outcome::kStop;
+      state.stop = std::current_exception();
+    } catch (const std::exception& e) {
+      state.outcome = Outcome::kError;
+      state.error_message = e.what();
+    } catch (...) {
+      state.outcome = Outcome::kError;
+      state.error_message = "unknown exception";
+    }
+
+    switch (state.outcome) {
+      case Outcome::kContinue:
+        break;
+      case Outcome::kInterrupt:
+        if (is_root) break;  // nothing to return to: carry on
+        co_await holder.on_stop();
+        if (state.reschedule) throw RescheduleTaskImmediately();
+        throw RescheduleTask();
+      case Outcome::kStop:
+        if (!is_root) co_await holder.on_stop();
+        std::rethrow_exception(state.stop);
+      case Outcome::kError: {
+        report_task_error(user, holder, task, state.error_message);
+        bool stopping = false;
+        std::exception_ptr stop;
+        try {
+          co_await holder.wait();
+        } catch (const StopUser&) {
+          stopping = true;
+          stop = std::current_exception();
+        } catch (const UserKilled&) {
+          stopping = true;
+          stop = std::current_exception();
+        }
+        if (stopping) {
+          if (!is_root) co_await holder.on_stop();
+          std::rethrow_exception(stop);
+        }
+        break;
+      }
+    }
+  }
+}
+
+awaitable<void> run_on_stop(User& user) {
+  std::string failure;
+  try {
+    co_await user.on_stop();
+  } catch (const std::exception& e) {
+    failure = e.what();
+  } catch (...) {
+    failure = "unknown exception";
+  }
+  if (!failure.empty()) spdlog::error("{} on_stop failed: {}", user.class_name(), failure);
+}
+
+}  // namespace
+
+awaitable<void> TaskLoop::run_user(User& user, const UserClass& user_class) {
+  user.bind_tasks(&user_class.tasks(), &user_class.wait_time(), steady_seconds());
+  bool stopped = false;
+  std::string failure;
+  try {
+    co_await user.on_start();
+    co_await run_holder(user, user, user_class.tasks());
+  } catch (const StopUser&) {
+    stopped = true;
+  } catch (const UserKilled&) {
+    stopped = true;
+  } catch (const RescheduleTask&) {
+    failure = "RescheduleTask escaped the user's task loop";
+  } catch (const std::exception& e) {
+    failure = e.what();
+  } catch (...) {
+    failure = "unknown exception";
+  }
+  if (stopped) {
+    co_await run_on_stop(user);
+  } else if (!failure.empty()) {
+    // Like an exception escaping a Locust user's greenlet: the user ends, without on_stop.
+    report_task_error(user, user, nullptr, failure);
+  }
+}
+
+}  // namespace cicada

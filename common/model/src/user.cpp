@@ -1,0 +1,98 @@
+#include "cicada/model/user.hpp"
+
+#include <boost/asio/redirect_error.hpp>
+
+#include "cicada/model/control_flow.hpp"
+
+namespace cicada {
+
+namespace {
+double steady_seconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+}  // namespace
+
+awaitable<void> TaskHolder::on_start() { co_return; }
+awaitable<void> TaskHolder::on_stop() { co_return; }
+
+void TaskHolder::bind_tasks(const TaskList* tasks, const WaitTime* fallback_wait,
+                            double now_seconds) {
+  tasks_ = tasks;
+  fallback_wait_ = fallback_wait;
+  pacing_ = WaitTime::pacing_start(now_seconds);
+}
+
+const WaitTime& TaskHolder::effective_wait_time() const {
+  if (tasks_ != nullptr && tasks_->wait_time) return *tasks_->wait_time;
+  return *fallback_wait_;
+}
+
+awaitable<void> TaskHolder::wait() {
+  User& owner = user();
+  if (owner.stop_requested()) throw StopUser();
+  const double seconds =
+      effective_wait_time().next_wait_seconds(pacing_, steady_seconds(), owner.random());
+  owner.set_state(User::State::kWaiting);
+  co_await owner.sleep(std::chrono::duration<double>(seconds));
+  if (owner.stop_requested()) throw StopUser();
+  owner.set_state(User::State::kRunning);
+}
+
+User::User(UserContext context)
+    : context_(std::move(context)), random_(context_.seed), timer_(context_.executor) {}
+
+User::~User() = default;
+
+Environment& User::environment() const {
+  if (context_.environment == nullptr) throw std::logic_error("this user runs without an Environment");
+  return *context_.environment;
+}
+
+void User::record_request(RequestEvent event) {
+  if (event.start_time == 0) {
+    event.start_time =
+        std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  }
+  context_.events->request.fire(event);
+}
+
+awaitable<void> User::sleep(std::chrono::duration<double> duration) {
+  throw_if_killed();
+  timer_.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(duration));
+  boost::system::error_code ignored;
+  co_await timer_.async_wait(asio::redirect_error(use_awaitable, ignored));
+  throw_if_killed();
+}
+
+void User::throw_if_killed() {
+  if (!kill_pending_) return;
+  kill_pending_ = false;
+  throw UserKilled();
+}
+
+void User::request_stop() {
+  const bool waiting = state_ == State::kWaiting;
+  state_ = State::kStopping;
+  if (waiting) kill();  // Locust kills waiting users at once
+}
+
+void User::kill() {
+  kill_pending_ = true;
+  timer_.cancel();
+  // Copy: a canceller may unregister itself.
+  const auto hooks = kill_hooks_;
+  for (const auto& [id, cancel] : hooks) cancel();
+}
+
+std::size_t User::on_kill(std::function<void()> cancel) {
+  kill_hooks_.emplace_back(next_hook_id_, std::move(cancel));
+  return next_hook_id_++;
+}
+
+void User::remove_on_kill(std::size_t id) {
+  std::erase_if(kill_hooks_, [id](const auto& hook) { return hook.first == id; });
+}
+
+void TaskSet::interrupt(bool reschedule) { throw InterruptTaskSet(reschedule); }
+
+}  // namespace cicada
