@@ -20,7 +20,7 @@ class TaskSetClass;
 /// `.task("index", &WebUser::index, {.weight = 2, .tags = {"web"}})`.
 struct TaskOptions {
   int weight = 1;  ///< relative frequency: the task is picked `weight` times as often
-  std::vector<std::string> tags;
+  std::vector<std::string> tags{};
 };
 
 /// One entry of a task list: a coroutine to run, or a nested task set.

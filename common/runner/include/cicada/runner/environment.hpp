@@ -1,0 +1,80 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cicada/core/asio.hpp"
+#include "cicada/core/clock.hpp"
+#include "cicada/model/events.hpp"
+#include "cicada/model/user_class.hpp"
+#include "cicada/stats/request_stats.hpp"
+
+namespace cicada {
+
+class Runner;
+class LocalRunner;
+
+/// Settings of a test (Locust's Environment keyword arguments).
+struct EnvironmentOptions {
+  std::optional<std::string> host;     ///< overrides every class's host (-H)
+  std::vector<std::string> tags;       ///< run only tasks with one of these tags
+  std::vector<std::string> exclude_tags;
+  double stop_timeout_seconds = 0;     ///< grace period for stopping users
+  bool reset_stats = false;            ///< reset statistics when a ramp completes
+  std::optional<std::uint64_t> seed;   ///< random seed; random when unset
+};
+
+/// Everything one test run shares: the user classes, options, events,
+/// statistics and the event loop, plus the runner (Locust's Environment).
+///
+///     cicada::Environment env{{web_user, api_user}};
+///     env.create_local_runner();
+///     env.runner().start(5000, 20);
+///     env.runner().call_later(std::chrono::seconds(30), [&] { env.runner().quit(); });
+///     env.runner().join();
+///
+/// Not thread-safe: use it from the thread that runs the loop (see Runner).
+class Environment {
+ public:
+  /// Classes with weight 0 and no fixed_count are dropped; throws
+  /// std::invalid_argument when none is left or two share a name.
+  explicit Environment(std::vector<UserClass> user_classes, EnvironmentOptions options = {},
+                       const Clock& clock = SystemClock::instance());
+  ~Environment();
+  Environment(const Environment&) = delete;
+  Environment& operator=(const Environment&) = delete;
+
+  /// Creates the local runner. Throws std::logic_error if a runner exists.
+  LocalRunner& create_local_runner();
+  /// The runner; throws std::logic_error when none was created.
+  Runner& runner();
+  bool has_runner() const { return runner_ != nullptr; }
+
+  Events& events() { return events_; }
+  stats::RequestStats& stats() { return stats_; }
+  const std::vector<UserClass>& user_classes() const { return user_classes_; }
+  const UserClass* find_user_class(const std::string& name) const;
+  EnvironmentOptions& options() { return options_; }
+  const EnvironmentOptions& options() const { return options_; }
+  asio::io_context& io_context() { return io_; }
+  const Clock& clock() const { return clock_; }
+  std::uint64_t seed() const { return seed_; }
+
+  /// Set by code (e.g. a `quitting` listener) to force the exit code.
+  std::optional<int> process_exit_code;
+
+ private:
+  asio::io_context io_;
+  const Clock& clock_;
+  std::vector<UserClass> user_classes_;
+  EnvironmentOptions options_;
+  std::uint64_t seed_;
+  Events events_;
+  stats::RequestStats stats_;
+  std::unique_ptr<Runner> runner_;
+};
+
+}  // namespace cicada

@@ -1,0 +1,103 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <list>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+
+#include <boost/asio/executor_work_guard.hpp>
+
+#include "cicada/core/asio.hpp"
+
+namespace cicada {
+
+class Environment;
+
+/// Locust's runner states, spelled as Locust spells them on the wire and in the UI.
+enum class RunnerState { kReady, kSpawning, kRunning, kCleanup, kStopping, kStopped, kMissing };
+std::string_view to_string(RunnerState state);
+
+/// One distinct exception raised in user code (Locust's runner.exceptions).
+struct UserException {
+  std::int64_t count = 0;
+  std::string message;
+  std::string traceback;
+  std::set<std::string> nodes;  ///< "local", or worker ids
+};
+
+/// What every runner offers (Locust's Runner): start, stop, quit, join, state.
+///
+/// Threading: a runner lives on its Environment's io_context. `join()` runs
+/// that loop on the calling thread until `quit()`. Call the other members
+/// from that thread (before `join()`, or from callbacks and tasks running on
+/// the loop); from any other thread, use `post()`.
+class Runner {
+ public:
+  explicit Runner(Environment& environment);
+  virtual ~Runner();
+  Runner(const Runner&) = delete;
+  Runner& operator=(const Runner&) = delete;
+
+  /// Ramps to `user_count` users at `spawn_rate` users per second. From the
+  /// ready or stopped state this starts a new test (stats cleared,
+  /// test_start fired); while running it re-targets up or down.
+  virtual void start(std::int64_t user_count, double spawn_rate) = 0;
+  /// Stops every user (honouring stop_timeout), then fires test_stop.
+  virtual void stop() = 0;
+  /// Stops, then ends `join()`.
+  virtual void quit() = 0;
+
+  /// Runs the event loop on this thread until quit() has finished.
+  void join();
+
+  RunnerState state() const { return state_; }
+  /// Users alive now, stopping ones included.
+  virtual std::int64_t user_count() const = 0;
+  /// Users alive per class name.
+  virtual std::map<std::string, std::int64_t> user_classes_count() const = 0;
+  std::int64_t target_user_count() const { return target_user_count_; }
+  const std::map<std::string, UserException>& exceptions() const { return exceptions_; }
+
+  /// Runs `action` on the loop after `delay` (e.g. quit after 30 s). Cancelled by quit().
+  void call_later(std::chrono::duration<double> delay, std::function<void()> action);
+  /// Runs `action` on the loop every `interval`, first after one interval, until quit().
+  void every(std::chrono::duration<double> interval, std::function<void()> action);
+  /// Appends a stats history sample every 5 s while a test runs (charts, reports).
+  void start_stats_history();
+  /// Thread-safe: runs `action` on the loop.
+  void post(std::function<void()> action);
+
+  Environment& environment() { return environment_; }
+
+ protected:
+  void set_state(RunnerState state);
+  /// Ends background activity and lets join() return.
+  void finish_quit();
+  void record_exception(std::string_view message, std::string_view traceback,
+                        const std::string& node);
+  bool quitting() const { return quitting_; }
+
+  Environment& environment_;
+  asio::io_context& io_;
+  std::int64_t target_user_count_ = 0;
+  std::map<std::string, UserException> exceptions_;  // keyed by traceback
+
+ private:
+  static awaitable<void> run_timer(Runner* runner, asio::steady_timer* timer,
+                                   std::chrono::duration<double> interval, bool repeat,
+                                   std::function<void()> action);
+
+  RunnerState state_ = RunnerState::kReady;
+  bool quitting_ = false;
+  bool quit_finished_ = false;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_;
+  std::list<asio::steady_timer> timers_;
+};
+
+}  // namespace cicada

@@ -1,0 +1,70 @@
+#include "cicada/runner/environment.hpp"
+
+#include <random>
+#include <set>
+#include <stdexcept>
+
+#include "cicada/runner/local_runner.hpp"
+
+namespace cicada {
+namespace {
+
+std::vector<UserClass> runnable(std::vector<UserClass> classes) {
+  std::set<std::string> names;
+  std::vector<UserClass> kept;
+  for (auto& user_class : classes) {
+    if (!names.insert(user_class.name()).second) {
+      throw std::invalid_argument("two user classes are named '" + user_class.name() + "'");
+    }
+    if (user_class.weight() > 0 || user_class.fixed_count() > 0) kept.push_back(std::move(user_class));
+  }
+  if (kept.empty()) throw std::invalid_argument("There are no users with weight > 0.");
+  return kept;
+}
+
+}  // namespace
+
+Environment::Environment(std::vector<UserClass> user_classes, EnvironmentOptions options,
+                         const Clock& clock)
+    : clock_(clock),
+      user_classes_(runnable(std::move(user_classes))),
+      options_(std::move(options)),
+      seed_(options_.seed ? *options_.seed : std::random_device{}()),
+      stats_(clock) {
+  // Statistics are a listener of the request event, as in Locust.
+  events_.request.add_listener([this](const RequestEvent& event) {
+    std::optional<std::uint64_t> response_time_us;
+    if (event.response_time) {
+      response_time_us = static_cast<std::uint64_t>(std::max<std::int64_t>(0, event.response_time->count()));
+    }
+    stats_.log_request(event.request_type, event.name, response_time_us, event.response_length,
+                       event.error);
+  });
+}
+
+Environment::~Environment() {
+  // Users and their coroutines go first, while the loop they run on still exists.
+  runner_.reset();
+}
+
+LocalRunner& Environment::create_local_runner() {
+  if (runner_) throw std::logic_error("this Environment already has a runner");
+  auto runner = std::make_unique<LocalRunner>(*this);
+  LocalRunner& local = *runner;
+  runner_ = std::move(runner);
+  return local;
+}
+
+Runner& Environment::runner() {
+  if (!runner_) throw std::logic_error("no runner: call create_local_runner() first");
+  return *runner_;
+}
+
+const UserClass* Environment::find_user_class(const std::string& name) const {
+  for (const auto& user_class : user_classes_) {
+    if (user_class.name() == name) return &user_class;
+  }
+  return nullptr;
+}
+
+}  // namespace cicada

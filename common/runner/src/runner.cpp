@@ -1,0 +1,103 @@
+#include "cicada/runner/runner.hpp"
+
+#include <boost/asio/redirect_error.hpp>
+#include <spdlog/spdlog.h>
+
+#include "cicada/core/spawn.hpp"
+#include "cicada/runner/environment.hpp"
+
+namespace cicada {
+
+std::string_view to_string(RunnerState state) {
+  switch (state) {
+    case RunnerState::kReady:
+      return "ready";
+    case RunnerState::kSpawning:
+      return "spawning";
+    case RunnerState::kRunning:
+      return "running";
+    case RunnerState::kCleanup:
+      return "cleanup";
+    case RunnerState::kStopping:
+      return "stopping";
+    case RunnerState::kStopped:
+      return "stopped";
+    case RunnerState::kMissing:
+      return "missing";
+  }
+  return "unknown";
+}
+
+Runner::Runner(Environment& environment)
+    : environment_(environment), io_(environment.io_context()), work_(asio::make_work_guard(io_)) {}
+
+Runner::~Runner() = default;
+
+void Runner::join() {
+  if (quit_finished_ && !work_) {
+    io_.restart();
+    io_.poll();  // let the last completions of quit() run
+    return;
+  }
+  io_.restart();
+  io_.run();
+}
+
+void Runner::set_state(RunnerState state) {
+  if (state == state_) return;
+  spdlog::debug("Updating state to '{}', old state was '{}'", to_string(state), to_string(state_));
+  state_ = state;
+}
+
+void Runner::finish_quit() {
+  quitting_ = true;
+  for (auto& timer : timers_) timer.cancel();
+  work_.reset();
+  quit_finished_ = true;
+}
+
+void Runner::record_exception(std::string_view message, std::string_view traceback,
+                              const std::string& node) {
+  auto& row = exceptions_[std::string(traceback)];
+  ++row.count;
+  row.message = std::string(message);
+  row.traceback = std::string(traceback);
+  row.nodes.insert(node);
+}
+
+awaitable<void> Runner::run_timer(Runner* runner, asio::steady_timer* timer,
+                                  std::chrono::duration<double> interval, bool repeat,
+                                  std::function<void()> action) {
+  do {
+    timer->expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(interval));
+    boost::system::error_code error;
+    co_await timer->async_wait(asio::redirect_error(use_awaitable, error));
+    if (error || runner->quitting_) co_return;
+    action();
+  } while (repeat);
+}
+
+void Runner::call_later(std::chrono::duration<double> delay, std::function<void()> action) {
+  if (quitting_) return;
+  auto& timer = timers_.emplace_back(io_);
+  spawn_logged(io_.get_executor(), run_timer(this, &timer, delay, false, std::move(action)),
+               "scheduled action");
+}
+
+void Runner::every(std::chrono::duration<double> interval, std::function<void()> action) {
+  if (quitting_) return;
+  auto& timer = timers_.emplace_back(io_);
+  spawn_logged(io_.get_executor(), run_timer(this, &timer, interval, true, std::move(action)),
+               "periodic action");
+}
+
+void Runner::start_stats_history() {
+  every(std::chrono::seconds(5), [this] {
+    if (state_ == RunnerState::kReady || state_ == RunnerState::kStopped) return;
+    environment_.stats().sample_history(user_count());
+  });
+}
+
+void Runner::post(std::function<void()> action) { asio::post(io_, std::move(action)); }
+
+}  // namespace cicada

@@ -1,0 +1,352 @@
+#include "cicada/runner/local_runner.hpp"
+
+#include <doctest/doctest.h>
+
+#include "cicada/model/control_flow.hpp"
+#include "cicada/runner/environment.hpp"
+#include "support/loop.hpp"
+
+namespace cicada {
+namespace {
+
+using namespace std::chrono_literals;
+
+// A shared log the test users write to.
+struct Journal {
+  std::vector<std::string> lines;
+  std::map<std::string, int> counts;
+  void note(const std::string& line) {
+    lines.push_back(line);
+    ++counts[line];
+  }
+};
+Journal* journal = nullptr;
+
+class Counter : public User {
+ public:
+  using User::User;
+  std::string token;
+  awaitable<void> on_start() override {
+    journal->note("start " + token);
+    co_return;
+  }
+  awaitable<void> on_stop() override {
+    journal->note("stop");
+    co_return;
+  }
+  awaitable<void> heavy() {
+    journal->note("heavy");
+    co_await finish_if_done();
+  }
+  awaitable<void> light() {
+    journal->note("light");
+    co_await finish_if_done();
+  }
+  awaitable<void> finish_if_done() {
+    if (journal->counts["heavy"] + journal->counts["light"] >= 4000) throw StopUser();
+    co_return;
+  }
+};
+
+class Slow : public User {
+ public:
+  using User::User;
+  awaitable<void> work() {
+    journal->note("task begins");
+    co_await sleep(300ms);
+    journal->note("task ends");
+  }
+  awaitable<void> on_stop() override {
+    journal->note("on_stop");
+    co_return;
+  }
+};
+
+class Idle : public User {
+ public:
+  using User::User;
+  awaitable<void> nothing() { co_return; }
+};
+
+class Faulty : public User {
+ public:
+  using User::User;
+  awaitable<void> fail() {
+    journal->note("fail");
+    if (journal->counts["fail"] >= 3) throw StopUser();
+    throw std::runtime_error("boom");
+  }
+};
+
+class Browse : public TaskSet {
+ public:
+  using TaskSet::TaskSet;
+  awaitable<void> on_start() override {
+    journal->note("browse start");
+    co_return;
+  }
+  awaitable<void> on_stop() override {
+    journal->note("browse stop");
+    co_return;
+  }
+  awaitable<void> first() {
+    journal->note("first");
+    co_return;
+  }
+  awaitable<void> second() {
+    journal->note("second");
+    co_return;
+  }
+  awaitable<void> leave() {
+    journal->note("leave");
+    interrupt();
+  }
+};
+
+class Shopper : public User {
+ public:
+  using User::User;
+  awaitable<void> home() {
+    journal->note("home");
+    if (journal->counts["home"] >= 2) throw StopUser();
+    co_return;
+  }
+};
+
+struct JournalScope {
+  Journal log;
+  JournalScope() { journal = &log; }
+  ~JournalScope() { journal = nullptr; }
+};
+
+EnvironmentOptions seeded() {
+  EnvironmentOptions options;
+  options.seed = 12345;
+  return options;
+}
+
+}  // namespace
+
+TEST_CASE("tasks run in proportion to their weights") {
+  JournalScope scope;
+  UserClass counter = UserClass::define<Counter>("Counter")
+                          .task("heavy", &Counter::heavy, {.weight = 3})
+                          .task("light", &Counter::light, {.weight = 1});
+  Environment env({counter}, seeded());
+  auto& runner = env.create_local_runner();
+  runner.spawn_users({{"Counter", 1}});
+  test::run_until(env.io_context(), [&] { return runner.user_count() == 0; });
+  const double heavy = scope.log.counts["heavy"];
+  const double light = scope.log.counts["light"];
+  CHECK(heavy + light == 4000);
+  CHECK(heavy / (heavy + light) == doctest::Approx(0.75).epsilon(0.04));
+  CHECK(scope.log.lines.front() == "start ");
+  CHECK(scope.log.lines.back() == "stop");  // StopUser runs on_stop
+}
+
+TEST_CASE("spawn_users returns users the caller can set up before they run") {
+  JournalScope scope;
+  UserClass counter = UserClass::define<Counter>("Counter").task("light", &Counter::light);
+  Environment env({counter}, seeded());
+  auto& runner = env.create_local_runner();
+  auto users = runner.spawn_users({{"Counter", 2}});
+  REQUIRE(users.size() == 2);
+  dynamic_cast<Counter&>(*users[0]).token = "custom-token-1";
+  dynamic_cast<Counter&>(*users[1]).token = "custom-token-2";
+  CHECK(runner.state() == RunnerState::kSpawning);
+  test::run_until(env.io_context(), [&] { return scope.log.counts["light"] > 0; });
+  CHECK(scope.log.counts["start custom-token-1"] == 1);
+  CHECK(scope.log.counts["start custom-token-2"] == 1);
+  CHECK_THROWS_WITH(runner.spawn_users({{"Nobody", 1}}), "unknown user class 'Nobody'");
+  runner.quit();
+  test::run_until(env.io_context(), [&] { return runner.user_count() == 0; });
+}
+
+TEST_CASE("a task set runs until interrupted, then the parent carries on") {
+  JournalScope scope;
+  TaskSetClass browse = TaskSetClass::define_sequential<Browse>("Browse")
+                            .task("first", &Browse::first)
+                            .task("second", &Browse::second)
+                            .task("leave", &Browse::leave);
+  UserClass shopper = UserClass::define<Shopper>("Shopper")
+                          .task(browse, {.weight = 1000})
+                          .task("home", &Shopper::home, {.weight = 1});
+  Environment env({shopper}, seeded());
+  auto& runner = env.create_local_runner();
+  runner.spawn_users({{"Shopper", 1}});
+  test::run_until(env.io_context(), [&] { return runner.user_count() == 0; });
+  // A sequential set runs its tasks in order; interrupt() runs the set's on_stop.
+  const auto& lines = scope.log.lines;
+  auto first = std::find(lines.begin(), lines.end(), "browse start");
+  REQUIRE(first != lines.end());
+  CHECK(std::vector<std::string>(first, first + 5) ==
+        std::vector<std::string>{"browse start", "first", "second", "leave", "browse stop"});
+  CHECK(scope.log.counts["browse start"] == scope.log.counts["browse stop"]);
+  CHECK(scope.log.counts["home"] == 2);
+}
+
+TEST_CASE("an exception in a task is reported and the user carries on") {
+  JournalScope scope;
+  UserClass faulty = UserClass::define<Faulty>("Faulty").task("fail", &Faulty::fail);
+  Environment env({faulty}, seeded());
+  auto& runner = env.create_local_runner();
+  int user_errors = 0;
+  env.events().user_error.add_listener([&](const UserErrorEvent& e) {
+    ++user_errors;
+    CHECK(e.message == "boom");
+    CHECK(e.traceback == "Faulty > fail");
+  });
+  runner.start(1, 1);
+  test::run_until(env.io_context(), [&] { return scope.log.counts["fail"] == 3 && runner.user_count() == 0; });
+  CHECK(user_errors == 2);
+  REQUIRE(runner.exceptions().size() == 1);
+  CHECK(runner.exceptions().begin()->second.count == 2);
+  CHECK(runner.exceptions().begin()->second.nodes == std::set<std::string>{"local"});
+}
+
+TEST_CASE("a ramp reaches the weighted target, and a ramp down removes the newest users") {
+  UserClass a = UserClass::define<Idle>("A").task("nothing", &Idle::nothing).weight(1).wait_time(constant(0.05));
+  UserClass b = UserClass::define<Idle>("B").task("nothing", &Idle::nothing).weight(3).wait_time(constant(0.05));
+  Environment env({a, b}, seeded());
+  auto& runner = env.create_local_runner();
+  std::vector<std::string> events;
+  std::int64_t completed_count = -1;
+  env.events().test_start.add_listener([&](Environment&) { events.push_back("test_start"); });
+  env.events().spawning_complete.add_listener([&](std::int64_t n) {
+    events.push_back("spawning_complete");
+    completed_count = n;
+  });
+  env.events().test_stop.add_listener([&](Environment&) { events.push_back("test_stop"); });
+
+  runner.start(8, 20);
+  CHECK(runner.state() == RunnerState::kSpawning);
+  test::run_until(env.io_context(), [&] { return runner.state() == RunnerState::kRunning; });
+  CHECK(runner.user_classes_count() == std::map<std::string, std::int64_t>{{"A", 2}, {"B", 6}});
+  CHECK(completed_count == 8);
+
+  runner.start(4, 20);
+  test::run_until(env.io_context(), [&] {
+    return runner.state() == RunnerState::kRunning && runner.user_count() == 4;
+  });
+  CHECK(runner.user_classes_count() == std::map<std::string, std::int64_t>{{"A", 1}, {"B", 3}});
+  CHECK(events == std::vector<std::string>{"test_start", "spawning_complete", "spawning_complete"});
+
+  runner.stop();
+  test::run_until(env.io_context(), [&] { return runner.state() == RunnerState::kStopped; });
+  CHECK(runner.user_count() == 0);
+  CHECK(events.back() == "test_stop");
+
+  SUBCASE("a new start after a stop is a new test with fresh statistics") {
+    env.stats().log_request("GET", "/old", 1000, 1);
+    runner.start(2, 10);
+    CHECK(env.stats().total().num_requests() == 0);
+    CHECK(std::count(events.begin(), events.end(), "test_start") == 2);
+    runner.quit();
+    runner.join();
+    CHECK(runner.user_count() == 0);
+  }
+}
+
+TEST_CASE("the newest users of a class are the ones stopped") {
+  UserClass idle = UserClass::define<Idle>("Idle").task("nothing", &Idle::nothing).wait_time(constant(0.05));
+  Environment env({idle}, seeded());
+  auto& runner = env.create_local_runner();
+  runner.spawn_users({{"Idle", 5}});  // indices 0..4
+  runner.start(8, 100);  // live users count: three more (5, 6, 7)
+  test::run_until(env.io_context(), [&] { return runner.state() == RunnerState::kRunning; });
+  CHECK(runner.user_count() == 8);
+  runner.start(3, 100);
+  test::run_until(env.io_context(), [&] { return runner.user_count() == 3; });
+  std::vector<std::int64_t> remaining;
+  for (const User* user : runner.users()) remaining.push_back(user->user_index());
+  CHECK(remaining == std::vector<std::int64_t>{0, 1, 2});
+  runner.quit();
+  runner.join();
+}
+
+TEST_CASE("stop_timeout lets a running task finish; without it the task is cut short") {
+  UserClass slow = UserClass::define<Slow>("Slow").task("work", &Slow::work).wait_time(constant(0));
+  SUBCASE("graceful") {
+    JournalScope scope;
+    EnvironmentOptions options = seeded();
+    options.stop_timeout_seconds = 10;
+    Environment env({slow}, options);
+    auto& runner = env.create_local_runner();
+    runner.start(1, 1);
+    test::run_until(env.io_context(), [&] { return scope.log.counts["task begins"] == 1; });
+    runner.stop();
+    test::run_until(env.io_context(), [&] { return runner.state() == RunnerState::kStopped; });
+    CHECK(scope.log.counts["task ends"] == 1);
+    CHECK(scope.log.counts["task begins"] == 1);  // no new task after the stop
+    CHECK(scope.log.lines.back() == "on_stop");
+  }
+  SUBCASE("immediate") {
+    JournalScope scope;
+    Environment env({slow}, seeded());
+    auto& runner = env.create_local_runner();
+    runner.start(1, 1);
+    test::run_until(env.io_context(), [&] { return scope.log.counts["task begins"] == 1; });
+    runner.stop();
+    test::run_until(env.io_context(), [&] { return runner.state() == RunnerState::kStopped; });
+    CHECK(scope.log.counts["task ends"] == 0);
+    CHECK(scope.log.lines.back() == "on_stop");  // on_stop still runs, as in Locust
+  }
+  SUBCASE("a waiting user stops at once even with a long grace period") {
+    JournalScope scope;
+    UserClass sleeper = UserClass::define<Slow>("Slow").task("work", &Slow::work).wait_time(constant(3600));
+    EnvironmentOptions options = seeded();
+    options.stop_timeout_seconds = 3600;
+    Environment env({sleeper}, options);
+    auto& runner = env.create_local_runner();
+    runner.start(1, 1);
+    test::run_until(env.io_context(), [&] { return scope.log.counts["task ends"] == 1; });
+    runner.stop();
+    test::run_until(env.io_context(), [&] { return runner.state() == RunnerState::kStopped; });
+    CHECK(scope.log.lines.back() == "on_stop");
+  }
+}
+
+TEST_CASE("requests recorded by users reach the statistics") {
+  struct Recorder : User {
+    using User::User;
+    awaitable<void> call() {
+      const std::string error = "HTTPError('500 Server Error')";
+      record_request({"GET", "/ok", std::chrono::microseconds(1500), 10, nullptr, 0, ""});
+      record_request({"GET", "/bad", std::chrono::microseconds(2500), 0, &error, 0, ""});
+      throw StopUser();
+    }
+  };
+  UserClass recorder = UserClass::define<Recorder>("Recorder").task("call", &Recorder::call);
+  Environment env({recorder}, seeded());
+  auto& runner = env.create_local_runner();
+  runner.start(1, 1);
+  test::run_until(env.io_context(), [&] { return env.stats().total().num_requests() == 2; });
+  CHECK(env.stats().find("/ok", "GET")->num_failures() == 0);
+  CHECK(env.stats().find("/bad", "GET")->num_failures() == 1);
+  CHECK(env.stats().errors().size() == 1);
+  runner.quit();
+  runner.join();
+}
+
+TEST_CASE("100000 mostly waiting users spawn in one process") {
+  UserClass idle = UserClass::define<Idle>("Idle").task("nothing", &Idle::nothing).wait_time(constant(3600));
+  Environment env({idle}, seeded());
+  auto& runner = env.create_local_runner();
+  runner.spawn_users({{"Idle", 100'000}});
+  CHECK(runner.user_count() == 100'000);
+  // Let every user run its first task and settle into its wait.
+  for (int i = 0; i < 50; ++i) env.io_context().poll();
+  CHECK(runner.user_count() == 100'000);
+  runner.quit();
+  runner.join();
+  CHECK(runner.user_count() == 0);
+}
+
+TEST_CASE("an Environment refuses classes that cannot run") {
+  UserClass zero = UserClass::define<Idle>("Zero").task("nothing", &Idle::nothing).weight(0);
+  CHECK_THROWS_WITH(Environment({zero}), "There are no users with weight > 0.");
+  UserClass one = UserClass::define<Idle>("Same").task("nothing", &Idle::nothing);
+  CHECK_THROWS_WITH(Environment({one, one}), "two user classes are named 'Same'");
+}
+
+}  // namespace cicada
