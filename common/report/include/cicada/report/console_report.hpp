@@ -1,0 +1,30 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "cicada/stats/request_stats.hpp"
+
+// The tables Locust prints to the console, in its exact layout.
+
+namespace cicada::report {
+
+/// Width of the name column: 80 when the output is not a terminal (Locust's
+/// STATS_NAME_WIDTH), else the terminal width - 80, between 0 and 80.
+int stats_name_width();
+
+/// The request table. `current`: rates over the last ~10 s (periodic prints);
+/// otherwise totals over the run (the final print).
+std::vector<std::string> stats_table(const stats::RequestStats& stats, bool current,
+                                     int name_width = 80);
+
+/// "Response time percentiles (approximated)" and its table.
+std::vector<std::string> percentile_table(const stats::RequestStats& stats, int name_width = 80);
+
+/// "Error report" with occurrences per failure; empty when there were none.
+std::vector<std::string> error_report(const stats::RequestStats& stats, int name_width = 80);
+
+/// Locust's `--json` output: the entries (not the total) as JSON, indented by 4.
+std::string stats_json(const stats::RequestStats& stats);
+
+}  // namespace cicada::report
