@@ -56,7 +56,7 @@ TEST_CASE("tag filtering keeps tagged tasks and drops excluded ones") {
   }
 }
 
-TEST_CASE("a nested set survives filtering if any task inside does; its tags apply inside") {
+TEST_CASE("a nested set survives filtering if any task inside does, and its tags apply inside") {
   TaskSetClass nested = TaskSetClass::define<Nested>("Nested")
                             .task("inner_web", &Nested::step, {.tags = {"web"}})
                             .task("inner_plain", &Nested::step);

@@ -12,7 +12,7 @@ TEST_CASE("constant waits the same every time") {
   CHECK(wait.next_wait_seconds(pacing, 99, rng) == 2.5);
 }
 
-TEST_CASE("between is uniform in [min, max)") {
+TEST_CASE("between is uniform from min to max") {
   std::mt19937_64 rng(42);
   auto pacing = WaitTime::pacing_start(0);
   const auto wait = between(0.5, 1.5);

@@ -264,7 +264,7 @@ TEST_CASE("the newest users of a class are the ones stopped") {
   runner.join();
 }
 
-TEST_CASE("stop_timeout lets a running task finish; without it the task is cut short") {
+TEST_CASE("stop_timeout lets a running task finish, without it the task is cut short") {
   UserClass slow = UserClass::define<Slow>("Slow").task("work", &Slow::work).wait_time(constant(0));
   SUBCASE("graceful") {
     JournalScope scope;

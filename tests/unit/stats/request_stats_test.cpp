@@ -23,7 +23,7 @@ TEST_CASE("python_repr quotes and escapes like Python") {
   CHECK(python_repr("caf\xc3\xa9 \xe2\x9c\x93") == "'caf\xc3\xa9 \xe2\x9c\x93'");
 }
 
-TEST_CASE("requests go to their entry and the total; failures to the error table") {
+TEST_CASE("requests go to their entry and the total, failures to the error table too") {
   ManualClock clock;
   RequestStats stats(clock);
   const std::string refused = "ConnectionRefusedError(111, 'Connection refused')";
