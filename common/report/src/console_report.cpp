@@ -151,10 +151,7 @@ std::vector<std::string> error_report(const stats::RequestStats& stats, int name
   std::vector<std::string> lines{"Error report", format("%-18s %-100s", "# occurrences", "Error")};
   const std::string separator = dashes(18) + "|" + dashes(80 + name_width - 19);
   lines.push_back(separator);
-  std::vector<std::pair<std::string, const stats::StatsError*>> sorted;
-  for (const auto& [key, error] : stats.errors()) sorted.emplace_back(key, &error);
-  std::sort(sorted.begin(), sorted.end());
-  for (const auto& [key, error] : sorted) {
+  for (const stats::StatsError* error : stats.errors_in_order()) {
     // Locust unwraps CatchResponseError(...) so the reason shows plainly.
     std::string text = error->error;
     const std::string wrapper = "CatchResponseError(";

@@ -96,9 +96,9 @@ std::string failures_csv(const stats::RequestStats& stats) {
   return out;
 }
 
-std::string exceptions_csv(const std::map<std::string, UserException>& exceptions) {
+std::string exceptions_csv(const std::vector<UserException>& exceptions) {
   std::string out = row({"Count", "Message", "Traceback", "Nodes"});
-  for (const auto& [traceback, exception] : exceptions) {
+  for (const auto& exception : exceptions) {
     std::string nodes;
     for (const auto& node : exception.nodes) nodes += (nodes.empty() ? "" : ", ") + node;
     out += row({std::to_string(exception.count), exception.message, exception.traceback, nodes});

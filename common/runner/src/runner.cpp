@@ -1,5 +1,7 @@
 #include "cicada/runner/runner.hpp"
 
+#include <algorithm>
+
 #include <boost/asio/redirect_error.hpp>
 #include <spdlog/spdlog.h>
 
@@ -58,7 +60,10 @@ void Runner::finish_quit() {
 
 void Runner::record_exception(std::string_view message, std::string_view traceback,
                               const std::string& node) {
-  auto& row = exceptions_[std::string(traceback)];
+  auto it = std::find_if(exceptions_.begin(), exceptions_.end(),
+                         [&](const UserException& e) { return e.traceback == traceback; });
+  if (it == exceptions_.end()) it = exceptions_.insert(exceptions_.end(), UserException{});
+  UserException& row = *it;
   ++row.count;
   row.message = std::string(message);
   row.traceback = std::string(traceback);

@@ -62,7 +62,10 @@ void RequestStats::record_error(const std::string& method, const std::string& na
 
 void RequestStats::add_error(const std::string& key, const StatsError& error) {
   auto [it, inserted] = errors_.try_emplace(key, error);
-  if (inserted) return;
+  if (inserted) {
+    error_order_.push_back(key);
+    return;
+  }
   StatsError& row = it->second;
   row.occurrences += error.occurrences;
   if (error.first_seen) {
@@ -71,6 +74,13 @@ void RequestStats::add_error(const std::string& key, const StatsError& error) {
   if (error.last_seen) {
     row.last_seen = row.last_seen ? std::max(*row.last_seen, *error.last_seen) : *error.last_seen;
   }
+}
+
+std::vector<const StatsError*> RequestStats::errors_in_order() const {
+  std::vector<const StatsError*> ordered;
+  ordered.reserve(error_order_.size());
+  for (const auto& key : error_order_) ordered.push_back(&errors_.at(key));
+  return ordered;
 }
 
 std::vector<const StatsEntry*> RequestStats::sorted_entries() const {
@@ -85,6 +95,7 @@ void RequestStats::reset_all() {
   total_->reset(timestamp);
   for (auto* entry : entries_in_order_) entry->reset(timestamp);
   errors_.clear();
+  error_order_.clear();
   history_.clear();
 }
 
@@ -93,6 +104,7 @@ void RequestStats::clear_all() {
   entries_.clear();
   entries_in_order_.clear();
   errors_.clear();
+  error_order_.clear();
   error_keys_.clear();
   history_.clear();
 }
@@ -113,6 +125,7 @@ proto::StatsReport RequestStats::take_report() {
                                                     error.last_seen});
   }
   errors_.clear();
+  error_order_.clear();
   return report;
 }
 

@@ -200,8 +200,8 @@ TEST_CASE("an exception in a task is reported and the user carries on") {
   test::run_until(env.io_context(), [&] { return scope.log.counts["fail"] == 3 && runner.user_count() == 0; });
   CHECK(user_errors == 2);
   REQUIRE(runner.exceptions().size() == 1);
-  CHECK(runner.exceptions().begin()->second.count == 2);
-  CHECK(runner.exceptions().begin()->second.nodes == std::set<std::string>{"local"});
+  CHECK(runner.exceptions().front().count == 2);
+  CHECK(runner.exceptions().front().nodes == std::set<std::string>{"local"});
 }
 
 TEST_CASE("a ramp reaches the weighted target, and a ramp down removes the newest users") {

@@ -23,7 +23,7 @@ std::string stats_csv(const stats::RequestStats& stats);
 std::string failures_csv(const stats::RequestStats& stats);
 
 /// PREFIX_exceptions.csv: one row per distinct traceback.
-std::string exceptions_csv(const std::map<std::string, UserException>& exceptions);
+std::string exceptions_csv(const std::vector<UserException>& exceptions);
 
 /// The header line of PREFIX_stats_history.csv.
 std::string stats_history_header();

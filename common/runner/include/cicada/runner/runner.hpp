@@ -10,6 +10,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <boost/asio/executor_work_guard.hpp>
 
@@ -62,7 +63,8 @@ class Runner {
   /// Users alive per class name.
   virtual std::map<std::string, std::int64_t> user_classes_count() const = 0;
   std::int64_t target_user_count() const { return target_user_count_; }
-  const std::map<std::string, UserException>& exceptions() const { return exceptions_; }
+  /// Distinct exceptions from user code, in the order they first happened.
+  const std::vector<UserException>& exceptions() const { return exceptions_; }
 
   /// Runs `action` on the loop after `delay` (e.g. quit after 30 s). Cancelled by quit().
   void call_later(std::chrono::duration<double> delay, std::function<void()> action);
@@ -86,7 +88,7 @@ class Runner {
   Environment& environment_;
   asio::io_context& io_;
   std::int64_t target_user_count_ = 0;
-  std::map<std::string, UserException> exceptions_;  // keyed by traceback
+  std::vector<UserException> exceptions_;  // one per distinct traceback, first seen first
 
  private:
   static awaitable<void> run_timer(Runner* runner, asio::steady_timer* timer,

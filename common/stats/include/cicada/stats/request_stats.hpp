@@ -63,6 +63,8 @@ class RequestStats {
   std::vector<const StatsEntry*> sorted_entries() const;
   /// Failures keyed by Locust's error key.
   const std::unordered_map<std::string, StatsError>& errors() const { return errors_; }
+  /// Failures in the order they first happened (Locust's console error report order).
+  std::vector<const StatsError*> errors_in_order() const;
   const std::vector<HistorySample>& history() const { return history_; }
 
   /// Zeroes every entry, the total, the errors and the history; entries stay.
@@ -96,6 +98,7 @@ class RequestStats {
   std::vector<StatsEntry*> entries_in_order_;
   std::unique_ptr<StatsEntry> total_;
   std::unordered_map<std::string, StatsError> errors_;
+  std::vector<std::string> error_order_;  // keys of errors_, first occurrence first
   // (method, name, error) -> error key, so a repeated failure hashes once.
   std::unordered_map<std::string, std::string> error_keys_;
   std::vector<HistorySample> history_;
