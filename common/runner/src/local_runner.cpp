@@ -215,9 +215,11 @@ awaitable<void> LocalRunner::run_ramp(LocalRunner* runner, std::uint64_t generat
       continue;
     }
     const auto* targets = step.distribution.worker(kLocalWorker);
-    for (std::size_t c = 0; targets != nullptr && c < targets->size(); ++c) {
+    for (std::size_t d = 0; targets != nullptr && d < targets->size(); ++d) {
+      // The dispatcher orders classes by name; ours follow the Environment.
+      const std::size_t c = runner->class_index(step.distribution.class_names[d]);
       const std::int64_t live = runner->live_count(c);
-      const std::int64_t target = (*targets)[c];
+      const std::int64_t target = (*targets)[d];
       for (std::int64_t i = live; i < target; ++i) runner->spawn_one(c);
       if (live > target) runner->mark_for_stop(c, live - target);
     }
@@ -242,15 +244,17 @@ void LocalRunner::all_users_spawned() {
                                                            : user_count());
 }
 
+std::size_t LocalRunner::class_index(const std::string& name) const {
+  auto it = std::find_if(classes_.begin(), classes_.end(),
+                         [&](const auto& user_class) { return user_class->name() == name; });
+  if (it == classes_.end()) throw std::invalid_argument("unknown user class '" + name + "'");
+  return static_cast<std::size_t>(it - classes_.begin());
+}
+
 std::vector<User*> LocalRunner::spawn_users(const std::map<std::string, std::int64_t>& counts) {
   prepare_classes();
   std::vector<std::pair<std::size_t, std::int64_t>> plan;
-  for (const auto& [name, count] : counts) {
-    auto it = std::find_if(classes_.begin(), classes_.end(),
-                           [&](const auto& user_class) { return user_class->name() == name; });
-    if (it == classes_.end()) throw std::invalid_argument("unknown user class '" + name + "'");
-    plan.emplace_back(static_cast<std::size_t>(it - classes_.begin()), count);
-  }
+  for (const auto& [name, count] : counts) plan.emplace_back(class_index(name), count);
   if (state() == RunnerState::kReady || state() == RunnerState::kStopped) {
     set_state(RunnerState::kSpawning);
   }

@@ -56,6 +56,9 @@ void Runner::finish_quit() {
   for (auto& timer : timers_) timer.cancel();
   work_.reset();
   quit_finished_ = true;
+  // join() returns now, even if other work (a server the program runs on the
+  // same loop) is still pending; whatever is left runs when the runner goes.
+  io_.stop();
 }
 
 void Runner::record_exception(std::string_view message, std::string_view traceback,

@@ -53,6 +53,8 @@ class LocalRunner final : public Runner {
   void mark_for_stop(std::size_t class_index, std::int64_t count);
   void all_users_spawned();
   std::int64_t live_count(std::size_t class_index) const;
+  /// Index into classes_ of a class name; throws std::invalid_argument if unknown.
+  std::size_t class_index(const std::string& name) const;
 
   static awaitable<void> run_user(LocalRunner* runner, std::list<Slot>::iterator slot);
   static awaitable<void> run_ramp(LocalRunner* runner, std::uint64_t generation);
