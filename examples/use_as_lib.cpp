@@ -132,6 +132,7 @@ int main(int argc, char** argv) {
   env.create_local_runner();
   env.runner().start(users, rate);
   env.runner().start_stats_history();
+  cicada::report::start_stats_printer(env);  // the live table on stderr every 2 s
   env.runner().call_later(std::chrono::duration<double>(seconds), [&] { env.runner().quit(); });
   env.runner().join();
   acceptor.close();

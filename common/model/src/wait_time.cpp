@@ -27,20 +27,20 @@ WaitTime WaitTime::constant_throughput(double tasks_per_second) {
   return WaitTime(Kind::kPacing, 1.0 / tasks_per_second, 0);
 }
 
-WaitTime WaitTime::custom(std::function<double(std::mt19937_64&)> seconds) {
+WaitTime WaitTime::custom(std::function<double(cicada::Random&)> seconds) {
   WaitTime wait(Kind::kCustom, 0, 0);
   wait.custom_ = std::move(seconds);
   return wait;
 }
 
 double WaitTime::next_wait_seconds(PacingState& pacing, double now_seconds,
-                                   std::mt19937_64& rng) const {
+                                   cicada::Random& rng) const {
   switch (kind_) {
     case Kind::kConstant:
       return a_;
     case Kind::kBetween:
       // Locust: min + random() * (max - min), random() uniform in [0, 1).
-      return a_ + std::generate_canonical<double, 53>(rng) * (b_ - a_);
+      return a_ + rng.uniform() * (b_ - a_);
     case Kind::kPacing: {
       // The task ran from the end of the last wait until now.
       const double run_time = now_seconds - pacing.last_run - pacing.last_wait;

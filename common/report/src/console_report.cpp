@@ -9,6 +9,7 @@
 #include <cstdio>
 
 #include "cicada/report/csv_report.hpp"
+#include "cicada/runner/environment.hpp"
 #include "cicada/report/python_format.hpp"
 
 namespace cicada::report {
@@ -164,6 +165,30 @@ std::vector<std::string> error_report(const stats::RequestStats& stats, int name
   lines.push_back(separator);
   lines.emplace_back("");
   return lines;
+}
+
+namespace {
+void print_lines(const std::vector<std::string>& lines) {
+  for (const auto& line : lines) std::fprintf(stderr, "%s\n", line.c_str());
+}
+}  // namespace
+
+void start_stats_printer(Environment& environment) {
+  auto print = [&environment] {
+    print_lines(stats_table(environment.stats(), true, stats_name_width()));
+    std::fprintf(stderr, "\n");
+  };
+  print();
+  environment.runner().every(std::chrono::seconds(2), print);
+}
+
+void print_final_summary(const stats::RequestStats& stats) {
+  const int width = stats_name_width();
+  print_lines(stats_table(stats, false, width));
+  std::fprintf(stderr, "\n");
+  print_lines(percentile_table(stats, width));
+  std::fprintf(stderr, "\n");
+  print_lines(error_report(stats, width));
 }
 
 std::string stats_json(const stats::RequestStats& stats) {

@@ -2,10 +2,14 @@
 
 #include <doctest/doctest.h>
 
+#include <random>
+
+#include "cicada/core/random.hpp"
+
 namespace cicada {
 
 TEST_CASE("constant waits the same every time") {
-  std::mt19937_64 rng(1);
+  cicada::Random rng(1);
   auto pacing = WaitTime::pacing_start(0);
   const auto wait = constant(2.5);
   CHECK(wait.next_wait_seconds(pacing, 10, rng) == 2.5);
@@ -13,7 +17,7 @@ TEST_CASE("constant waits the same every time") {
 }
 
 TEST_CASE("between is uniform from min to max") {
-  std::mt19937_64 rng(42);
+  cicada::Random rng(42);
   auto pacing = WaitTime::pacing_start(0);
   const auto wait = between(0.5, 1.5);
   double sum = 0;
@@ -34,7 +38,7 @@ TEST_CASE("between is uniform from min to max") {
 }
 
 TEST_CASE("constant_pacing aims at one task start per period") {
-  std::mt19937_64 rng(1);
+  cicada::Random rng(1);
   const auto wait = constant_pacing(10);
   // Created at t=100 (Locust 2.46: the first wait counts from creation).
   auto pacing = WaitTime::pacing_start(100);
@@ -49,7 +53,7 @@ TEST_CASE("constant_pacing aims at one task start per period") {
 }
 
 TEST_CASE("constant_throughput is pacing at 1/rate") {
-  std::mt19937_64 rng(1);
+  cicada::Random rng(1);
   const auto wait = constant_throughput(4);  // a task every 0.25 s
   auto pacing = WaitTime::pacing_start(0);
   CHECK(wait.next_wait_seconds(pacing, 0.05, rng) == doctest::Approx(0.2));

@@ -2,13 +2,17 @@
 
 #include <doctest/doctest.h>
 
+#include <random>
+
+#include "cicada/core/random.hpp"
+
 #include <algorithm>
 #include <random>
 
 namespace cicada::stats {
 namespace {
 
-LatencyHistogram random_histogram(std::mt19937_64& rng, int samples) {
+LatencyHistogram random_histogram(cicada::Random& rng, int samples) {
   LatencyHistogram histogram;
   std::lognormal_distribution<double> latency(9.0, 1.5);
   for (int i = 0; i < samples; ++i) histogram.record(static_cast<std::uint64_t>(latency(rng)));
@@ -18,7 +22,7 @@ LatencyHistogram random_histogram(std::mt19937_64& rng, int samples) {
 }  // namespace
 
 TEST_CASE("every value lands in a bucket no wider than 0.1 % of it") {
-  std::mt19937_64 rng(7);
+  cicada::Random rng(7);
   for (int i = 0; i < 100'000; ++i) {
     const std::uint64_t value = rng() % LatencyHistogram::kMaxValueUs;
     const auto index = LatencyHistogram::bucket_index(value);
@@ -34,7 +38,7 @@ TEST_CASE("every value lands in a bucket no wider than 0.1 % of it") {
 }
 
 TEST_CASE("quantiles are within 0.1 % of the exact sample") {
-  std::mt19937_64 rng(11);
+  cicada::Random rng(11);
   std::lognormal_distribution<double> latency(10.0, 1.0);
   std::vector<std::uint64_t> samples(20'001);
   LatencyHistogram histogram;
@@ -53,7 +57,7 @@ TEST_CASE("quantiles are within 0.1 % of the exact sample") {
 }
 
 TEST_CASE("merging is associative and commutative") {
-  std::mt19937_64 rng(3);
+  cicada::Random rng(3);
   for (int round = 0; round < 20; ++round) {
     const auto a = random_histogram(rng, 500);
     const auto b = random_histogram(rng, 300);
@@ -77,7 +81,7 @@ TEST_CASE("merging is associative and commutative") {
 }
 
 TEST_CASE("a histogram survives its wire encoding, and garbage is refused") {
-  std::mt19937_64 rng(5);
+  cicada::Random rng(5);
   const auto original = random_histogram(rng, 10'000);
   LatencyHistogram decoded;
   REQUIRE(decoded.decode(original.encode()));

@@ -3,7 +3,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
-#include <random>
+#include "cicada/core/random.hpp"
 #include <string>
 #include <vector>
 

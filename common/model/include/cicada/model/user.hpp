@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <random>
+#include "cicada/core/random.hpp"
 #include <string>
 #include <vector>
 
@@ -52,7 +52,7 @@ class User : public TaskHolder {
   Events& events() const { return *context_.events; }
   asio::any_io_executor executor() const { return context_.executor; }
   /// This user's own generator, seeded by the runner (reproducible runs).
-  std::mt19937_64& random() { return random_; }
+  cicada::Random& random() { return random_; }
 
   /// Reports a request of any protocol: fires the `request` event, which the
   /// statistics listen to. `event.start_time` of 0 is filled in with now.
@@ -81,7 +81,7 @@ class User : public TaskHolder {
   void set_state(State state) { state_ = state; }
 
   UserContext context_;
-  std::mt19937_64 random_;
+  cicada::Random random_;
   asio::steady_timer timer_;
   State state_ = State::kRunning;
   bool kill_pending_ = false;

@@ -1,7 +1,7 @@
 #pragma once
 
 #include <functional>
-#include <random>
+#include "cicada/core/random.hpp"
 
 namespace cicada {
 
@@ -19,7 +19,7 @@ class WaitTime {
   /// `tasks_per_second` task runs per second per user: constant_pacing(1 / rate).
   static WaitTime constant_throughput(double tasks_per_second);
   /// Any function of the user's random generator.
-  static WaitTime custom(std::function<double(std::mt19937_64&)> seconds);
+  static WaitTime custom(std::function<double(cicada::Random&)> seconds);
 
   bool is_pacing() const { return kind_ == Kind::kPacing; }
 
@@ -34,7 +34,7 @@ class WaitTime {
   static PacingState pacing_start(double now_seconds) { return PacingState{now_seconds, 0}; }
 
   /// The next wait in seconds.
-  double next_wait_seconds(PacingState& pacing, double now_seconds, std::mt19937_64& rng) const;
+  double next_wait_seconds(PacingState& pacing, double now_seconds, cicada::Random& rng) const;
 
  private:
   enum class Kind { kConstant, kBetween, kPacing, kCustom };
@@ -43,7 +43,7 @@ class WaitTime {
   Kind kind_ = Kind::kConstant;
   double a_ = 0;
   double b_ = 0;
-  std::function<double(std::mt19937_64&)> custom_;
+  std::function<double(cicada::Random&)> custom_;
 };
 
 inline WaitTime constant(double seconds) { return WaitTime::constant(seconds); }

@@ -7,6 +7,10 @@
 
 // The tables Locust prints to the console, in its exact layout.
 
+namespace cicada {
+class Environment;
+}
+
 namespace cicada::report {
 
 /// Width of the name column: 80 when the output is not a terminal (Locust's
@@ -23,6 +27,15 @@ std::vector<std::string> percentile_table(const stats::RequestStats& stats, int 
 
 /// "Error report" with occurrences per failure; empty when there were none.
 std::vector<std::string> error_report(const stats::RequestStats& stats, int name_width = 80);
+
+/// Prints the request table (current rates) to stderr now and every 2 s,
+/// each followed by an empty line, as Locust's stats printer does. Runs on
+/// the environment's runner until it quits.
+void start_stats_printer(Environment& environment);
+
+/// The end-of-run summary on stderr: the table with total rates, the
+/// percentile table and, if anything failed, the error report.
+void print_final_summary(const stats::RequestStats& stats);
 
 /// Locust's `--json` output: the entries (not the total) as JSON, indented by 4.
 std::string stats_json(const stats::RequestStats& stats);
