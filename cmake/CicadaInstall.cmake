@@ -5,7 +5,7 @@ include(CMakePackageConfigHelpers)
 set(CICADA_CMAKE_INSTALL_DIR "${CMAKE_INSTALL_LIBDIR}/cmake/cicada")
 
 install(TARGETS cicada cicada_proto cicada_core cicada_transport cicada_stats
-  cicada_model cicada_runner cicada_report
+  cicada_model cicada_http cicada_runner cicada_report
   EXPORT cicadaTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
@@ -13,7 +13,8 @@ install(TARGETS cicada cicada_proto cicada_core cicada_transport cicada_stats
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 
 foreach(include_dir proto/include common/core/include common/transport/include
-    common/stats/include common/model/include common/runner/include common/report/include)
+    common/stats/include common/model/include common/http/include common/runner/include
+    common/report/include)
   install(DIRECTORY "${PROJECT_SOURCE_DIR}/${include_dir}/" DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 endforeach()
 

@@ -108,6 +108,8 @@ LocalRunner::Slot& LocalRunner::spawn_one(std::size_t class_index) {
   context.host = environment_.options().host.value_or(user_class.host().value_or(""));
   context.user_index = next_user_index_++;
   context.seed = mix_seed(environment_.seed(), static_cast<std::uint64_t>(context.user_index));
+  context.tls_insecure = environment_.options().insecure;
+  context.tls_ca_file = environment_.options().ca_file;
 
   auto it = slots_.emplace(slots_.end());
   it->user = user_class.create(std::move(context));

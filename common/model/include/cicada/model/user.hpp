@@ -27,6 +27,8 @@ struct UserContext {
   std::string host;             ///< base URL, from -H or the class
   std::uint64_t seed = 0;       ///< seeds this user's random generator
   std::int64_t user_index = 0;  ///< 0, 1, 2... in spawn order, per runner
+  bool tls_insecure = false;    ///< HTTP users: skip certificate verification (--insecure)
+  std::string tls_ca_file;      ///< HTTP users: trusted CA file; empty = the system's
 };
 
 /// A simulated user (Locust's User). Derive from it, write tasks as member

@@ -25,6 +25,8 @@ struct EnvironmentOptions {
   double stop_timeout_seconds = 0;     ///< grace period for stopping users
   bool reset_stats = false;            ///< reset statistics when a ramp completes
   std::optional<std::uint64_t> seed;   ///< random seed; random when unset
+  bool insecure = false;               ///< HTTP users skip TLS certificate checks
+  std::string ca_file;                 ///< HTTP users trust this CA file (PEM)
 };
 
 /// Everything one test run shares: the user classes, options, events,

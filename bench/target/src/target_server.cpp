@@ -1,0 +1,260 @@
+#include "cicada/target/target_server.hpp"
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <chrono>
+#include <list>
+#include <stdexcept>
+#include <utility>
+#include <vector>
+
+#include "cicada/core/spawn.hpp"
+
+namespace cicada::target {
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+using Query = std::vector<std::pair<std::string, std::string>>;
+
+std::string percent_decode(std::string_view text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '%' && i + 2 < text.size()) {
+      out.push_back(static_cast<char>(std::stoi(std::string(text.substr(i + 1, 2)), nullptr, 16)));
+      i += 2;
+    } else {
+      out.push_back(text[i] == '+' ? ' ' : text[i]);
+    }
+  }
+  return out;
+}
+
+Query parse_query(std::string_view query) {
+  Query pairs;
+  while (!query.empty()) {
+    const auto amp = query.find('&');
+    const std::string_view part = query.substr(0, amp);
+    const auto eq = part.find('=');
+    if (!part.empty()) {
+      pairs.emplace_back(percent_decode(part.substr(0, eq)),
+                         eq == std::string_view::npos ? "" : percent_decode(part.substr(eq + 1)));
+    }
+    if (amp == std::string_view::npos) break;
+    query.remove_prefix(amp + 1);
+  }
+  return pairs;
+}
+
+std::string query_value(const Query& query, const std::string& key, std::string fallback = "") {
+  for (const auto& [k, v] : query) {
+    if (k == key) return v;
+  }
+  return fallback;
+}
+
+long long number(const std::string& text, long long fallback) {
+  try {
+    return text.empty() ? fallback : std::stoll(text);
+  } catch (const std::exception&) {
+    return fallback;
+  }
+}
+
+}  // namespace
+
+struct TargetServer::Impl {
+  explicit Impl(asio::io_context& context) : io(context), acceptor(context) {}
+
+  asio::io_context& io;
+  tcp::acceptor acceptor;
+  std::map<std::string, std::int64_t> counts;
+  std::int64_t total = 0;
+  bool stopped = false;
+  std::list<beast::tcp_stream*> open_streams;
+};
+
+namespace {
+
+using Request = http::request<http::string_body>;
+using Response = http::response<http::string_body>;
+
+enum class Action { kRespond, kClose, kTruncate };
+
+struct Routed {
+  Action action = Action::kRespond;
+  Response response;
+  std::chrono::milliseconds delay{0};
+};
+
+Routed route(TargetServer::Impl& server, const Request& request) {
+  const std::string_view target(request.target().data(), request.target().size());
+  const auto question = target.find('?');
+  const std::string path(target.substr(0, question));
+  const Query query = question == std::string_view::npos ? Query{} : parse_query(target.substr(question + 1));
+  const std::string method(request.method_string());
+  ++server.counts[method + " " + path];
+  ++server.total;
+
+  Routed routed;
+  Response& response = routed.response;
+  response.version(request.version());
+  response.keep_alive(request.keep_alive());
+  response.result(http::status::ok);
+  response.set(http::field::server, "cicada-target");
+  response.set(http::field::content_type, "text/plain");
+
+  if (path == "/") {
+    response.body() = "ok";
+  } else if (path == "/bytes") {
+    response.body() = std::string(static_cast<std::size_t>(std::clamp(number(query_value(query, "n"), 100), 0LL, 64LL << 20)), 'x');
+  } else if (path == "/echo") {
+    response.body() = request.body();
+    response.set("X-Echo-Method", method);
+    response.set("X-Echo-Query", question == std::string_view::npos ? "" : std::string(target.substr(question + 1)));
+    if (request.find(http::field::content_type) != request.end()) {
+      response.set(http::field::content_type, request[http::field::content_type]);
+    }
+  } else if (path == "/json") {
+    response.set(http::field::content_type, "application/json");
+    response.body() = R"({"token": "abc123", "items": [{"id": 1}, {"id": 2}], "ok": true})";
+  } else if (path == "/login" && request.method() == http::verb::post) {
+    // A tiny reader for {"user": "..."}: enough for the demo and tests.
+    const std::string& body = request.body();
+    std::string user = "anonymous";
+    const auto key = body.find("\"user\"");
+    if (key != std::string::npos) {
+      const auto open = body.find('"', body.find(':', key) + 1);
+      const auto close = open == std::string::npos ? std::string::npos : body.find('"', open + 1);
+      if (close != std::string::npos) user = body.substr(open + 1, close - open - 1);
+    }
+    response.set(http::field::content_type, "application/json");
+    response.body() = "{\"token\": \"t-" + user + "\"}";
+  } else if (path.rfind("/status/", 0) == 0) {
+    const long long code = number(path.substr(8), 500);
+    response.result(static_cast<unsigned>(std::clamp(code, 100LL, 599LL)));
+    response.body() = "status " + std::to_string(code);
+  } else if (path == "/delay") {
+    routed.delay = std::chrono::milliseconds(std::clamp(number(query_value(query, "ms"), 0), 0LL, 600'000LL));
+    response.body() = "ok";
+  } else if (path == "/redirect") {
+    response.result(static_cast<unsigned>(number(query_value(query, "code"), 302)));
+    response.set(http::field::location, query_value(query, "to", "/"));
+  } else if (path == "/cookies/set") {
+    for (const auto& [name, value] : query) response.insert(http::field::set_cookie, name + "=" + value + "; Path=/");
+    response.body() = "cookies set";
+  } else if (path == "/cookies") {
+    auto cookie = request.find(http::field::cookie);
+    response.body() = cookie == request.end() ? "" : std::string(cookie->value());
+  } else if (path == "/headers") {
+    for (const auto& field : request) {
+      response.body() += std::string(field.name_string()) + ": " + std::string(field.value()) + "\n";
+    }
+  } else if (path == "/__counts") {
+    response.set(http::field::content_type, "application/json");
+    std::string json = "{";
+    for (const auto& [key, count] : server.counts) {
+      json += (json.size() > 1 ? ", \"" : "\"") + key + "\": " + std::to_string(count);
+    }
+    response.body() = json + "}";
+  } else if (path == "/close") {
+    routed.action = Action::kClose;
+  } else if (path == "/truncate") {
+    routed.action = Action::kTruncate;
+  } else {
+    response.result(http::status::not_found);
+    response.body() = "not found";
+  }
+  response.prepare_payload();
+  return routed;
+}
+
+awaitable<void> serve(std::shared_ptr<TargetServer::Impl> server, tcp::socket socket) {
+  beast::tcp_stream stream(std::move(socket));
+  auto registration = server->open_streams.insert(server->open_streams.end(), &stream);
+  beast::flat_buffer buffer;
+  asio::steady_timer delay_timer(stream.get_executor());
+  boost::system::error_code error;
+  while (!server->stopped) {
+    Request request;
+    co_await http::async_read(stream, buffer, request, asio::redirect_error(use_awaitable, error));
+    if (error) break;
+    Routed routed = route(*server, request);
+    if (routed.action == Action::kClose) break;
+    if (routed.action == Action::kTruncate) {
+      static constexpr std::string_view kPartial =
+          "HTTP/1.1 200 OK\r\nContent-Length: 100\r\nContent-Type: text/plain\r\n\r\n0123456789";
+      co_await asio::async_write(stream, asio::buffer(kPartial.data(), kPartial.size()),
+                                 asio::redirect_error(use_awaitable, error));
+      break;
+    }
+    if (routed.delay.count() > 0) {
+      delay_timer.expires_after(routed.delay);
+      co_await delay_timer.async_wait(asio::redirect_error(use_awaitable, error));
+      if (server->stopped) break;
+    }
+    const bool keep_alive = routed.response.keep_alive();
+    co_await http::async_write(stream, routed.response, asio::redirect_error(use_awaitable, error));
+    if (error || !keep_alive) break;
+  }
+  stream.socket().shutdown(tcp::socket::shutdown_both, error);
+  stream.close();
+  server->open_streams.erase(registration);
+}
+
+awaitable<void> accept_connections(std::shared_ptr<TargetServer::Impl> server) {
+  boost::system::error_code error;
+  while (!server->stopped) {
+    tcp::socket socket(server->io);
+    co_await server->acceptor.async_accept(socket, asio::redirect_error(use_awaitable, error));
+    if (error) {
+      if (server->stopped || error == asio::error::operation_aborted) break;
+      continue;  // a failed accept (e.g. out of descriptors) must not end the server
+    }
+    socket.set_option(tcp::no_delay(true), error);
+    spawn_logged(server->io.get_executor(), serve(server, std::move(socket)), "target connection");
+  }
+}
+
+}  // namespace
+
+TargetServer::TargetServer(asio::io_context& io) : impl_(std::make_shared<Impl>(io)) {}
+
+TargetServer::~TargetServer() { stop(); }
+
+std::uint16_t TargetServer::listen(const std::string& host, std::uint16_t port) {
+  boost::system::error_code error;
+  const auto address = asio::ip::make_address(host, error);
+  if (error) throw std::runtime_error("target server: not an IP address: " + host);
+  const tcp::endpoint endpoint(address, port);
+  impl_->acceptor.open(endpoint.protocol(), error);
+  if (!error) impl_->acceptor.set_option(tcp::acceptor::reuse_address(true), error);
+  if (!error) impl_->acceptor.bind(endpoint, error);
+  if (!error) impl_->acceptor.listen(asio::socket_base::max_listen_connections, error);
+  if (error) {
+    throw std::runtime_error("target server: cannot listen on " + host + ":" + std::to_string(port) +
+                             ": " + error.message());
+  }
+  spawn_logged(impl_->io.get_executor(), accept_connections(impl_), "target server");
+  return impl_->acceptor.local_endpoint().port();
+}
+
+void TargetServer::stop() {
+  if (impl_->stopped) return;
+  impl_->stopped = true;
+  boost::system::error_code ignored;
+  impl_->acceptor.close(ignored);
+  for (auto* stream : impl_->open_streams) stream->socket().close(ignored);
+}
+
+const std::map<std::string, std::int64_t>& TargetServer::counts() const { return impl_->counts; }
+
+std::int64_t TargetServer::total_requests() const { return impl_->total; }
+
+}  // namespace cicada::target

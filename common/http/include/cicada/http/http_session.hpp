@@ -1,0 +1,97 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cicada/core/asio.hpp"
+#include "cicada/http/response.hpp"
+
+namespace cicada {
+class User;
+}
+
+namespace cicada::http {
+
+/// Settings of one user's HTTP session (Locust's HttpUser/FastHttpUser knobs).
+struct SessionOptions {
+  std::string base_url;  ///< "http(s)://host[:port]"; relative URLs are appended to it
+  std::chrono::duration<double> connect_timeout{60};
+  std::chrono::duration<double> network_timeout{60};  ///< per read/write
+  bool follow_redirects = true;
+  int max_redirects = 30;
+  bool insecure = false;  ///< skip TLS certificate verification (self-signed targets)
+  std::string ca_file;    ///< PEM file of trusted CAs; empty = the system's
+  std::size_t max_body_bytes = std::size_t{64} << 20;
+  std::string user_agent = "cicada/0.1";
+};
+
+/// One request's extras (Locust's request kwargs).
+struct RequestOptions {
+  std::optional<std::string> name;  ///< the stats row; default: path + query as requested
+  Headers headers{};
+  Headers query{};                  ///< appended to the URL, percent-encoded
+  std::optional<std::string> body{};  ///< raw body
+  std::optional<std::string> json{};  ///< JSON text; sets Content-Type: application/json
+  Headers form{};                     ///< application/x-www-form-urlencoded body
+  bool catch_response = false;        ///< decide success/failure yourself (see Response)
+  std::optional<bool> allow_redirects{};
+  std::optional<std::chrono::duration<double>> timeout{};  ///< overrides network_timeout
+};
+
+/// Simple cookie storage: name=value per host, sent back to that host.
+class CookieJar {
+ public:
+  void set(const std::string& host, const std::string& set_cookie_header);
+  /// The Cookie header value for a request to `host` and `path`, or "".
+  std::string header_for(const std::string& host, const std::string& path) const;
+  void clear() { cookies_.clear(); }
+  std::size_t size() const { return cookies_.size(); }
+
+ private:
+  struct Cookie {
+    std::string host;
+    std::string path;
+    std::string name;
+    std::string value;
+  };
+  std::vector<Cookie> cookies_;
+};
+
+class SessionImpl;
+
+/// A user's HTTP/1.1 client: keep-alive connection reuse, cookies, redirects,
+/// timeouts, TLS. Every request is recorded in the statistics (request type =
+/// method). Failures — refused, DNS, timeout, reset, TLS, malformed or
+/// truncated response, body over the size limit, status >= 400 — become
+/// recorded failures with a clear text; nothing throws except UserKilled when
+/// the runner kills the user. Runs on its user's event loop.
+class HttpSession {
+ public:
+  HttpSession(User& user, SessionOptions options);
+  ~HttpSession();
+  HttpSession(const HttpSession&) = delete;
+  HttpSession& operator=(const HttpSession&) = delete;
+
+  awaitable<Response> request(std::string method, std::string url, RequestOptions options = {});
+  awaitable<Response> get(std::string url, RequestOptions options = {});
+  awaitable<Response> post(std::string url, RequestOptions options = {});
+  awaitable<Response> put(std::string url, RequestOptions options = {});
+  awaitable<Response> patch(std::string url, RequestOptions options = {});
+  awaitable<Response> delete_(std::string url, RequestOptions options = {});
+  awaitable<Response> head(std::string url, RequestOptions options = {});
+  awaitable<Response> options(std::string url, RequestOptions options = {});
+
+  CookieJar& cookies();
+  const SessionOptions& settings() const;
+  /// TCP connections opened so far (keep-alive reuse keeps this low).
+  std::uint64_t connections_opened() const;
+
+ private:
+  std::unique_ptr<SessionImpl> impl_;
+};
+
+}  // namespace cicada::http

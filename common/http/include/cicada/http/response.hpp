@@ -1,0 +1,77 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace cicada {
+class User;
+}
+
+namespace cicada::http {
+
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+/// What came back from one request (after redirects), and how it is reported.
+///
+/// Without catch_response the request was already recorded when the response
+/// is handed over. With catch_response it is recorded when the Response is
+/// destroyed (or `report()` is called): `success()` or `failure(reason)`
+/// decide the outcome, otherwise the status does, as in Locust.
+class Response {
+ public:
+  Response() = default;
+  Response(Response&& other) noexcept;
+  Response& operator=(Response&& other) noexcept;
+  Response(const Response&) = delete;
+  Response& operator=(const Response&) = delete;
+  ~Response();
+
+  /// The HTTP status, or 0 when no response arrived (refused, timeout, ...).
+  int status() const { return status_; }
+  const std::string& reason() const { return reason_; }
+  const std::string& body() const { return body_; }
+  const Headers& headers() const { return headers_; }
+  /// The first header named `name` (case-insensitive).
+  std::optional<std::string_view> header(std::string_view name) const;
+  /// The final URL, after redirects.
+  const std::string& url() const { return url_; }
+  /// Why the request failed at the transport level or by status; empty if it did not.
+  const std::string& error() const { return error_; }
+  /// True when a response arrived with a status below 400.
+  bool ok() const { return error_.empty(); }
+  std::chrono::microseconds elapsed() const { return elapsed_; }
+
+  /// catch_response: report this request as a success, whatever its status.
+  void success();
+  /// catch_response: report it as a failure with `reason`.
+  void failure(std::string reason);
+  /// catch_response: record it now instead of at destruction.
+  void report();
+
+ private:
+  friend class HttpSession;
+  friend class SessionImpl;
+
+  int status_ = 0;
+  std::string reason_;
+  std::string body_;
+  Headers headers_;
+  std::string url_;
+  std::string error_;
+  std::chrono::microseconds elapsed_{0};
+
+  // Deferred reporting (catch_response).
+  User* user_ = nullptr;
+  std::string method_;
+  std::string name_;
+  double start_time_ = 0;
+  std::optional<std::string> verdict_;  // "" = success, else the failure text
+  bool pending_ = false;
+};
+
+}  // namespace cicada::http
