@@ -163,6 +163,9 @@ Routed route(TargetServer::Impl& server, const Request& request) {
       json += (json.size() > 1 ? ", \"" : "\"") + key + "\": " + std::to_string(count);
     }
     response.body() = json + "}";
+  } else if (path == "/loop") {
+    response.result(http::status::found);
+    response.set(http::field::location, "/loop");
   } else if (path == "/close") {
     routed.action = Action::kClose;
   } else if (path == "/truncate") {

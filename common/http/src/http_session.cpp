@@ -10,6 +10,7 @@
 #include <boost/beast/ssl.hpp>
 
 #include <chrono>
+#include <limits>
 #include <map>
 #include <mutex>
 
@@ -221,11 +222,23 @@ awaitable<SessionImpl::Attempt> SessionImpl::exchange_on(Stream& stream,
     co_return attempt;
   }
   bhttp::response_parser<bhttp::string_body> parser;
-  parser.body_limit(options_.max_body_bytes);
+  // Beast 1.74's body_limit is not enforced for responses, so we check the
+  // size ourselves: from Content-Length before reading, and while reading.
+  parser.body_limit(std::numeric_limits<std::uint64_t>::max());
   if (request.method() == bhttp::verb::head) parser.skip(true);
   tcp_layer.expires_after(timeout);
-  co_await bhttp::async_read(stream, buffer_, parser, asio::redirect_error(use_awaitable, error));
+  co_await bhttp::async_read_header(stream, buffer_, parser, asio::redirect_error(use_awaitable, error));
   user_.throw_if_killed();
+  const auto too_large = [&] {
+    return (parser.content_length() && *parser.content_length() > options_.max_body_bytes) ||
+           parser.get().body().size() > options_.max_body_bytes;
+  };
+  while (!error && !parser.is_done() && !too_large()) {
+    tcp_layer.expires_after(timeout);
+    co_await bhttp::async_read_some(stream, buffer_, parser, asio::redirect_error(use_awaitable, error));
+    user_.throw_if_killed();
+  }
+  if (!error && too_large()) error = bhttp::error::body_limit;
   if (error) {
     // A kept-alive connection the server closed meanwhile fails before any
     // byte of the response: worth one retry on a fresh connection.

@@ -21,6 +21,7 @@ namespace cicada::target {
 ///   /status/CODE         that status, body "status CODE"
 ///   /delay?ms=M          200 after M milliseconds
 ///   /redirect?to=P&code=C  C (default 302) with Location: P
+///   /loop                302 to itself, for ever
 ///   /cookies/set?k=v...  200, one Set-Cookie per query parameter
 ///   /cookies             200, body = the Cookie header received
 ///   /close               closes the connection without answering

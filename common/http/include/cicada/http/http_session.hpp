@@ -31,7 +31,7 @@ struct SessionOptions {
 
 /// One request's extras (Locust's request kwargs).
 struct RequestOptions {
-  std::optional<std::string> name;  ///< the stats row; default: path + query as requested
+  std::optional<std::string> name{};  ///< the stats row; default: path + query as requested
   Headers headers{};
   Headers query{};                  ///< appended to the URL, percent-encoded
   std::optional<std::string> body{};  ///< raw body

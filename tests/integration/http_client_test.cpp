@@ -1,0 +1,340 @@
+// The HTTP client against the in-process target server and a real nginx, over loopback.
+#include "cicada/http/http_user.hpp"
+
+#include <doctest/doctest.h>
+
+#include <boost/asio/co_spawn.hpp>
+
+#include <fstream>
+#include <thread>
+
+#include "cicada/model/control_flow.hpp"
+#include "cicada/target/target_server.hpp"
+#include "support/child_process.hpp"
+#include "support/loop.hpp"
+
+namespace cicada {
+namespace {
+
+using namespace std::chrono_literals;
+
+struct Recorded {
+  std::string method;
+  std::string name;
+  std::string error;  // "" for success
+  std::int64_t length = 0;
+};
+
+/// A user outside any runner, with its request events captured.
+struct Harness {
+  asio::io_context io;
+  Events events;
+  std::vector<Recorded> recorded;
+  target::TargetServer server{io};
+  std::uint16_t port = server.listen("127.0.0.1", 0);
+
+  Harness() {
+    events.request.add_listener([this](const RequestEvent& e) {
+      recorded.push_back({std::string(e.request_type), std::string(e.name), e.error ? *e.error : "",
+                          e.response_length});
+    });
+  }
+
+  std::string base() const { return "http://127.0.0.1:" + std::to_string(port); }
+
+  std::unique_ptr<HttpUser> user(http::SessionOptions options) {
+    UserContext context;
+    context.executor = io.get_executor();
+    context.events = &events;
+    context.class_name = "Tester";
+    context.host = options.base_url;
+    return std::make_unique<HttpUser>(context, std::move(options));
+  }
+  std::unique_ptr<HttpUser> user() {
+    http::SessionOptions options;
+    options.base_url = base();
+    return user(options);
+  }
+
+  http::Response run(awaitable<http::Response> call) {
+    std::optional<http::Response> result;
+    asio::co_spawn(io, std::move(call), [&](std::exception_ptr error, http::Response response) {
+      if (error) std::rethrow_exception(error);
+      result.emplace(std::move(response));
+    });
+    test::run_until(io, [&] { return result.has_value(); });
+    return std::move(*result);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("keep-alive: many requests travel on one connection") {
+  Harness h;
+  auto user = h.user();
+  for (int i = 0; i < 50; ++i) {
+    auto response = h.run(user->client().get("/"));
+    REQUIRE(response.status() == 200);
+    CHECK(response.body() == "ok");
+  }
+  CHECK(user->client().connections_opened() == 1);
+  CHECK(h.server.counts().at("GET /") == 50);
+  CHECK(h.recorded.size() == 50);
+  CHECK(h.recorded[0].method == "GET");
+  CHECK(h.recorded[0].name == "/");
+  CHECK(h.recorded[0].error.empty());
+  CHECK(h.recorded[0].length == 2);
+}
+
+TEST_CASE("cookies set by the server are sent back") {
+  Harness h;
+  auto user = h.user();
+  h.run(user->client().get("/cookies/set?session=abc&theme=dark"));
+  auto response = h.run(user->client().get("/cookies"));
+  CHECK(response.body() == "session=abc; theme=dark");
+  CHECK(user->client().cookies().size() == 2);
+}
+
+TEST_CASE("redirects are followed and recorded once under the first URL's name") {
+  Harness h;
+  auto user = h.user();
+  auto response = h.run(user->client().get("/redirect?to=/json"));
+  CHECK(response.status() == 200);
+  CHECK(response.body().find("abc123") != std::string::npos);
+  CHECK(response.url() == h.base() + "/json");
+  REQUIRE(h.recorded.size() == 1);
+  CHECK(h.recorded[0].name == "/redirect?to=/json");
+
+  SUBCASE("a 303 after a POST becomes a GET") {
+    auto posted = h.run(user->client().post("/redirect?to=/echo&code=303", {.body = "payload"}));
+    CHECK(posted.header("X-Echo-Method") == "GET");
+  }
+  SUBCASE("turned off, the redirect itself is the response") {
+    auto raw = h.run(user->client().get("/redirect?to=/json", {.allow_redirects = false}));
+    CHECK(raw.status() == 302);
+    CHECK(raw.header("location") == "/json");
+  }
+  SUBCASE("a loop ends after max_redirects") {
+    http::SessionOptions options;
+    options.base_url = h.base();
+    options.max_redirects = 3;
+    auto looping = h.user(options);
+    auto endless = h.run(looping->client().get("/loop"));
+    CHECK(endless.error() == "TooManyRedirects('Exceeded 3 redirects.')");
+  }
+}
+
+TEST_CASE("each failure kind is a recorded failure with its own text") {
+  Harness h;
+  auto user = h.user();
+  SUBCASE("status 404") {
+    auto response = h.run(user->client().get("/status/404"));
+    CHECK(response.status() == 404);
+    CHECK(h.recorded.back().error == "HTTPError('404 Client Error: Not Found for url: /status/404')");
+  }
+  SUBCASE("status 503") {
+    h.run(user->client().get("/status/503"));
+    CHECK(h.recorded.back().error ==
+          "HTTPError('503 Server Error: Service Unavailable for url: /status/503')");
+  }
+  SUBCASE("connection refused") {
+    http::SessionOptions options;
+    options.base_url = "http://127.0.0.1:" + std::to_string(test::free_port());
+    auto refused = h.user(options);
+    auto response = h.run(refused->client().get("/"));
+    CHECK(response.status() == 0);
+    CHECK(h.recorded.back().error == "ConnectionRefusedError(111, 'Connection refused')");
+  }
+  SUBCASE("no such host") {
+    http::SessionOptions options;
+    options.base_url = "http://nosuch.invalid";
+    auto lost = h.user(options);
+    h.run(lost->client().get("/"));
+    CHECK(h.recorded.back().error.rfind("NameResolutionError('cannot resolve nosuch.invalid", 0) == 0);
+  }
+  SUBCASE("response timeout") {
+    auto response = h.run(user->client().get("/delay?ms=2000", {.timeout = 0.2s}));
+    CHECK(response.status() == 0);
+    CHECK(h.recorded.back().error == "ReadTimeout('no response within 0.2 s')");
+  }
+  SUBCASE("the server closes without answering") {
+    h.run(user->client().get("/close"));
+    CHECK(h.recorded.back().error == "RemoteDisconnected('Remote end closed connection without response')");
+  }
+  SUBCASE("a truncated body") {
+    h.run(user->client().get("/truncate"));
+    CHECK(h.recorded.back().error == "IncompleteRead(10 bytes read, 90 more expected)");
+  }
+  SUBCASE("a body over the size limit") {
+    http::SessionOptions options;
+    options.base_url = h.base();
+    options.max_body_bytes = 1000;
+    auto limited = h.user(options);
+    auto big = h.run(limited->client().get("/bytes?n=5000"));
+    INFO("status " << big.status() << " body " << big.body().size());
+    CHECK(h.recorded.back().error == "ResponseTooLarge('body larger than 1000 bytes')");
+  }
+  SUBCASE("no host at all") {
+    http::SessionOptions options;
+    auto homeless = h.user(options);
+    h.run(homeless->client().get("/"));
+    CHECK(h.recorded.back().error ==
+          "InvalidURL(\"no host to send / to: set --host or the user class's host\")");
+  }
+  // Whatever failed, the session recovers: the next request works.
+  auto after = h.run(user->client().get("/"));
+  CHECK(after.status() == 200);
+}
+
+TEST_CASE("catch_response lets the task decide success or failure") {
+  Harness h;
+  auto user = h.user();
+  {
+    auto response = h.run(user->client().get("/status/404", {.catch_response = true}));
+    CHECK(h.recorded.empty());  // reported when the response goes, not before
+    response.success();
+  }
+  REQUIRE(h.recorded.size() == 1);
+  CHECK(h.recorded[0].error.empty());
+  {
+    auto response = h.run(user->client().get("/", {.catch_response = true}));
+    if (response.body() != "expected") response.failure("Got wrong response");
+  }
+  CHECK(h.recorded.back().error == "CatchResponseError('Got wrong response')");
+  {
+    auto response = h.run(user->client().get("/status/500", {.catch_response = true}));
+  }
+  CHECK(h.recorded.back().error.rfind("HTTPError('500 Server Error", 0) == 0);
+}
+
+TEST_CASE("name groups requests, query and bodies reach the server") {
+  Harness h;
+  auto user = h.user();
+  h.run(user->client().get("/json?id=1", {.name = "/json?id=[id]"}));
+  h.run(user->client().get("/json?id=2", {.name = "/json?id=[id]"}));
+  CHECK(h.recorded[0].name == "/json?id=[id]");
+  CHECK(h.recorded[1].name == "/json?id=[id]");
+
+  auto echoed = h.run(user->client().post("/echo", {.query = {{"q", "a b&c"}}, .json = R"({"k": 1})"}));
+  CHECK(echoed.body() == R"({"k": 1})");
+  CHECK(echoed.header("Content-Type") == "application/json");
+  CHECK(echoed.header("X-Echo-Query") == "q=a+b%26c");
+  CHECK(h.recorded.back().name == "/echo?q=a+b%26c");
+
+  auto form = h.run(user->client().put("/echo", {.form = {{"id", "1"}, {"name", "x y"}}}));
+  CHECK(form.body() == "id=1&name=x+y");
+  CHECK(form.header("X-Echo-Method") == "PUT");
+
+  auto headers = h.run(user->client().get("/headers", {.headers = {{"Authorization", "Bearer t"}}}));
+  CHECK(headers.body().find("Authorization: Bearer t") != std::string::npos);
+}
+
+TEST_CASE("a killed user's request ends at once and is not recorded") {
+  Harness h;
+  auto user = h.user();
+  std::optional<bool> killed;
+  asio::co_spawn(h.io, user->client().get("/delay?ms=5000"), [&](std::exception_ptr error, http::Response) {
+    killed = false;
+    if (error) {
+      try {
+        std::rethrow_exception(error);
+      } catch (const UserKilled&) {
+        killed = true;
+      }
+    }
+  });
+  h.io.run_for(100ms);
+  user->kill();
+  test::run_until(h.io, [&] { return killed.has_value(); });
+  CHECK(*killed);
+  CHECK(h.recorded.empty());
+}
+
+namespace {
+
+/// nginx on loopback, plain and TLS, with a self-signed certificate and a CA-signed one.
+struct Nginx {
+  std::string dir = test::make_temp_dir("cicada-nginx");
+  unsigned short http_port = test::free_port();
+  unsigned short self_signed_port = test::free_port();
+  unsigned short ca_signed_port = test::free_port();
+  std::unique_ptr<test::ChildProcess> process;
+
+  void openssl(const std::vector<std::string>& args) {
+    std::vector<std::string> argv{"openssl"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    REQUIRE_MESSAGE(test::run_command(argv, dir + "/openssl.log") == 0, test::read_file(dir + "/openssl.log"));
+  }
+
+  Nginx() {
+    openssl({"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost",
+             "-addext", "subjectAltName=DNS:localhost", "-keyout", dir + "/self.key", "-out", dir + "/self.crt"});
+    openssl({"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=cicada test CA",
+             "-keyout", dir + "/ca.key", "-out", dir + "/ca.crt"});
+    openssl({"req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-keyout", dir + "/server.key",
+             "-out", dir + "/server.csr"});
+    std::ofstream(dir + "/san.ext") << "subjectAltName=DNS:localhost\n";
+    openssl({"x509", "-req", "-in", dir + "/server.csr", "-CA", dir + "/ca.crt", "-CAkey", dir + "/ca.key",
+             "-CAcreateserial", "-days", "2", "-extfile", dir + "/san.ext", "-out", dir + "/server.crt"});
+    std::ofstream conf(dir + "/nginx.conf");
+    conf << "daemon off;\nworker_processes 1;\nerror_log " << dir << "/error.log;\npid " << dir
+         << "/nginx.pid;\nevents { worker_connections 64; }\nhttp {\n  access_log off;\n"
+         << "  client_body_temp_path " << dir << ";\n  proxy_temp_path " << dir << ";\n"
+         << "  fastcgi_temp_path " << dir << ";\n  uwsgi_temp_path " << dir << ";\n  scgi_temp_path " << dir << ";\n"
+         << "  server { listen 127.0.0.1:" << http_port << "; location / { return 200 'nginx ok'; }"
+         << " location /missing { return 404; } }\n"
+         << "  server { listen 127.0.0.1:" << self_signed_port << " ssl; ssl_certificate " << dir
+         << "/self.crt; ssl_certificate_key " << dir << "/self.key; location / { return 200 'tls ok'; } }\n"
+         << "  server { listen 127.0.0.1:" << ca_signed_port << " ssl; ssl_certificate " << dir
+         << "/server.crt; ssl_certificate_key " << dir << "/server.key; location / { return 200 'ca ok'; } }\n}\n";
+    conf.close();
+    process = std::make_unique<test::ChildProcess>(
+        std::vector<std::string>{"nginx", "-p", dir, "-c", dir + "/nginx.conf"}, dir + "/nginx.out");
+    // Wait until nginx accepts (bounded).
+    for (int i = 0; i < 200 && test::read_file(dir + "/nginx.pid").empty(); ++i) {
+      std::this_thread::sleep_for(10ms);
+    }
+    std::this_thread::sleep_for(100ms);
+    REQUIRE_MESSAGE(process->running(), (test::read_file(dir + "/error.log") + test::read_file(dir + "/nginx.out")));
+  }
+};
+
+}  // namespace
+
+TEST_CASE("against a real nginx: keep-alive, 404s, and https with --insecure or a CA file") {
+  Nginx nginx;
+  Harness h;
+  http::SessionOptions plain;
+  plain.base_url = "http://127.0.0.1:" + std::to_string(nginx.http_port);
+  auto user = h.user(plain);
+  for (int i = 0; i < 20; ++i) CHECK(h.run(user->client().get("/")).body() == "nginx ok");
+  CHECK(user->client().connections_opened() == 1);
+  h.run(user->client().get("/missing"));
+  CHECK(h.recorded.back().error == "HTTPError('404 Client Error: Not Found for url: /missing')");
+
+  SUBCASE("a self-signed certificate fails verification") {
+    http::SessionOptions tls;
+    tls.base_url = "https://localhost:" + std::to_string(nginx.self_signed_port);
+    auto strict = h.user(tls);
+    h.run(strict->client().get("/"));
+    CHECK(h.recorded.back().error.rfind("SSLError('certificate verify failed", 0) == 0);
+  }
+  SUBCASE("--insecure accepts it") {
+    http::SessionOptions tls;
+    tls.base_url = "https://localhost:" + std::to_string(nginx.self_signed_port);
+    tls.insecure = true;
+    auto lenient = h.user(tls);
+    for (int i = 0; i < 5; ++i) CHECK(h.run(lenient->client().get("/")).body() == "tls ok");
+    CHECK(lenient->client().connections_opened() == 1);
+  }
+  SUBCASE("a CA file verifies a certificate it signed") {
+    http::SessionOptions tls;
+    tls.base_url = "https://localhost:" + std::to_string(nginx.ca_signed_port);
+    tls.ca_file = nginx.dir + "/ca.crt";
+    auto verified = h.user(tls);
+    CHECK(h.run(verified->client().get("/")).body() == "ca ok");
+    CHECK(h.recorded.back().error.empty());
+  }
+}
+
+}  // namespace cicada
