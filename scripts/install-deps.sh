@@ -8,7 +8,7 @@ packages=(
   libboost-all-dev cppzmq-dev libzmq3-dev libmsgpack-cxx-dev libspdlog-dev libfmt-dev
   doctest-dev libcli11-dev libyaml-cpp-dev nlohmann-json3-dev libssl-dev libexpected-dev
   python3 python3-msgpack python3-zmq python3-locust
-  nginx clang-format
+  nginx openssl clang-format
 )
 
 missing=()

@@ -175,6 +175,7 @@ Routed route(TargetServer::Impl& server, const Request& request) {
     response.body() = "not found";
   }
   response.prepare_payload();
+  if (request.method() == http::verb::head) response.body().clear();  // headers only, Content-Length kept
   return routed;
 }
 

@@ -56,6 +56,9 @@ class UserClass {
   /// Starts describing `U` (derived from User, constructible from UserContext).
   template <typename U>
   static TaskListBuilder<U> define(std::string name);
+  /// The same, creating users with `factory` (for classes that need more than a UserContext).
+  template <typename U>
+  static TaskListBuilder<U> define(std::string name, Factory factory);
 
   const std::string& name() const { return name_; }
   double weight() const { return weight_; }
@@ -181,6 +184,15 @@ TaskListBuilder<U> UserClass::define(std::string name) {
   builder.user_class_.factory_ = [](UserContext context) -> std::unique_ptr<User> {
     return std::make_unique<U>(std::move(context));
   };
+  return builder;
+}
+
+template <typename U>
+TaskListBuilder<U> UserClass::define(std::string name, Factory factory) {
+  static_assert(std::is_base_of_v<User, U>, "a user class must derive from cicada::User");
+  TaskListBuilder<U> builder;
+  builder.user_class_.name_ = std::move(name);
+  builder.user_class_.factory_ = std::move(factory);
   return builder;
 }
 

@@ -1,0 +1,185 @@
+#include "scenario_user.hpp"
+
+#include <sstream>
+
+namespace cicada::scenario::detail {
+namespace {
+
+std::string short_text(const nlohmann::json& value) {
+  std::string text = value.dump();
+  return text.size() > 60 ? text.substr(0, 57) + "..." : text;
+}
+
+nlohmann::json render_json(const nlohmann::json& value, const JsonBody& body, const RenderContext& context) {
+  if (value.is_string()) {
+    auto it = body.templates.find(value.get<std::string>());
+    return it == body.templates.end() ? value : nlohmann::json(it->second.render(context));
+  }
+  if (value.is_array() || value.is_object()) {
+    nlohmann::json copy = value;
+    for (auto& item : copy) item = render_json(item, body, context);
+    return copy;
+  }
+  return value;
+}
+
+std::vector<std::pair<std::string, std::string>> render_pairs(
+    const std::vector<std::pair<std::string, Template>>& pairs, const RenderContext& context) {
+  std::vector<std::pair<std::string, std::string>> rendered;
+  rendered.reserve(pairs.size());
+  for (const auto& [key, value] : pairs) rendered.emplace_back(key, value.render(context));
+  return rendered;
+}
+
+/// The first failed check, or "" when every check passed.
+std::string check(const Expect& expect, const http::Response& response, const RenderContext& context,
+                  std::optional<nlohmann::json>& parsed_body) {
+  if (!expect.statuses.empty()) {
+    bool matched = false;
+    for (int status : expect.statuses) matched = matched || status == response.status();
+    if (!matched) {
+      std::string wanted;
+      for (int status : expect.statuses) wanted += (wanted.empty() ? "" : " or ") + std::to_string(status);
+      return "expected status " + wanted + ", got " + std::to_string(response.status());
+    }
+  }
+  if (expect.body_contains) {
+    const std::string needle = expect.body_contains->render(context);
+    if (response.body().find(needle) == std::string::npos) return "body does not contain '" + needle + "'";
+  }
+  for (const auto& [path, expected] : expect.json_equals) {
+    if (!parsed_body) parsed_body = nlohmann::json::parse(response.body(), nullptr, false);
+    const nlohmann::json* found = parsed_body->is_discarded() ? nullptr : find_json_path(*parsed_body, path);
+    if (found == nullptr) return path + " not found in the response";
+    const nlohmann::json wanted = render_json(expected.value, expected, context);
+    if (*found != wanted) return path + " is " + short_text(*found) + ", expected " + short_text(wanted);
+  }
+  return "";
+}
+
+std::string capture(const std::vector<Capture>& captures, const http::Response& response,
+                    std::map<std::string, std::string>& variables, std::optional<nlohmann::json>& parsed_body) {
+  for (const Capture& wanted : captures) {
+    std::optional<std::string> value;
+    switch (wanted.kind) {
+      case Capture::Kind::kJson: {
+        if (!parsed_body) parsed_body = nlohmann::json::parse(response.body(), nullptr, false);
+        const nlohmann::json* found =
+            parsed_body->is_discarded() ? nullptr : find_json_path(*parsed_body, wanted.source);
+        if (found != nullptr) value = found->is_string() ? found->get<std::string>() : found->dump();
+        break;
+      }
+      case Capture::Kind::kHeader:
+        if (auto header = response.header(wanted.source)) value = std::string(*header);
+        break;
+      case Capture::Kind::kRegex: {
+        std::smatch match;
+        if (std::regex_search(response.body(), match, wanted.regex)) {
+          value = match.size() > 1 ? match[1].str() : match[0].str();
+        }
+        break;
+      }
+    }
+    if (!value) return "capture " + wanted.variable + ": nothing matched " + (wanted.kind == Capture::Kind::kRegex ? "the regex" : wanted.source);
+    variables[wanted.variable] = *value;
+  }
+  return "";
+}
+
+awaitable<void> run_request(ScenarioUser* user, const RequestStep* step) {
+  const RenderContext context = user->render_context();
+  http::RequestOptions options;
+  options.catch_response = true;
+  if (step->name) options.name = step->name->render(context);
+  options.headers = render_pairs(step->headers, context);
+  options.query = render_pairs(step->query, context);
+  options.form = render_pairs(step->form, context);
+  if (step->body) options.body = step->body->render(context);
+  if (step->json) options.json = render_json(step->json->value, *step->json, context).dump();
+  http::Response response =
+      co_await user->client().request(step->method, step->url.render(context), std::move(options));
+  if (!step->expect.statuses.empty() && response.status() != 0) {
+    response.success();  // the expected statuses decide, not the >= 400 rule
+  }
+  if (response.status() == 0) co_return;  // transport failure: already a failure
+  std::optional<nlohmann::json> parsed_body;
+  std::string failure = check(step->expect, response, context, parsed_body);
+  if (failure.empty() && (!step->expect.statuses.empty() || response.ok())) failure = capture(step->captures, response, user->variables(), parsed_body);
+  if (!failure.empty()) response.failure(failure);
+}
+
+}  // namespace
+
+ScenarioUser::ScenarioUser(UserContext context, std::shared_ptr<const UserPlan> plan)
+    : HttpUser(std::move(context)), plan_(std::move(plan)) {
+  for (const auto& data : plan_->data) {
+    if (data->rows.empty()) continue;
+    const std::size_t row = data->mode == DataSet::Mode::kCycle
+                                ? static_cast<std::size_t>(user_index()) % data->rows.size()
+                                : static_cast<std::size_t>(random()() % data->rows.size());
+    for (const auto& [field, value] : data->rows[row]) variables_[data->name + "." + field] = value;
+  }
+}
+
+RenderContext ScenarioUser::render_context() {
+  return RenderContext{&variables_, user_index(), &random()};
+}
+
+awaitable<void> ScenarioUser::on_start() { co_await run_steps(this, &plan_->on_start); }
+
+awaitable<void> ScenarioUser::on_stop() { co_await run_steps(this, &plan_->on_stop); }
+
+awaitable<void> run_steps(ScenarioUser* user, const std::vector<Step>* steps) {
+  for (const Step& step : *steps) {
+    if (const auto* request = std::get_if<RequestStep>(&step.action)) {
+      co_await run_request(user, request);
+    } else if (const auto* think = std::get_if<ThinkStep>(&step.action)) {
+      co_await user->sleep(std::chrono::duration<double>(think->seconds));
+    } else {
+      co_await run_steps(user, &std::get<SequenceStep>(step.action).steps);
+    }
+  }
+}
+
+bool valid_json_path(const std::string& path) {
+  if (path.empty() || path[0] != '$') return false;
+  std::size_t i = 1;
+  while (i < path.size()) {
+    if (path[i] == '.') {
+      const auto next = path.find_first_of(".[", i + 1);
+      if (next == i + 1) return false;
+      i = next == std::string::npos ? path.size() : next;
+    } else if (path[i] == '[') {
+      const auto close = path.find(']', i);
+      if (close == std::string::npos || close == i + 1) return false;
+      for (std::size_t k = i + 1; k < close; ++k) {
+        if (!std::isdigit(static_cast<unsigned char>(path[k]))) return false;
+      }
+      i = close + 1;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+const nlohmann::json* find_json_path(const nlohmann::json& document, const std::string& path) {
+  const nlohmann::json* current = &document;
+  std::size_t i = 1;
+  while (i < path.size() && current != nullptr) {
+    if (path[i] == '.') {
+      const auto next = path.find_first_of(".[", i + 1);
+      const std::string key = path.substr(i + 1, next == std::string::npos ? std::string::npos : next - i - 1);
+      current = current->is_object() && current->contains(key) ? &(*current)[key] : nullptr;
+      i = next == std::string::npos ? path.size() : next;
+    } else {
+      const auto close = path.find(']', i);
+      const auto index = std::stoul(path.substr(i + 1, close - i - 1));
+      current = current->is_array() && index < current->size() ? &(*current)[index] : nullptr;
+      i = close + 1;
+    }
+  }
+  return current;
+}
+
+}  // namespace cicada::scenario::detail

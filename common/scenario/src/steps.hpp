@@ -1,0 +1,85 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <regex>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "template.hpp"
+
+namespace cicada::scenario::detail {
+
+/// A value taken from a response into a variable.
+struct Capture {
+  enum class Kind { kJson, kHeader, kRegex };
+  std::string variable;
+  Kind kind = Kind::kJson;
+  std::string source;  ///< JSON path ("$.a.b[0]") or header name
+  std::regex regex;    ///< kRegex: group 1 if any, else the whole match
+};
+
+/// A JSON value whose strings may hold ${...} templates.
+struct JsonBody {
+  nlohmann::json value;
+  std::map<std::string, Template> templates;  ///< by the original string
+};
+
+/// Checks that turn a response into a failure.
+struct Expect {
+  std::vector<int> statuses;              ///< empty: Locust's rule (< 400 passes)
+  std::optional<Template> body_contains;
+  std::vector<std::pair<std::string, JsonBody>> json_equals;  ///< (path, expected value)
+};
+
+struct RequestStep {
+  std::string method;
+  Template url;
+  std::optional<Template> name;
+  std::vector<std::pair<std::string, Template>> headers;
+  std::vector<std::pair<std::string, Template>> query;
+  std::vector<std::pair<std::string, Template>> form;
+  std::optional<Template> body;
+  std::optional<JsonBody> json;
+  Expect expect;
+  std::vector<Capture> captures;
+};
+
+struct ThinkStep {
+  double seconds = 0;
+};
+
+struct Step;
+struct SequenceStep {
+  std::vector<Step> steps;
+};
+
+struct Step {
+  std::variant<RequestStep, ThinkStep, SequenceStep> action;
+};
+
+/// Rows of a data set, and how users pick one.
+struct DataSet {
+  std::string name;
+  enum class Mode { kCycle, kRandom } mode = Mode::kCycle;
+  std::vector<std::map<std::string, std::string>> rows;
+};
+
+/// Everything a scenario user class needs at run time.
+struct UserPlan {
+  std::vector<Step> on_start;
+  std::vector<Step> on_stop;
+  std::vector<std::shared_ptr<const DataSet>> data;
+};
+
+/// Finds `path` ("$.a.b[0].c") in `document`; nullptr when absent.
+const nlohmann::json* find_json_path(const nlohmann::json& document, const std::string& path);
+/// Whether `path` is a JSON path this module understands.
+bool valid_json_path(const std::string& path);
+
+}  // namespace cicada::scenario::detail

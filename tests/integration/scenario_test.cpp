@@ -1,0 +1,202 @@
+// YAML scenarios: a scenario with every key runs in-process against the
+// target server; malformed files fail with one error naming the place.
+#include "cicada/scenario/scenario.hpp"
+
+#include <doctest/doctest.h>
+
+#include <fstream>
+
+#include "cicada/runner/environment.hpp"
+#include "cicada/runner/local_runner.hpp"
+#include "cicada/target/target_server.hpp"
+#include "support/child_process.hpp"
+#include "support/loop.hpp"
+
+namespace cicada::scenario {
+namespace {
+
+std::string every_key_scenario(std::uint16_t port) {
+  return "host: http://127.0.0.1:" + std::to_string(port) + R"(
+data:
+  - {name: accounts, csv: accounts.csv, mode: cycle}
+users:
+  - name: Browser
+    weight: 3
+    wait_time: {between: [0.005, 0.01]}
+    tags: [web]
+    on_start:
+      - post: /login
+        json: {user: "u${user_index}-${accounts.username}", password: secret, remember: true, tries: 3}
+        capture: {token: {json: "$.token"}}
+        expect: {status: 200, json: {"$.token": "t-u${user_index}-${accounts.username}"}}
+    on_stop:
+      - get: /cookies
+    tasks:
+      - get: /
+        weight: 2
+      - get: /json?id=${random_int(1,100)}
+        name: /json
+        headers: {Authorization: "Bearer ${token}"}
+        expect: {status: 200, body_contains: abc, json: {"$.items[1].id": 2, "$.ok": true}}
+        capture: {first: {regex: '"id": (\d+)'}, server: {header: Server}}
+      - sequence:
+          - get: /cookies/set?cart=${uuid()}
+            name: /cookies/set
+          - post: /echo
+            form: {id: "1", who: "${server}"}
+            expect: {body_contains: "id=1&who="}
+            think: 0.005
+          - put: /echo
+            body: "raw ${random_string(5)} ${env.HOME}"
+            query: {q: "${first}"}
+            name: /echo
+        tags: [checkout]
+  - name: Api
+    fixed_count: 1
+    wait_time: {constant: 0.01}
+    tasks:
+      - delete: /echo
+        expect: {status: [200, 204]}
+      - get: /status/404
+        expect: {status: 404}
+      - patch: /echo
+        json: [1, "two", null, true, 2.5]
+        expect: {body_contains: '[1,"two",null,true,2.5]'}
+      - head: /
+      - options: /
+        tags: [api]
+)";
+}
+
+struct ScenarioFiles {
+  std::string dir = test::make_temp_dir("cicada-scenario");
+  std::string write(const std::string& name, const std::string& text) const {
+    std::ofstream(dir + "/" + name) << text;
+    return dir + "/" + name;
+  }
+  ScenarioFiles() { write("accounts.csv", "username,password\nalice,a1\nbob,\"b,2\"\n"); }
+};
+
+}  // namespace
+
+TEST_CASE("a scenario with every key runs, and its stats match what the server saw") {
+  ScenarioFiles files;
+  EnvironmentOptions options;
+  options.seed = 7;
+  options.stop_timeout_seconds = 5;  // let tasks finish, so nothing is in flight at the end
+
+  // The environment's loop also runs the target server.
+  std::unique_ptr<target::TargetServer> server;
+  std::uint16_t port = 0;
+  {
+    asio::io_context probe;
+    target::TargetServer temporary(probe);
+    port = temporary.listen("127.0.0.1", 0);
+  }
+  const Scenario scenario = load_scenario(files.write("full.yaml", every_key_scenario(port)));
+  REQUIRE(scenario.user_classes.size() == 2);
+  CHECK(scenario.host == "http://127.0.0.1:" + std::to_string(port));
+
+  Environment env(scenario.user_classes, options);
+  server = std::make_unique<target::TargetServer>(env.io_context());
+  server->listen("127.0.0.1", port);
+  auto& runner = env.create_local_runner();
+  runner.start(4, 100);
+  runner.call_later(std::chrono::seconds(2), [&] { runner.quit(); });
+  runner.join();
+
+  const auto& stats = env.stats();
+  CHECK(stats.total().num_requests() > 50);
+  CHECK(stats.total().num_failures() == 0);
+  for (const auto* error : stats.errors_in_order()) FAIL_CHECK(error->method << " " << error->name << ": " << error->error);
+  // Every route the server saw was recorded exactly as often, and nothing else was.
+  std::int64_t recorded = 0;
+  for (const auto& [key, count] : server->counts()) {
+    const auto space = key.find(' ');
+    const auto* entry = stats.find(key.substr(space + 1), key.substr(0, space));
+    INFO("route " << key);
+    REQUIRE(entry != nullptr);
+    CHECK(entry->num_requests() == count);
+    recorded += count;
+  }
+  CHECK(recorded == stats.total().num_requests());
+  for (const char* route : {"POST /login", "GET /", "GET /json", "GET /cookies/set", "POST /echo", "PUT /echo",
+                            "DELETE /echo", "GET /status/404", "PATCH /echo", "HEAD /", "OPTIONS /", "GET /cookies"}) {
+    CHECK_MESSAGE(server->counts().count(route) == 1, route);
+  }
+}
+
+TEST_CASE("tags from the command line pick tasks in a scenario") {
+  ScenarioFiles files;
+  const Scenario scenario = load_scenario(files.write("full.yaml", every_key_scenario(1)));
+  EnvironmentOptions options;
+  options.tags = {"api"};
+  UserClass api = scenario.user_classes[1];
+  api.filter_tasks(options.tags, {});
+  REQUIRE(api.tasks().tasks.size() == 1);
+  CHECK(api.tasks().tasks[0].name == "OPTIONS /");
+  UserClass browser = scenario.user_classes[0];
+  browser.filter_tasks({"checkout"}, {});
+  REQUIRE(browser.tasks().tasks.size() == 1);
+  CHECK(browser.tasks().tasks[0].name == "sequence");
+}
+
+TEST_CASE("each kind of mistake is one error naming file, line and column") {
+  ScenarioFiles files;
+  struct Case {
+    const char* what;
+    std::string yaml;
+    std::string error;
+  };
+  const std::string task = "users:\n  - name: U\n    tasks:\n";
+  const std::vector<Case> cases = {
+      {"broken YAML", "users: [\n", ":2:1: invalid YAML: end of sequence flow not found"},
+      {"not a map", "- a\n- b\n", ":1:1: a scenario must be a map with 'users' (and optionally 'host' and 'data')"},
+      {"no users", "host: http://127.0.0.1:1\n", ":1:1: 'users' must be a non-empty list of user classes"},
+      {"unknown top-level key", "hosts: x\nusers: []\n", ":1:1: unknown key 'hosts' in the scenario (expected one of: data, host, users)"},
+      {"host without scheme", "host: localhost:8080\nusers: []\n", ":1:7: host must start with http:// or https://, got 'localhost:8080'"},
+      {"user without name", "users:\n  - weight: 1\n    tasks: [{get: /}]\n", ":2:5: a user class needs a name"},
+      {"typo in a step", task + "      - get: /\n        heders: {A: b}\n",
+       ":5:9: unknown key 'heders' in a step (expected one of: body, capture, delete, expect, form, get, head, "
+       "headers, json, name, options, patch, post, put, query, sequence, tags, think, weight)"},
+      {"two methods", task + "      - {get: /, post: /x}\n", ":4:9: a step has one method, found get and post"},
+      {"no method", task + "      - name: x\n", ":4:9: a step needs a method (get, post, put, patch, delete, head, options), think or sequence"},
+      {"between reversed", "users:\n  - name: U\n    wait_time: {between: [2, 1]}\n    tasks: [{get: /}]\n",
+       ":3:26: between(min, max) needs 0 <= min <= max"},
+      {"unknown wait time", "users:\n  - name: U\n    wait_time: {sometimes: 1}\n    tasks: [{get: /}]\n",
+       ":3:17: unknown wait_time 'sometimes' (constant, between, constant_pacing, constant_throughput)"},
+      {"bad template", task + "      - get: /x?${random_int(5)}\n", ":4:14: get: random_int(min, max) takes two numbers"},
+      {"unclosed template", task + "      - get: /x?${id\n", ":4:14: get: '${' without a closing '}'"},
+      {"variable never captured", task + "      - get: /\n        headers: {A: \"${tokn}\"}\n",
+       ":5:22: '${tokn}' is never captured in user class U"},
+      {"weight and fixed_count", "users:\n  - name: U\n    weight: 1\n    fixed_count: 2\n    tasks: [{get: /}]\n",
+       ":4:18: use weight or fixed_count, not both"},
+      {"status out of range", task + "      - get: /\n        expect: {status: 999}\n",
+       ":5:26: expect.status 999 is not an HTTP status"},
+      {"bad regex", task + "      - get: /\n        capture: {x: {regex: \"(unclosed\"}}\n", ":5:30: capture x: invalid regex"},
+      {"two bodies", task + "      - post: /\n        json: {a: 1}\n        body: x\n", ":4:9: use one of json, body and form, not several"},
+      {"missing data file", "data: [{name: d, csv: nowhere.csv}]\n" + task + "      - get: /\n",
+       ":1:23: cannot read data file"},
+      {"unknown data column", "data: [{name: accounts, csv: accounts.csv}]\n" + task + "      - get: /${accounts.pasword}\n",
+       ":5:14: '${accounts.pasword}': data set 'accounts' has no column 'pasword'"},
+      {"duplicate user names", "users:\n  - {name: U, tasks: [{get: /}]}\n  - {name: U, tasks: [{get: /}]}\n",
+       ":3:12: two user classes are named 'U'"},
+      {"empty tasks", "users:\n  - name: U\n    tasks: []\n", ":3:12: user class U needs a non-empty list of tasks"},
+      {"weight on on_start", "users:\n  - name: U\n    on_start: [{get: /, weight: 2}]\n    tasks: [{get: /}]\n",
+       ":3:33: weight and tags apply to tasks, not to on_start/on_stop or sequence steps"},
+  };
+  for (const Case& c : cases) {
+    INFO("case: " << std::string(c.what));
+    const std::string path = files.write("bad.yaml", c.yaml);
+    try {
+      load_scenario(path);
+      FAIL_CHECK("no error");
+    } catch (const ScenarioError& e) {
+      const std::string message = e.what();
+      CHECK(message.rfind(path + c.error, 0) == 0);
+      if (message.rfind(path + c.error, 0) != 0) MESSAGE("got: " << message);
+    }
+  }
+}
+
+}  // namespace cicada::scenario
