@@ -1,0 +1,65 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cicada::cli {
+
+/// Which executable is parsing: each accepts the Locust flags that apply to it.
+enum class Program { kStandalone, kMaster, kWorker };
+
+/// Everything the command line, a config file and the environment can set,
+/// under Locust's names (shared/reference/locust-user-interface.md §1).
+struct Options {
+  std::string locustfile = "locustfile.yaml";  ///< -f: a YAML scenario
+  std::optional<std::string> host;             ///< -H
+  std::optional<std::int64_t> users;           ///< -u
+  std::optional<double> spawn_rate;            ///< -r
+  std::optional<std::int64_t> run_time_seconds;  ///< -t
+  bool headless = false;
+  bool list = false;                           ///< -l: print the user classes
+  std::vector<std::string> tags;
+  std::vector<std::string> exclude_tags;
+  std::optional<std::string> csv_prefix;
+  bool csv_full_history = false;
+  bool print_stats = false;
+  bool only_summary = false;
+  bool reset_stats = false;
+  bool json = false;
+  std::optional<std::string> json_file;
+  std::string loglevel = "INFO";
+  std::optional<std::string> logfile;
+  std::int64_t stop_timeout_seconds = 0;
+  int exit_code_on_error = 1;
+  bool insecure = false;
+  std::optional<std::string> ca_file;
+  std::optional<std::uint64_t> seed;
+  std::vector<std::string> user_classes;       ///< positional: only these classes
+  // Distributed mode.
+  std::string master_bind_host = "*";
+  std::uint16_t master_bind_port = 5557;
+  std::int64_t expect_workers = 1;
+  std::int64_t expect_workers_max_wait = 0;
+  std::string master_host = "127.0.0.1";
+  std::uint16_t master_port = 5557;
+  std::optional<std::int64_t> processes;
+};
+
+/// The result of parsing: options to run with, or an exit code and the text
+/// to print (--help and --version exit 0; a bad flag or value exits 2 with one
+/// line on stderr, as Locust's argparse does).
+struct ParseResult {
+  std::optional<Options> options;
+  int exit_code = 0;
+  std::string out;  ///< for stdout (help, version)
+  std::string err;  ///< for stderr (the error line)
+};
+
+/// Parses argv, a config file (--config, else ./cicada.conf or ./locust.conf)
+/// and CICADA_* environment variables (LOCUST_* accepted too; the command line
+/// wins over the environment, which wins over the file).
+ParseResult parse_options(int argc, const char* const* argv, Program program);
+
+}  // namespace cicada::cli

@@ -1,0 +1,136 @@
+#include "cicada/cli/run.hpp"
+
+#include <boost/asio/signal_set.hpp>
+#include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <unistd.h>
+
+#include "cicada/report/console_report.hpp"
+#include "cicada/report/csv_file_writer.hpp"
+#include "cicada/runner/environment.hpp"
+#include "cicada/runner/local_runner.hpp"
+#include "cicada/scenario/scenario.hpp"
+
+namespace cicada::cli {
+
+bool setup_logging(const Options& options, const char* program) {
+  std::shared_ptr<spdlog::logger> logger;
+  if (options.logfile) {
+    try {
+      logger = spdlog::basic_logger_mt(program, *options.logfile);
+    } catch (const spdlog::spdlog_ex& e) {
+      std::fprintf(stderr, "%s: error: cannot open log file %s: %s\n", program, options.logfile->c_str(), e.what());
+      return false;
+    }
+  } else {
+    logger = spdlog::stderr_logger_mt(program);
+  }
+  char host[256] = "localhost";
+  gethostname(host, sizeof host - 1);
+  const std::string short_host = std::string(host).substr(0, std::string(host).find('.'));
+  // Locust's format: [time] host/LEVEL/logger: message
+  logger->set_pattern("[%Y-%m-%d %H:%M:%S,%e] " + short_host + "/%^%l%$/" + program + ": %v");
+  const auto& level = options.loglevel;
+  logger->set_level(level == "DEBUG" ? spdlog::level::debug
+                    : level == "WARNING" ? spdlog::level::warn
+                    : level == "ERROR" ? spdlog::level::err
+                    : level == "CRITICAL" ? spdlog::level::critical
+                                          : spdlog::level::info);
+  spdlog::set_default_logger(logger);
+  return true;
+}
+
+std::vector<UserClass> load_user_classes(const Options& options) {
+  const std::string& file = options.locustfile;
+  const bool yaml = file.size() > 5 && (file.ends_with(".yaml") || file.ends_with(".yml"));
+  if (!yaml) {
+    throw std::runtime_error(file + ": not a scenario file: -f takes a YAML scenario (.yaml or .yml)");
+  }
+  scenario::Scenario loaded = scenario::load_scenario(file);
+  std::vector<UserClass> classes = std::move(loaded.user_classes);
+  if (!options.user_classes.empty()) {
+    std::vector<UserClass> chosen;
+    for (const auto& name : options.user_classes) {
+      auto it = std::find_if(classes.begin(), classes.end(), [&](const UserClass& c) { return c.name() == name; });
+      if (it == classes.end()) throw std::runtime_error("Unknown User(s): " + name);
+      chosen.push_back(*it);
+    }
+    classes = std::move(chosen);
+  }
+  return classes;
+}
+
+int exit_code(Environment& environment, const Options& options) {
+  if (environment.process_exit_code) return *environment.process_exit_code;
+  const bool failures = !environment.stats().errors().empty() ||
+                        (environment.has_runner() && !environment.runner().exceptions().empty());
+  if (failures) return options.exit_code_on_error;
+  if (environment.events().listener_errors > 0) return 2;
+  return 0;
+}
+
+int run_standalone(const Options& options, std::vector<UserClass> user_classes) {
+  EnvironmentOptions environment_options;
+  environment_options.host = options.host;
+  environment_options.tags = options.tags;
+  environment_options.exclude_tags = options.exclude_tags;
+  environment_options.stop_timeout_seconds = static_cast<double>(options.stop_timeout_seconds);
+  environment_options.reset_stats = options.reset_stats;
+  environment_options.seed = options.seed;
+  environment_options.insecure = options.insecure;
+  environment_options.ca_file = options.ca_file.value_or("");
+  Environment environment(std::move(user_classes), environment_options);
+  auto& runner = environment.create_local_runner();
+  environment.events().init.fire(environment);
+
+  std::unique_ptr<report::CsvFileWriter> csv;
+  if (options.csv_prefix) {
+    csv = std::make_unique<report::CsvFileWriter>(environment, *options.csv_prefix, options.csv_full_history);
+    csv->start();
+  }
+  if (!options.only_summary) report::start_stats_printer(environment);
+  runner.start_stats_history();
+
+  boost::asio::signal_set signals(environment.io_context(), SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& error, int signal_number) {
+    if (error) return;
+    spdlog::info(signal_number == SIGTERM ? "Got SIGTERM signal" : "Got SIGINT signal, stopping");
+    runner.quit();
+  });
+
+  const std::int64_t users = options.users.value_or(1);
+  const double rate = options.spawn_rate.value_or(1);
+  runner.start(users, rate);
+  if (options.run_time_seconds) {
+    spdlog::info("Run time limit set to {} seconds", *options.run_time_seconds);
+    runner.call_later(std::chrono::seconds(*options.run_time_seconds), [&] {
+      spdlog::info("--run-time limit reached, shutting down");
+      runner.quit();
+    });
+  } else {
+    spdlog::info("No run time limit set, use CTRL+C to interrupt");
+  }
+  runner.join();
+  signals.cancel();
+
+  environment.events().quitting.fire_reverse(environment);
+  const int code = exit_code(environment, options);
+  spdlog::info("Shutting down (exit code {})", code);
+  if (csv) csv->write_now();
+  if (options.json_file) {
+    std::ofstream(*options.json_file + ".json") << report::stats_json(environment.stats());
+  } else {
+    if (options.json) std::printf("%s\n", report::stats_json(environment.stats()).c_str());
+    report::print_final_summary(environment.stats());
+  }
+  environment.events().quit.fire(code);
+  return code;
+}
+
+}  // namespace cicada::cli
