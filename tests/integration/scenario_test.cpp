@@ -4,6 +4,7 @@
 
 #include <doctest/doctest.h>
 
+#include <filesystem>
 #include <fstream>
 
 #include "cicada/runner/environment.hpp"
@@ -139,6 +140,17 @@ TEST_CASE("tags from the command line pick tasks in a scenario") {
   browser.filter_tasks({"checkout"}, {});
   REQUIRE(browser.tasks().tasks.size() == 1);
   CHECK(browser.tasks().tasks[0].name == "sequence");
+}
+
+TEST_CASE("every example scenario loads") {
+  int loaded = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(CICADA_EXAMPLES_DIR "/scenarios")) {
+    if (entry.path().extension() != ".yaml") continue;
+    INFO("example " << entry.path().string());
+    CHECK_NOTHROW(load_scenario(entry.path().string()));
+    ++loaded;
+  }
+  CHECK(loaded >= 2);
 }
 
 TEST_CASE("each kind of mistake is one error naming file, line and column") {
