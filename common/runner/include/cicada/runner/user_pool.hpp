@@ -1,0 +1,81 @@
+#pragma once
+
+#include <cstdint>
+#include <list>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <boost/asio/steady_timer.hpp>
+
+#include "cicada/core/asio.hpp"
+#include "cicada/model/user_class.hpp"
+
+namespace cicada {
+
+class Environment;
+
+/// The users a runner has alive, per class: spawning, stopping the newest of
+/// a class first (gracefully within stop_timeout, then killed), and waiting
+/// for them to finish. Shared by the local and the worker runner.
+/// Runs on the environment's loop.
+class UserPool {
+ public:
+  explicit UserPool(Environment& environment);
+  ~UserPool();
+  UserPool(const UserPool&) = delete;
+  UserPool& operator=(const UserPool&) = delete;
+
+  /// The tag-filtered classes users run (made once, at the first use).
+  const std::vector<std::unique_ptr<UserClass>>& classes();
+  /// Index of a class name; throws std::invalid_argument if unknown.
+  std::size_t class_index(const std::string& name);
+
+  User& spawn(std::size_t class_index);
+  /// Asks the newest `count` running users of a class to stop (graceful when
+  /// stop_timeout > 0, else killed).
+  void mark_for_stop(std::size_t class_index, std::int64_t count);
+  void mark_all_for_stop();
+  /// Completes when every user asked to stop has finished (killing the rest
+  /// when stop_timeout runs out).
+  static awaitable<void> wait_for_stopped(UserPool* pool);
+  bool stops_pending() const { return awaited_remaining_ > 0; }
+
+  /// Spawns and stops users so each class has exactly its target running.
+  /// Unknown class names throw std::invalid_argument (before anything changes).
+  void apply_targets(const std::map<std::string, std::int64_t>& targets);
+
+  /// Users not asked to stop, of one class.
+  std::int64_t live_count(std::size_t class_index) const;
+  /// Users alive (stopping ones included).
+  std::int64_t size() const { return static_cast<std::int64_t>(slots_.size()); }
+  /// Alive users per class name, every class of the Environment listed.
+  std::map<std::string, std::int64_t> counts() const;
+  std::vector<User*> users() const;
+
+  /// Kills every user and runs the loop until their coroutines ended (bounded).
+  void shutdown();
+
+ private:
+  struct Slot {
+    std::unique_ptr<User> user;
+    std::size_t class_index = 0;
+    bool stopping = false;
+    bool awaited = false;
+  };
+
+  static awaitable<void> run_user(UserPool* pool, std::list<Slot>::iterator slot);
+  void on_user_finished(std::list<Slot>::iterator slot);
+
+  Environment& environment_;
+  asio::io_context& io_;
+  std::vector<std::unique_ptr<UserClass>> classes_;
+  std::list<Slot> slots_;
+  std::vector<std::vector<Slot*>> by_class_;
+  asio::steady_timer stop_waiter_;
+  std::int64_t awaited_remaining_ = 0;
+  std::int64_t next_user_index_ = 0;
+};
+
+}  // namespace cicada
