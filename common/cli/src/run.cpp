@@ -75,7 +75,7 @@ int exit_code(Environment& environment, const Options& options) {
   return 0;
 }
 
-int run_standalone(const Options& options, std::vector<UserClass> user_classes) {
+EnvironmentOptions environment_options(const Options& options) {
   EnvironmentOptions environment_options;
   environment_options.host = options.host;
   environment_options.tags = options.tags;
@@ -85,52 +85,77 @@ int run_standalone(const Options& options, std::vector<UserClass> user_classes) 
   environment_options.seed = options.seed;
   environment_options.insecure = options.insecure;
   environment_options.ca_file = options.ca_file.value_or("");
-  Environment environment(std::move(user_classes), environment_options);
-  auto& runner = environment.create_local_runner();
-  environment.events().init.fire(environment);
+  return environment_options;
+}
 
-  std::unique_ptr<report::CsvFileWriter> csv;
-  if (options.csv_prefix) {
-    csv = std::make_unique<report::CsvFileWriter>(environment, *options.csv_prefix, options.csv_full_history);
-    csv->start();
+RunOutputs::RunOutputs(Environment& environment, const Options& options)
+    : environment_(environment), options_(options) {}
+
+RunOutputs::~RunOutputs() = default;
+
+void RunOutputs::start() {
+  if (options_.csv_prefix) {
+    csv_ = std::make_unique<report::CsvFileWriter>(environment_, *options_.csv_prefix, options_.csv_full_history);
+    csv_->start();
   }
-  if (!options.only_summary) report::start_stats_printer(environment);
-  runner.start_stats_history();
+  if (!options_.only_summary) report::start_stats_printer(environment_);
+  environment_.runner().start_stats_history();
+}
 
-  boost::asio::signal_set signals(environment.io_context(), SIGINT, SIGTERM);
-  signals.async_wait([&](const boost::system::error_code& error, int signal_number) {
+int RunOutputs::finish() {
+  environment_.events().quitting.fire_reverse(environment_);
+  const int code = exit_code(environment_, options_);
+  spdlog::info("Shutting down (exit code {})", code);
+  if (csv_) csv_->write_now();
+  if (options_.json_file) {
+    std::ofstream(*options_.json_file + ".json") << report::stats_json(environment_.stats());
+  } else {
+    if (options_.json) std::printf("%s\n", report::stats_json(environment_.stats()).c_str());
+    report::print_final_summary(environment_.stats());
+  }
+  environment_.events().quit.fire(code);
+  return code;
+}
+
+void arm_run_time(Runner& runner, const Options& options) {
+  if (!options.run_time_seconds) {
+    spdlog::info("No run time limit set, use CTRL+C to interrupt");
+    return;
+  }
+  spdlog::info("Run time limit set to {} seconds", *options.run_time_seconds);
+  runner.call_later(std::chrono::seconds(*options.run_time_seconds), [&runner] {
+    spdlog::info("--run-time limit reached, shutting down");
+    runner.quit();
+  });
+}
+
+std::shared_ptr<void> quit_on_signals(Environment& environment, Runner& runner) {
+  auto signals = std::make_shared<boost::asio::signal_set>(environment.io_context(), SIGINT, SIGTERM);
+  signals->async_wait([&runner](const boost::system::error_code& error, int signal_number) {
     if (error) return;
     spdlog::info(signal_number == SIGTERM ? "Got SIGTERM signal" : "Got SIGINT signal, stopping");
     runner.quit();
   });
+  // Cancel the wait before the set goes, so no handler outlives the runner.
+  return std::shared_ptr<void>(signals.get(), [signals](void*) mutable {
+    boost::system::error_code ignored;
+    signals->cancel(ignored);
+    signals.reset();
+  });
+}
 
-  const std::int64_t users = options.users.value_or(1);
-  const double rate = options.spawn_rate.value_or(1);
-  runner.start(users, rate);
-  if (options.run_time_seconds) {
-    spdlog::info("Run time limit set to {} seconds", *options.run_time_seconds);
-    runner.call_later(std::chrono::seconds(*options.run_time_seconds), [&] {
-      spdlog::info("--run-time limit reached, shutting down");
-      runner.quit();
-    });
-  } else {
-    spdlog::info("No run time limit set, use CTRL+C to interrupt");
-  }
+int run_standalone(const Options& options, std::vector<UserClass> user_classes) {
+  Environment environment(std::move(user_classes), environment_options(options));
+  auto& runner = environment.create_local_runner();
+  environment.events().init.fire(environment);
+  RunOutputs outputs(environment, options);
+  outputs.start();
+  auto signals = quit_on_signals(environment, runner);
+  runner.start(options.users.value_or(1), options.spawn_rate.value_or(1));
+  arm_run_time(runner, options);
   runner.join();
-  signals.cancel();
-
-  environment.events().quitting.fire_reverse(environment);
-  const int code = exit_code(environment, options);
-  spdlog::info("Shutting down (exit code {})", code);
-  if (csv) csv->write_now();
-  if (options.json_file) {
-    std::ofstream(*options.json_file + ".json") << report::stats_json(environment.stats());
-  } else {
-    if (options.json) std::printf("%s\n", report::stats_json(environment.stats()).c_str());
-    report::print_final_summary(environment.stats());
-  }
-  environment.events().quit.fire(code);
-  return code;
+  signals.reset();
+  return outputs.finish();
 }
 
 }  // namespace cicada::cli

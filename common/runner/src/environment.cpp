@@ -18,7 +18,8 @@ std::vector<UserClass> runnable(std::vector<UserClass> classes) {
     }
     if (user_class.weight() > 0 || user_class.fixed_count() > 0) kept.push_back(std::move(user_class));
   }
-  if (kept.empty()) throw std::invalid_argument("There are no users with weight > 0.");
+  // An empty list is allowed: a master can learn its classes from its workers.
+  if (kept.empty() && !classes.empty()) throw std::invalid_argument("There are no users with weight > 0.");
   return kept;
 }
 

@@ -53,6 +53,7 @@ void LocalRunner::start(std::int64_t user_count, double spawn_rate) {
   if (user_count < 0) throw std::invalid_argument("user count must be >= 0");
   if (!(spawn_rate > 0)) throw std::invalid_argument("spawn rate must be > 0");
   const auto& classes = pool_.classes();
+  if (classes.empty()) throw std::logic_error("no user classes to run");
   begin_test_if_idle();
   if (spawn_rate > 100) {
     spdlog::warn("Your selected spawn rate is very high (>100), and this is known to sometimes "

@@ -35,6 +35,9 @@ Runner::Runner(Environment& environment)
 
 Runner::~Runner() = default;
 
+// Environment's factories for the distributed runners are defined next to the
+// runners (master/, worker/) so that common/ never includes their headers.
+
 void Runner::join() {
   if (quit_finished_ && !work_) {
     io_.restart();

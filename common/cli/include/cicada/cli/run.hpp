@@ -2,11 +2,17 @@
 
 #include <vector>
 
+#include <memory>
+
 #include "cicada/cli/options.hpp"
 #include "cicada/model/user_class.hpp"
+#include "cicada/runner/environment.hpp"
 
 namespace cicada {
-class Environment;
+class Runner;
+namespace report {
+class CsvFileWriter;
+}
 }
 
 namespace cicada::cli {
@@ -24,6 +30,32 @@ std::vector<UserClass> load_user_classes(const Options& options);
 /// when anything failed or user code raised, else 2 after an unhandled error
 /// in a listener, else 0.
 int exit_code(Environment& environment, const Options& options);
+
+/// EnvironmentOptions from the command line (host, tags, stop timeout, TLS...).
+EnvironmentOptions environment_options(const Options& options);
+
+/// What a headless run leaves behind, around `runner.join()`: the CSV writer
+/// and console printer while it runs (call `start()`), then the JSON, CSV and
+/// final tables, and Locust's exit code (call `finish()`).
+class RunOutputs {
+ public:
+  RunOutputs(Environment& environment, const Options& options);
+  ~RunOutputs();
+  void start();
+  /// Fires quitting, writes the outputs, fires quit; returns the exit code.
+  int finish();
+
+ private:
+  Environment& environment_;
+  const Options& options_;
+  std::unique_ptr<report::CsvFileWriter> csv_;
+};
+
+/// Arms --run-time: quits the runner that long from now (or logs that there is no limit).
+void arm_run_time(Runner& runner, const Options& options);
+
+/// Quits the runner on SIGINT or SIGTERM while the returned handle lives.
+std::shared_ptr<void> quit_on_signals(Environment& environment, Runner& runner);
 
 /// The whole headless standalone run: ramp, run time, outputs, summary.
 /// Returns the process exit code.

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,8 @@ namespace cicada {
 
 class Runner;
 class LocalRunner;
+class MasterRunner;
+class WorkerRunner;
 
 /// Settings of a test (Locust's Environment keyword arguments).
 struct EnvironmentOptions {
@@ -51,6 +54,22 @@ class Environment {
 
   /// Creates the local runner. Throws std::logic_error if a runner exists.
   LocalRunner& create_local_runner();
+  /// Creates a master listening on bind_host:bind_port (port 0: ephemeral).
+  /// Defined in cicada::master (link it, or cicada::cicada). Throws
+  /// transport::TransportError when the address cannot be bound.
+  MasterRunner& create_master_runner(const std::string& bind_host = "*", std::uint16_t bind_port = 5557);
+  /// Creates a worker that connects to master_host:master_port.
+  /// Defined in cicada::worker (link it, or cicada::cicada).
+  WorkerRunner& create_worker_runner(const std::string& master_host = "127.0.0.1",
+                                     std::uint16_t master_port = 5557);
+  /// For runner factories: takes ownership of `runner` as this Environment's runner.
+  template <typename R>
+  R& attach_runner(std::unique_ptr<R> runner) {
+    if (runner_) throw std::logic_error("this Environment already has a runner");
+    R& attached = *runner;
+    runner_ = std::move(runner);
+    return attached;
+  }
   /// The runner; throws std::logic_error when none was created.
   Runner& runner();
   bool has_runner() const { return runner_ != nullptr; }

@@ -1,0 +1,102 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <boost/asio/steady_timer.hpp>
+
+#include "cicada/proto/messages.hpp"
+#include "cicada/runner/runner.hpp"
+#include "cicada/runner/users_dispatcher.hpp"
+
+namespace cicada {
+
+namespace transport {
+class RouterServer;
+}
+
+/// A master (Locust's MasterRunner): accepts workers over ZeroMQ (cicada's or
+/// Locust's), keeps a registry with heartbeats, spreads users over them with
+/// the users dispatcher (ramping at the spawn rate, rebalancing when workers
+/// join, leave or go missing), and merges their statistics reports.
+class MasterRunner final : public Runner {
+ public:
+  /// What the master knows of one worker.
+  struct WorkerNode {
+    std::string id;
+    std::string state = "ready";  ///< ready, spawning, running, missing
+    int heartbeat = 3;            ///< counts down each second without a heartbeat
+    double cpu_percent = 0;
+    std::uint64_t memory_bytes = 0;
+    std::map<std::string, std::int64_t> user_classes_count;  ///< last reported
+    std::int64_t index = 0;
+    std::string version;  ///< the Locust version the worker announced
+  };
+
+  /// Binds the ROUTER; throws transport::TransportError naming the address.
+  MasterRunner(Environment& environment, const std::string& bind_host, std::uint16_t bind_port);
+  ~MasterRunner() override;
+
+  std::uint16_t port() const { return port_; }
+
+  void start(std::int64_t user_count, double spawn_rate) override;
+  void stop() override;
+  void quit() override;
+
+  /// Users the workers report running.
+  std::int64_t user_count() const override;
+  std::map<std::string, std::int64_t> user_classes_count() const override;
+  /// Workers that are ready, spawning or running.
+  std::int64_t worker_count() const;
+  const std::map<std::string, WorkerNode>& workers() const { return workers_; }
+
+  /// Called when the last worker quit or went missing (the CLI quits a headless run).
+  void on_no_workers(std::function<void()> callback) { on_no_workers_ = std::move(callback); }
+  /// The options map sent in every `spawn` (Locust's parsed_options).
+  void set_parsed_options(proto::Value options) { parsed_options_ = std::move(options); }
+
+  void register_message(const std::string& type,
+                        std::function<void(const std::string& worker_id, const proto::Value&)> handler);
+  /// Sends a custom message to one worker, or to all when `worker_id` is empty.
+  void send_message(const std::string& type, proto::Value data, const std::string& worker_id = "");
+
+  /// The user classes the dispatcher spreads (from -f, or announced by cicada workers).
+  const std::vector<DispatchUserClass>& user_classes() const { return classes_; }
+
+ private:
+  void on_message(const std::string& identity, proto::Envelope envelope);
+  void on_bad_frame(const std::string& identity, const proto::ProtoError& error);
+  void handle_worker_message(const std::string& id, proto::WorkerMessage& message);
+  void remove_worker(const std::string& id, bool deleted);
+  void tick();
+  void redispatch();
+  void send_to(const std::string& id, const proto::MasterMessage& message);
+  double next_timestamp();
+  void learn_classes(const proto::Value& data);
+
+  static awaitable<void> run_ramp(MasterRunner* runner, std::uint64_t generation);
+  static awaitable<void> run_stop(MasterRunner* runner);
+  static awaitable<void> run_quit(MasterRunner* runner);
+
+  std::unique_ptr<transport::RouterServer> server_;
+  std::uint16_t port_ = 0;
+  std::map<std::string, WorkerNode> workers_;
+  std::map<std::string, std::int64_t> indexes_;
+  std::vector<DispatchUserClass> classes_;
+  std::unique_ptr<UsersDispatcher> dispatcher_;
+  double spawn_rate_ = 1;
+  std::uint64_t ramp_generation_ = 0;
+  asio::steady_timer ramp_timer_;
+  double last_timestamp_ = 0;
+  proto::Value parsed_options_ = proto::Value(proto::Value::Map{});
+  std::function<void()> on_no_workers_;
+  std::map<std::string, std::function<void(const std::string&, const proto::Value&)>> custom_handlers_;
+  std::uint64_t bad_frames_ = 0;
+  bool stopping_ = false;
+};
+
+}  // namespace cicada

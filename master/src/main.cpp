@@ -1,0 +1,68 @@
+// cicada-master: spreads users over workers and merges their statistics.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <exception>
+
+#include "cicada/cli/options.hpp"
+#include "cicada/cli/run.hpp"
+#include "cicada/master/master_app.hpp"
+#include "cicada/worker/processes.hpp"
+
+int main(int argc, char** argv) {
+  auto parsed = cicada::cli::parse_options(argc, argv, cicada::cli::Program::kMaster);
+  std::fputs(parsed.out.c_str(), stdout);
+  std::fputs(parsed.err.c_str(), stderr);
+  if (!parsed.options) return parsed.exit_code;
+  auto options = *parsed.options;
+
+  std::vector<cicada::UserClass> classes;
+  try {
+    classes = cicada::cli::load_user_classes(options);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "cicada-master: error: %s\n", e.what());
+    return 2;
+  }
+  if (options.list) {
+    std::printf("Available Users:\n");
+    for (const auto& user_class : classes) std::printf("    %s\n", user_class.name().c_str());
+    return 0;
+  }
+  if (!options.headless) {
+    std::fprintf(stderr, "cicada-master: error: the web UI is not available yet: add --headless\n");
+    return 2;
+  }
+  // --processes N: fork the local workers first, while this process has no threads yet.
+  std::vector<pid_t> children;
+  if (options.processes) {
+    if (options.master_bind_port == 0) {
+      std::fprintf(stderr, "cicada-master: error: --processes needs a fixed --master-bind-port\n");
+      return 2;
+    }
+    auto worker_options = options;
+    worker_options.master_host = "127.0.0.1";
+    worker_options.master_port = options.master_bind_port;
+    worker_options.logfile.reset();
+    const auto count = cicada::worker::process_count(*options.processes);
+    children = cicada::worker::fork_workers(count, worker_options, classes);
+    options.processes = count;
+  }
+  if (!cicada::cli::setup_logging(options, "cicada-master")) return 2;
+  int code = 2;
+  try {
+    code = cicada::master::run_master(options, std::move(classes));
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "cicada-master: error: %s\n", e.what());
+  }
+  // The local workers got quit from us; give them a moment, then make sure.
+  for (pid_t pid : children) {
+    for (int i = 0; i < 300 && ::waitpid(pid, nullptr, WNOHANG) == 0; ++i) ::usleep(10'000);
+    if (::waitpid(pid, nullptr, WNOHANG) == 0) {
+      ::kill(pid, SIGTERM);
+      ::waitpid(pid, nullptr, 0);
+    }
+  }
+  return code;
+}

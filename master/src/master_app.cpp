@@ -1,0 +1,61 @@
+#include "cicada/master/master_app.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "cicada/cli/run.hpp"
+#include "cicada/master/master_runner.hpp"
+#include "cicada/runner/environment.hpp"
+#include "cicada/transport/transport_error.hpp"
+
+namespace cicada::master {
+
+int run_master(const cli::Options& options, std::vector<UserClass> user_classes) {
+  Environment environment(std::move(user_classes), cli::environment_options(options));
+  MasterRunner* runner = nullptr;
+  try {
+    runner = &environment.create_master_runner(options.master_bind_host, options.master_bind_port);
+  } catch (const transport::TransportError& e) {
+    spdlog::error("{}", e.what());
+    return 1;
+  }
+  environment.events().init.fire(environment);
+  spdlog::info("Master listening on {}:{}", options.master_bind_host, runner->port());
+  cli::RunOutputs outputs(environment, options);
+  outputs.start();
+  auto signals = cli::quit_on_signals(environment, *runner);
+  // A headless run ends when its workers are all gone.
+  runner->on_no_workers([runner] {
+    spdlog::info("No workers left, shutting down");
+    runner->quit();
+  });
+
+  const auto expected = options.processes ? std::max<std::int64_t>(options.expect_workers, *options.processes)
+                                          : options.expect_workers;
+  const auto waiting_since = std::chrono::steady_clock::now();
+  bool started = false;
+  bool gave_up = false;
+  auto try_start = [&] {
+    if (started || gave_up) return;
+    if (runner->worker_count() >= expected) {
+      started = true;
+      runner->start(options.users.value_or(1), options.spawn_rate.value_or(1));
+      cli::arm_run_time(*runner, options);
+      return;
+    }
+    const auto waited = std::chrono::steady_clock::now() - waiting_since;
+    if (options.expect_workers_max_wait > 0 && waited > std::chrono::seconds(options.expect_workers_max_wait)) {
+      spdlog::error("Gave up waiting for workers to connect");
+      gave_up = true;
+      runner->quit();
+      return;
+    }
+    spdlog::info("Waiting for workers to be ready, {} of {} connected", runner->worker_count(), expected);
+  };
+  runner->every(std::chrono::seconds(1), try_start);
+  runner->join();
+  signals.reset();
+  const int code = outputs.finish();
+  return gave_up ? 1 : code;
+}
+
+}  // namespace cicada::master

@@ -1,0 +1,401 @@
+#include "cicada/master/master_runner.hpp"
+
+#include <boost/asio/redirect_error.hpp>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cstdio>
+
+#include "cicada/core/spawn.hpp"
+#include "cicada/runner/environment.hpp"
+#include "cicada/transport/router_server.hpp"
+
+namespace cicada {
+namespace {
+
+constexpr int kHeartbeatLiveness = 3;     // Locust's HEARTBEAT_LIVENESS
+constexpr int kHeartbeatDeadAt = -60;     // HEARTBEAT_DEAD_INTERNAL
+constexpr const char* kUserClassesMessage = "cicada_user_classes";
+
+double steady_seconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+double wall_seconds() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+/// True when `version` ("2.46.3") is at least major.minor. Unknown ("") is not.
+bool version_at_least(const std::string& version, int major, int minor) {
+  int got_major = 0;
+  int got_minor = 0;
+  if (std::sscanf(version.c_str(), "%d.%d", &got_major, &got_minor) != 2) return false;
+  return got_major > major || (got_major == major && got_minor >= minor);
+}
+
+bool active(const MasterRunner::WorkerNode& node) {
+  return node.state == "ready" || node.state == "spawning" || node.state == "running";
+}
+
+}  // namespace
+
+MasterRunner::MasterRunner(Environment& environment, const std::string& bind_host, std::uint16_t bind_port)
+    : Runner(environment),
+      server_(std::make_unique<transport::RouterServer>(io_)),
+      ramp_timer_(io_) {
+  for (const auto& user_class : environment.user_classes()) {
+    classes_.push_back({user_class.name(), user_class.weight(), user_class.fixed_count()});
+  }
+  port_ = server_->bind(bind_host, bind_port);
+  server_->start([this](const std::string& identity, proto::Envelope envelope) { on_message(identity, std::move(envelope)); },
+                 [this](const std::string& identity, const proto::ProtoError& error) { on_bad_frame(identity, error); });
+  every(std::chrono::seconds(1), [this] { tick(); });
+}
+
+MasterRunner::~MasterRunner() {
+  ++ramp_generation_;
+  ramp_timer_.cancel();
+  finish_quit();
+  server_->close();
+  io_.restart();
+  io_.poll();
+}
+
+std::int64_t MasterRunner::user_count() const {
+  std::int64_t total = 0;
+  for (const auto& [id, node] : workers_) {
+    for (const auto& [name, count] : node.user_classes_count) total += count;
+  }
+  return total;
+}
+
+std::map<std::string, std::int64_t> MasterRunner::user_classes_count() const {
+  std::map<std::string, std::int64_t> counts;
+  for (const auto& user_class : classes_) counts[user_class.name] = 0;
+  for (const auto& [id, node] : workers_) {
+    if (!active(node)) continue;
+    for (const auto& [name, count] : node.user_classes_count) counts[name] += count;
+  }
+  return counts;
+}
+
+std::int64_t MasterRunner::worker_count() const {
+  return std::count_if(workers_.begin(), workers_.end(), [](const auto& entry) { return active(entry.second); });
+}
+
+void MasterRunner::send_to(const std::string& id, const proto::MasterMessage& message) {
+  server_->send(proto::to_envelope(message, id));
+}
+
+double MasterRunner::next_timestamp() {
+  // Workers discard a spawn whose timestamp is not newer than the last one.
+  last_timestamp_ = std::max(wall_seconds(), last_timestamp_ + 1e-6);
+  return last_timestamp_;
+}
+
+void MasterRunner::on_bad_frame(const std::string& identity, const proto::ProtoError& error) {
+  if (bad_frames_++ % 100 == 0) {
+    spdlog::warn("Unrecognized message from {}: {} ({} so far)", identity, error.message, bad_frames_);
+  }
+  // Locust asks a known worker that sent garbage to reconnect.
+  if (workers_.count(identity)) send_to(identity, proto::Reconnect{});
+}
+
+void MasterRunner::on_message(const std::string& identity, proto::Envelope envelope) {
+  auto decoded = proto::decode_worker_message(envelope);
+  if (!decoded) {
+    on_bad_frame(identity, decoded.error());
+    return;
+  }
+  // Registration goes by the ZeroMQ identity, everything else by the envelope's node id (as Locust).
+  const std::string& id = std::holds_alternative<proto::ClientReady>(*decoded) ? identity : envelope.node_id;
+  handle_worker_message(id, *decoded);
+}
+
+void MasterRunner::handle_worker_message(const std::string& id, proto::WorkerMessage& message) {
+  auto known = workers_.find(id);
+  std::visit(
+      [&](auto& m) {
+        using M = std::decay_t<decltype(m)>;
+        if constexpr (std::is_same_v<M, proto::ClientReady>) {
+          const auto [index_it, fresh] = indexes_.try_emplace(id, static_cast<std::int64_t>(indexes_.size()));
+          send_to(id, proto::Ack{index_it->second});
+          WorkerNode node;
+          node.id = id;
+          node.index = index_it->second;
+          node.version = m.version.value_or("-1");
+          if (node.version.empty()) spdlog::debug("Worker {} did not say its version (Debian's Locust)", id);
+          const bool was_known = known != workers_.end();
+          workers_[id] = std::move(node);
+          if (fresh || !was_known) {
+            spdlog::info("Worker {} (index {}) reported as ready. {} workers connected.", id, index_it->second, worker_count());
+          }
+          if (dispatcher_) {
+            dispatcher_->add_worker(id);
+            if (state() == RunnerState::kRunning && !dispatcher_->dispatch_in_progress()) redispatch();
+          }
+        } else if constexpr (std::is_same_v<M, proto::WorkerHeartbeat>) {
+          if (known == workers_.end()) return;
+          WorkerNode& node = known->second;
+          node.heartbeat = kHeartbeatLiveness;
+          if (node.state == "missing") {
+            spdlog::info("Worker {} self-healed with heartbeat, setting state to {}.", id, m.state);
+            if (dispatcher_) dispatcher_->add_worker(id);
+            node.state = m.state;
+            if (state() == RunnerState::kRunning || state() == RunnerState::kSpawning) redispatch();
+          }
+          node.state = m.state == "stopped" || m.state == "cleanup" ? "ready" : m.state;
+          node.cpu_percent = m.current_cpu_usage_percent;
+          if (m.current_memory_usage_bytes) node.memory_bytes = *m.current_memory_usage_bytes;
+          if (version_at_least(node.version, 2, 19)) send_to(id, proto::MasterHeartbeat{});
+        } else if constexpr (std::is_same_v<M, proto::Spawning>) {
+          if (known == workers_.end()) {
+            spdlog::warn("Got spawning message from unknown worker {}. Asking worker to quit.", id);
+            send_to(id, proto::Quit{});
+            return;
+          }
+          known->second.state = "spawning";
+        } else if constexpr (std::is_same_v<M, proto::WorkerSpawningComplete>) {
+          if (known == workers_.end()) return;
+          known->second.state = "running";
+          known->second.user_classes_count.clear();
+          for (const auto& entry : m.user_classes_count) known->second.user_classes_count[entry.class_name] = entry.count;
+        } else if constexpr (std::is_same_v<M, proto::Stats>) {
+          environment_.stats().merge_report(m.report);
+          if (known != workers_.end()) {
+            known->second.user_classes_count.clear();
+            for (const auto& entry : m.report.user_classes_count) {
+              known->second.user_classes_count[entry.class_name] = entry.count;
+            }
+          }
+        } else if constexpr (std::is_same_v<M, proto::ExceptionReport>) {
+          record_exception(m.msg, m.traceback, id);
+        } else if constexpr (std::is_same_v<M, proto::ClientStopped>) {
+          if (known == workers_.end()) return;
+          remove_worker(id, true);
+        } else if constexpr (std::is_same_v<M, proto::Quit>) {
+          if (known == workers_.end()) return;
+          spdlog::info("Worker {} quit. {} workers left.", id, worker_count() - 1);
+          remove_worker(id, true);
+          if (dispatcher_ && state() == RunnerState::kRunning && !dispatcher_->dispatch_in_progress()) redispatch();
+          if (worker_count() == 0 && on_no_workers_) on_no_workers_();
+        } else if constexpr (std::is_same_v<M, proto::Logs>) {
+          // Kept by Locust for its UI; nothing to do until cicada has one.
+        } else if constexpr (std::is_same_v<M, proto::CustomMessage>) {
+          if (m.type == kUserClassesMessage) {
+            learn_classes(m.data);
+            return;
+          }
+          auto handler = custom_handlers_.find(m.type);
+          if (handler == custom_handlers_.end()) {
+            spdlog::warn("Unknown message type received from worker {}: {}", id, m.type);
+          } else {
+            handler->second(id, m.data);
+          }
+        }
+      },
+      message);
+}
+
+void MasterRunner::learn_classes(const proto::Value& data) {
+  if (!classes_.empty()) return;  // the master's own -f wins
+  const auto* list = data.as_array();
+  if (list == nullptr) return;
+  for (const auto& item : *list) {
+    const auto* name = item.find("name") ? item.find("name")->as_string() : nullptr;
+    if (name == nullptr) continue;
+    DispatchUserClass user_class{*name, 1, 0};
+    if (const auto* weight = item.find("weight")) user_class.weight = weight->as_double().value_or(1);
+    if (const auto* fixed = item.find("fixed_count")) user_class.fixed_count = fixed->as_int().value_or(0);
+    classes_.push_back(user_class);
+  }
+  spdlog::info("Learned {} user classes from a worker", classes_.size());
+}
+
+void MasterRunner::remove_worker(const std::string& id, bool deleted) {
+  if (deleted) workers_.erase(id);
+  if (dispatcher_) dispatcher_->remove_worker(id);
+}
+
+void MasterRunner::tick() {
+  std::vector<std::string> gone;
+  bool lost = false;
+  for (auto& [id, node] : workers_) {
+    if (node.state == "missing" && node.heartbeat <= kHeartbeatDeadAt) {
+      gone.push_back(id);
+    } else if (node.heartbeat < 0 && node.state != "missing") {
+      spdlog::info("Worker {} failed to send heartbeat, setting state to missing.", id);
+      node.state = "missing";
+      node.user_classes_count.clear();
+      if (dispatcher_) dispatcher_->remove_worker(id);
+      lost = true;
+    }
+    --node.heartbeat;
+  }
+  for (const auto& id : gone) workers_.erase(id);
+  if (!lost && gone.empty()) return;
+  if (worker_count() == 0) {
+    spdlog::warn("The last worker went missing, stopping test.");
+    if (state() == RunnerState::kSpawning || state() == RunnerState::kRunning) stop();
+    if (on_no_workers_) on_no_workers_();
+    return;
+  }
+  // Unlike Locust (which waits ~65 s, or needs --enable-rebalancing), the
+  // users of a missing worker move to the others at once.
+  if (state() == RunnerState::kSpawning || state() == RunnerState::kRunning) redispatch();
+}
+
+void MasterRunner::redispatch() {
+  dispatcher_.reset();
+  start(target_user_count_, spawn_rate_);
+}
+
+void MasterRunner::start(std::int64_t user_count, double spawn_rate) {
+  if (quitting() || stopping_) return;
+  if (worker_count() == 0) {
+    spdlog::warn("You can't start a distributed test before at least one worker processes has connected");
+    return;
+  }
+  if (classes_.empty()) {
+    spdlog::warn("No user classes known: give the master -f, or connect cicada workers that announce theirs");
+    return;
+  }
+  if (state() != RunnerState::kSpawning && state() != RunnerState::kRunning) {
+    environment_.stats().clear_all();
+    exceptions_.clear();
+    environment_.events().test_start.fire(environment_);
+  }
+  if (!dispatcher_) {
+    std::vector<std::string> ids;
+    for (const auto& [id, node] : workers_) {
+      if (active(node)) ids.push_back(id);
+    }
+    dispatcher_ = std::make_unique<UsersDispatcher>(std::move(ids), classes_);
+  }
+  target_user_count_ = user_count;
+  spawn_rate_ = spawn_rate;
+  set_state(RunnerState::kSpawning);
+  ++ramp_generation_;
+  ramp_timer_.cancel();
+  dispatcher_->new_dispatch(user_count, spawn_rate);
+  spdlog::info("Ramping to {} users at a rate of {:.2f} per second", user_count, spawn_rate);
+  spawn_logged(io_.get_executor(), run_ramp(this, ramp_generation_), "ramp");
+}
+
+awaitable<void> MasterRunner::run_ramp(MasterRunner* runner, std::uint64_t generation) {
+  boost::system::error_code ignored;
+  while (generation == runner->ramp_generation_ && runner->dispatcher_) {
+    auto step = runner->dispatcher_->next(steady_seconds());
+    if (step.kind == UsersDispatcher::Step::Kind::kDone) break;
+    if (step.kind == UsersDispatcher::Step::Kind::kWait) {
+      runner->ramp_timer_.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+          std::chrono::duration<double>(step.wait_seconds)));
+      co_await runner->ramp_timer_.async_wait(asio::redirect_error(use_awaitable, ignored));
+      continue;
+    }
+    const auto& distribution = step.distribution;
+    for (std::size_t w = 0; w < distribution.worker_ids.size(); ++w) {
+      proto::Spawn spawn;
+      spawn.timestamp = runner->next_timestamp();
+      for (std::size_t c = 0; c < distribution.class_names.size(); ++c) {
+        spawn.user_classes_count.push_back({distribution.class_names[c], distribution.counts[w][c]});
+      }
+      spawn.host = runner->environment_.options().host;
+      spawn.stop_timeout_seconds = runner->environment_.options().stop_timeout_seconds;
+      spawn.parsed_options = runner->parsed_options_;
+      runner->send_to(distribution.worker_ids[w], spawn);
+    }
+  }
+  if (generation != runner->ramp_generation_) co_return;
+  // Give the workers a moment to report the users they started (Locust waits up to 1 s).
+  const double deadline = steady_seconds() + 1.0;
+  while (runner->user_count() != runner->target_user_count_ && steady_seconds() < deadline) {
+    runner->ramp_timer_.expires_after(std::chrono::milliseconds(10));
+    co_await runner->ramp_timer_.async_wait(asio::redirect_error(use_awaitable, ignored));
+    if (generation != runner->ramp_generation_) co_return;
+  }
+  std::string counts = "{";
+  for (const auto& [name, count] : runner->user_classes_count()) {
+    counts += (counts.size() > 1 ? ", \"" : "\"") + name + "\": " + std::to_string(count);
+  }
+  spdlog::info("All users spawned: {}}} ({} total users)", counts, runner->user_count());
+  runner->set_state(RunnerState::kRunning);
+  if (runner->environment_.options().reset_stats) {
+    spdlog::info("Resetting stats");
+    runner->environment_.stats().reset_all();
+  }
+  runner->environment_.events().spawning_complete.fire(runner->target_user_count_);
+  for (const auto& [id, node] : runner->workers_) {
+    if (version_at_least(node.version, 2, 29)) runner->send_to(id, proto::MasterSpawningComplete{runner->target_user_count_});
+  }
+}
+
+void MasterRunner::stop() { spawn_logged(io_.get_executor(), run_stop(this), "stop"); }
+
+awaitable<void> MasterRunner::run_stop(MasterRunner* runner) {
+  const RunnerState state = runner->state();
+  if (state != RunnerState::kSpawning && state != RunnerState::kRunning) co_return;
+  Environment& environment = runner->environment_;
+  environment.events().test_stopping.fire(environment);
+  runner->stopping_ = true;
+  ++runner->ramp_generation_;
+  runner->ramp_timer_.cancel();
+  runner->dispatcher_.reset();
+  runner->set_state(RunnerState::kStopping);
+  for (const auto& [id, node] : runner->workers_) runner->send_to(id, proto::Stop{});
+  // Wait until the workers report their users gone (Locust: stop_timeout + 60 s).
+  const double deadline = steady_seconds() + environment.options().stop_timeout_seconds + 60;
+  boost::system::error_code ignored;
+  while (runner->user_count() > 0 && steady_seconds() < deadline && !runner->quitting()) {
+    runner->ramp_timer_.expires_after(std::chrono::milliseconds(50));
+    co_await runner->ramp_timer_.async_wait(asio::redirect_error(use_awaitable, ignored));
+  }
+  runner->stopping_ = false;
+  runner->set_state(RunnerState::kStopped);
+  environment.events().test_stop.fire(environment);
+}
+
+void MasterRunner::quit() { spawn_logged(io_.get_executor(), run_quit(this), "quit"); }
+
+awaitable<void> MasterRunner::run_quit(MasterRunner* runner) {
+  runner->stopping_ = true;  // no more ramps while the workers leave
+  ++runner->ramp_generation_;
+  runner->ramp_timer_.cancel();
+  const bool was_running = runner->state() == RunnerState::kSpawning || runner->state() == RunnerState::kRunning;
+  for (const auto& [id, node] : runner->workers_) runner->send_to(id, proto::Quit{});
+  // Workers answer quit with a last stats report: give them a moment, as Locust does.
+  boost::system::error_code ignored;
+  const double deadline = steady_seconds() + 2.0;
+  while (runner->worker_count() > 0 && steady_seconds() < deadline) {
+    runner->ramp_timer_.expires_after(std::chrono::milliseconds(20));
+    co_await runner->ramp_timer_.async_wait(asio::redirect_error(use_awaitable, ignored));
+  }
+  runner->set_state(RunnerState::kStopped);
+  if (was_running) runner->environment_.events().test_stop.fire(runner->environment_);
+  runner->finish_quit();
+}
+
+void MasterRunner::register_message(const std::string& type,
+                                    std::function<void(const std::string&, const proto::Value&)> handler) {
+  if (!custom_handlers_.emplace(type, std::move(handler)).second) {
+    throw std::logic_error("a handler for message type '" + type + "' is already registered");
+  }
+}
+
+void MasterRunner::send_message(const std::string& type, proto::Value data, const std::string& worker_id) {
+  if (!worker_id.empty()) {
+    send_to(worker_id, proto::CustomMessage{type, std::move(data)});
+    return;
+  }
+  for (const auto& [id, node] : workers_) send_to(id, proto::CustomMessage{type, data});
+}
+
+}  // namespace cicada
+
+namespace cicada {
+
+MasterRunner& Environment::create_master_runner(const std::string& bind_host, std::uint16_t bind_port) {
+  return attach_runner(std::make_unique<MasterRunner>(*this, bind_host, bind_port));
+}
+
+}  // namespace cicada

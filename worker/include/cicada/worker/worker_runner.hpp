@@ -1,0 +1,96 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+#include <boost/asio/steady_timer.hpp>
+
+#include "cicada/proto/messages.hpp"
+#include "cicada/runner/runner.hpp"
+#include "cicada/runner/user_pool.hpp"
+
+namespace cicada {
+
+namespace transport {
+class DealerClient;
+}
+
+/// A worker (Locust's WorkerRunner): connects to a master over ZeroMQ, runs
+/// the users the master's `spawn` messages ask for, reports statistics every
+/// 3 s as deltas and heartbeats every second, and obeys stop, quit and
+/// reconnect. Speaks Locust's protocol, so the master may be Locust itself.
+///
+/// The master starts and stops tests: start() on a worker only logs a warning.
+class WorkerRunner final : public Runner {
+ public:
+  /// The Locust version announced in client_ready (masters compare major.minor).
+  static constexpr const char* kLocustVersion = "2.46.3";
+
+  WorkerRunner(Environment& environment, std::string master_host, std::uint16_t master_port,
+               std::string node_id = "");
+  ~WorkerRunner() override;
+
+  void start(std::int64_t user_count, double spawn_rate) override;
+  void stop() override;
+  /// Stops users, sends a last report and `quit` to the master, ends join().
+  void quit() override;
+
+  std::int64_t user_count() const override { return pool_.size(); }
+  std::map<std::string, std::int64_t> user_classes_count() const override { return pool_.counts(); }
+
+  const std::string& node_id() const { return node_id_; }
+  /// The index the master gave this worker (-1 before the ack).
+  std::int64_t worker_index() const { return worker_index_; }
+  bool connected() const { return connected_; }
+  /// True when connecting failed for good (no ack after 61 tries of 5 s).
+  bool connection_failed() const { return connection_failed_; }
+
+  /// Handles custom messages of `type` from the master (Locust's register_message).
+  /// Throws std::logic_error if the type already has a handler.
+  void register_message(const std::string& type, std::function<void(const proto::Value&)> handler);
+  /// Sends a custom message to the master.
+  void send_message(const std::string& type, proto::Value data);
+
+  /// A fresh node id: "<hostname>_<32 hex digits>", as Locust's workers use.
+  static std::string make_node_id();
+
+ private:
+  void on_envelope(proto::Envelope envelope);
+  void handle(const proto::Spawn& spawn);
+  void send(const proto::WorkerMessage& message);
+  void send_heartbeat();
+  void send_report();
+  std::string worker_state_name() const;
+
+  static awaitable<void> connect_to_master(WorkerRunner* runner);
+  static awaitable<void> run_spawn(WorkerRunner* runner, std::uint64_t generation);
+  static awaitable<void> run_stop(WorkerRunner* runner);
+  static awaitable<void> run_quit(WorkerRunner* runner, bool tell_master);
+
+  enum class WorkerState { kReady, kSpawning, kRunning };
+
+  UserPool pool_;
+  std::string node_id_;
+  std::unique_ptr<transport::DealerClient> client_;
+  asio::steady_timer ack_timer_;
+  WorkerState worker_state_ = WorkerState::kReady;
+  std::int64_t worker_index_ = -1;
+  bool connected_ = false;
+  bool connection_failed_ = false;
+  bool quit_started_ = false;
+  double last_spawn_timestamp_ = 0;
+  std::uint64_t spawn_generation_ = 0;
+  double last_master_heartbeat_ = 0;  // steady seconds; 0 = none yet
+  std::map<std::string, std::function<void(const proto::Value&)>> custom_handlers_;
+  std::size_t user_error_listener_ = 0;
+  std::uint64_t bad_frames_ = 0;
+  // CPU sampling for heartbeats.
+  double last_cpu_seconds_ = 0;
+  double last_cpu_sample_ = 0;
+  double cpu_percent_ = 0;
+};
+
+}  // namespace cicada

@@ -1,0 +1,33 @@
+// cicada-worker: runs users for a master (cicada's or Locust's).
+#include <cstdio>
+#include <exception>
+
+#include "cicada/cli/options.hpp"
+#include "cicada/cli/run.hpp"
+#include "cicada/worker/processes.hpp"
+#include "cicada/worker/worker_app.hpp"
+
+int main(int argc, char** argv) {
+  auto parsed = cicada::cli::parse_options(argc, argv, cicada::cli::Program::kWorker);
+  std::fputs(parsed.out.c_str(), stdout);
+  std::fputs(parsed.err.c_str(), stderr);
+  if (!parsed.options) return parsed.exit_code;
+  const auto& options = *parsed.options;
+
+  std::vector<cicada::UserClass> classes;
+  try {
+    classes = cicada::cli::load_user_classes(options);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "cicada-worker: error: %s\n", e.what());
+    return 2;
+  }
+  // --processes N: N worker processes under this one, which only supervises.
+  if (options.processes) return cicada::worker::supervise_processes(*options.processes, options, classes);
+  if (!cicada::cli::setup_logging(options, "cicada-worker")) return 2;
+  try {
+    return cicada::worker::run_worker(options, std::move(classes));
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "cicada-worker: error: %s\n", e.what());
+    return 2;
+  }
+}

@@ -1,0 +1,69 @@
+#include "cicada/worker/processes.hpp"
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <thread>
+
+#include "cicada/cli/run.hpp"
+#include "cicada/worker/worker_app.hpp"
+
+namespace cicada::worker {
+namespace {
+std::vector<pid_t>* supervised = nullptr;
+void forward_signal(int signal_number) {
+  if (supervised == nullptr) return;
+  for (pid_t pid : *supervised) ::kill(pid, signal_number);
+}
+}  // namespace
+
+std::int64_t process_count(std::int64_t requested) {
+  if (requested == -1) return std::max<std::int64_t>(1, std::thread::hardware_concurrency());
+  return std::max<std::int64_t>(0, requested);
+}
+
+std::vector<pid_t> fork_workers(std::int64_t count, const cli::Options& options,
+                                const std::vector<UserClass>& user_classes) {
+  std::vector<pid_t> children;
+  for (std::int64_t i = 0; i < count; ++i) {
+    const pid_t pid = ::fork();
+    if (pid < 0) {
+      std::perror("cicada: fork");
+      break;
+    }
+    if (pid == 0) {
+      cli::Options worker_options = options;
+      worker_options.processes.reset();
+      int code = 2;
+      if (cli::setup_logging(worker_options, "cicada-worker")) code = run_worker(worker_options, user_classes);
+      std::fflush(nullptr);
+      ::_exit(code);
+    }
+    children.push_back(pid);
+  }
+  return children;
+}
+
+int supervise_processes(std::int64_t requested, const cli::Options& options,
+                        const std::vector<UserClass>& user_classes) {
+  std::vector<pid_t> children = fork_workers(process_count(requested), options, user_classes);
+  supervised = &children;
+  ::signal(SIGINT, forward_signal);
+  ::signal(SIGTERM, forward_signal);
+  int worst = 0;
+  for (pid_t pid : children) {
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0) {
+    }
+    const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    worst = std::max(worst, code);
+  }
+  supervised = nullptr;
+  return worst;
+}
+
+}  // namespace cicada::worker

@@ -1,0 +1,23 @@
+#include "cicada/worker/worker_app.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "cicada/cli/run.hpp"
+#include "cicada/runner/environment.hpp"
+#include "cicada/worker/worker_runner.hpp"
+
+namespace cicada::worker {
+
+int run_worker(const cli::Options& options, std::vector<UserClass> user_classes) {
+  Environment environment(std::move(user_classes), cli::environment_options(options));
+  auto& runner = environment.create_worker_runner(options.master_host, options.master_port);
+  environment.events().init.fire(environment);
+  spdlog::info("Starting worker {}, connecting to {}:{}", runner.node_id(), options.master_host, options.master_port);
+  auto signals = cli::quit_on_signals(environment, runner);
+  runner.join();
+  signals.reset();
+  environment.events().quitting.fire_reverse(environment);
+  return runner.connection_failed() ? 255 : 0;
+}
+
+}  // namespace cicada::worker

@@ -1,0 +1,287 @@
+#include "cicada/worker/worker_runner.hpp"
+
+#include <unistd.h>
+
+#include <boost/asio/redirect_error.hpp>
+#include <random>
+#include <spdlog/spdlog.h>
+
+#include "cicada/core/spawn.hpp"
+#include "cicada/runner/environment.hpp"
+#include "cicada/transport/dealer_client.hpp"
+#include "process_usage.hpp"
+
+namespace cicada {
+namespace {
+
+constexpr auto kConnectTimeout = std::chrono::seconds(5);  // Locust's CONNECT_TIMEOUT
+constexpr int kConnectRetries = 60;                         // CONNECT_RETRY_COUNT
+constexpr double kMasterHeartbeatTimeoutSeconds = 60;      // MASTER_HEARTBEAT_TIMEOUT
+
+double steady_seconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+std::string WorkerRunner::make_node_id() {
+  char host[256] = "localhost";
+  gethostname(host, sizeof host - 1);
+  std::random_device device;
+  std::uniform_int_distribution<int> digit(0, 15);
+  std::string id = std::string(host) + "_";
+  for (int i = 0; i < 32; ++i) id += "0123456789abcdef"[digit(device)];
+  return id;
+}
+
+WorkerRunner::WorkerRunner(Environment& environment, std::string master_host, std::uint16_t master_port,
+                           std::string node_id)
+    : Runner(environment),
+      pool_(environment),
+      node_id_(node_id.empty() ? make_node_id() : std::move(node_id)),
+      client_(std::make_unique<transport::DealerClient>(io_, node_id_)),
+      ack_timer_(io_) {
+  client_->connect(master_host, master_port);
+  client_->start([this](proto::Envelope envelope) { on_envelope(std::move(envelope)); },
+                 [this](const proto::ProtoError& error) {
+                   if (bad_frames_++ % 100 == 0) spdlog::warn("Undecodable message from the master: {}", error.message);
+                 });
+  user_error_listener_ = environment.events().user_error.add_listener([this](const UserErrorEvent& event) {
+    record_exception(event.message, event.traceback, node_id_);
+    send(proto::ExceptionReport{std::string(event.message), std::string(event.traceback)});
+  });
+  last_cpu_seconds_ = detail::process_cpu_seconds();
+  last_cpu_sample_ = steady_seconds();
+  spawn_logged(io_.get_executor(), connect_to_master(this), "connect to master");
+}
+
+WorkerRunner::~WorkerRunner() {
+  environment_.events().user_error.remove_listener(user_error_listener_);
+  ack_timer_.cancel();
+  pool_.shutdown();
+  finish_quit();
+  client_->close();
+  io_.restart();
+  io_.poll();
+}
+
+void WorkerRunner::send(const proto::WorkerMessage& message) {
+  client_->send(proto::to_envelope(message, node_id_));
+}
+
+awaitable<void> WorkerRunner::connect_to_master(WorkerRunner* runner) {
+  for (int attempt = 0; attempt <= kConnectRetries && !runner->connected_ && !runner->quitting(); ++attempt) {
+    runner->send(proto::ClientReady{std::string(kLocustVersion)});
+    runner->ack_timer_.expires_after(kConnectTimeout);
+    boost::system::error_code ignored;
+    co_await runner->ack_timer_.async_wait(asio::redirect_error(use_awaitable, ignored));
+    if (!runner->connected_ && attempt >= 2) {
+      spdlog::warn("Still waiting for the master to answer ({} of {} tries)", attempt + 1, kConnectRetries + 1);
+    }
+  }
+  if (runner->quitting()) co_return;
+  if (!runner->connected_) {
+    spdlog::error("Failed to connect to the Locust master: no answer after {} tries", kConnectRetries + 1);
+    runner->connection_failed_ = true;
+    runner->finish_quit();
+    co_return;
+  }
+  spdlog::info("Connected to the master as worker {} ({})", runner->worker_index_, runner->node_id_);
+  // cicada masters without -f learn the classes from here; Locust masters log it once and ignore it.
+  proto::Value::Array classes;
+  for (const auto& user_class : runner->environment_.user_classes()) {
+    classes.push_back(proto::make_map({{"name", user_class.name()},
+                                       {"weight", user_class.weight()},
+                                       {"fixed_count", user_class.fixed_count()}}));
+  }
+  runner->send(proto::CustomMessage{"cicada_user_classes", proto::Value(std::move(classes))});
+  runner->send_heartbeat();
+  runner->send_report();
+  runner->every(std::chrono::seconds(1), [runner] {
+    runner->send_heartbeat();
+    const double last = runner->last_master_heartbeat_;
+    if (last > 0 && steady_seconds() - last > kMasterHeartbeatTimeoutSeconds) {
+      spdlog::error("Didn't get heartbeat from master in over {}s, quitting", kMasterHeartbeatTimeoutSeconds);
+      spawn_logged(runner->io_.get_executor(), run_quit(runner, false), "quit");
+    }
+  });
+  runner->every(std::chrono::seconds(3), [runner] { runner->send_report(); });
+}
+
+std::string WorkerRunner::worker_state_name() const {
+  switch (worker_state_) {
+    case WorkerState::kSpawning:
+      return "spawning";
+    case WorkerState::kRunning:
+      return "running";
+    case WorkerState::kReady:
+      break;
+  }
+  return "ready";
+}
+
+void WorkerRunner::send_heartbeat() {
+  const double now = steady_seconds();
+  const double cpu = detail::process_cpu_seconds();
+  if (now - last_cpu_sample_ >= 0.5) {
+    cpu_percent_ = 100.0 * (cpu - last_cpu_seconds_) / (now - last_cpu_sample_);
+    last_cpu_seconds_ = cpu;
+    last_cpu_sample_ = now;
+  }
+  send(proto::WorkerHeartbeat{worker_state_name(), cpu_percent_, detail::process_rss_bytes()});
+}
+
+void WorkerRunner::send_report() {
+  proto::Stats stats{environment_.stats().take_report()};
+  for (const auto& [name, count] : pool_.counts()) stats.report.user_classes_count.push_back({name, count});
+  stats.report.user_count = pool_.size();
+  send(stats);
+}
+
+void WorkerRunner::on_envelope(proto::Envelope envelope) {
+  auto decoded = proto::decode_master_message(envelope);
+  if (!decoded) {
+    if (bad_frames_++ % 100 == 0) spdlog::warn("Bad '{}' message from the master: {}", envelope.type, decoded.error().message);
+    return;
+  }
+  std::visit(
+      [this](auto& message) {
+        using M = std::decay_t<decltype(message)>;
+        if constexpr (std::is_same_v<M, proto::Ack>) {
+          if (message.index) worker_index_ = *message.index;
+          connected_ = true;
+          ack_timer_.cancel();
+        } else if constexpr (std::is_same_v<M, proto::MasterHeartbeat>) {
+          last_master_heartbeat_ = steady_seconds();
+        } else if constexpr (std::is_same_v<M, proto::Spawn>) {
+          handle(message);
+        } else if constexpr (std::is_same_v<M, proto::MasterSpawningComplete>) {
+          set_state(RunnerState::kRunning);
+          if (environment_.options().reset_stats) {
+            spdlog::info("Resetting stats");
+            environment_.stats().reset_all();
+          }
+          environment_.events().spawning_complete.fire(message.user_count);
+        } else if constexpr (std::is_same_v<M, proto::Stop>) {
+          spawn_logged(io_.get_executor(), run_stop(this), "stop");
+        } else if constexpr (std::is_same_v<M, proto::Quit>) {
+          spdlog::info("Got quit message from master, shutting down...");
+          spawn_logged(io_.get_executor(), run_quit(this, true), "quit");
+        } else if constexpr (std::is_same_v<M, proto::Reconnect>) {
+          spdlog::warn("The master asked for a reconnect");
+          client_->reconnect();
+        } else if constexpr (std::is_same_v<M, proto::CustomMessage>) {
+          auto handler = custom_handlers_.find(message.type);
+          if (handler == custom_handlers_.end()) {
+            spdlog::warn("Unknown message type received: {}", message.type);
+          } else {
+            handler->second(message.data);
+          }
+        }
+      },
+      *decoded);
+}
+
+void WorkerRunner::handle(const proto::Spawn& spawn) {
+  send(proto::Spawning{});
+  if (spawn.timestamp <= last_spawn_timestamp_) {
+    spdlog::warn("Discarded a spawn message with an old or repeated timestamp");
+    return;
+  }
+  last_spawn_timestamp_ = spawn.timestamp;
+  if (spawn.host) environment_.options().host = *spawn.host;
+  environment_.options().stop_timeout_seconds = spawn.stop_timeout_seconds.value_or(0);
+  if (worker_state_ != WorkerState::kSpawning && worker_state_ != WorkerState::kRunning) {
+    environment_.stats().clear_all();
+    exceptions_.clear();
+    environment_.events().test_start.fire(environment_);
+  }
+  worker_state_ = WorkerState::kSpawning;
+  set_state(RunnerState::kSpawning);
+  std::map<std::string, std::int64_t> targets;
+  for (const auto& entry : spawn.user_classes_count) targets[entry.class_name] = entry.count;
+  try {
+    pool_.apply_targets(targets);
+  } catch (const std::invalid_argument& e) {
+    // Locust's spawn job dies here; we say why and keep what we can run.
+    spdlog::error("Cannot spawn what the master asked: {}", e.what());
+    for (auto it = targets.begin(); it != targets.end();) {
+      try {
+        pool_.class_index(it->first);
+        ++it;
+      } catch (const std::invalid_argument&) {
+        it = targets.erase(it);
+      }
+    }
+    pool_.apply_targets(targets);
+  }
+  spawn_logged(io_.get_executor(), run_spawn(this, ++spawn_generation_), "spawn");
+}
+
+awaitable<void> WorkerRunner::run_spawn(WorkerRunner* runner, std::uint64_t generation) {
+  if (runner->pool_.stops_pending()) co_await UserPool::wait_for_stopped(&runner->pool_);
+  if (generation != runner->spawn_generation_ || runner->worker_state_ != WorkerState::kSpawning) co_return;
+  proto::WorkerSpawningComplete complete;
+  for (const auto& [name, count] : runner->pool_.counts()) complete.user_classes_count.push_back({name, count});
+  complete.user_count = runner->pool_.size();
+  runner->send(complete);
+  runner->worker_state_ = WorkerState::kRunning;
+  runner->set_state(RunnerState::kRunning);
+}
+
+awaitable<void> WorkerRunner::run_stop(WorkerRunner* runner) {
+  Environment& environment = runner->environment_;
+  environment.events().test_stopping.fire(environment);
+  ++runner->spawn_generation_;
+  runner->set_state(RunnerState::kCleanup);
+  runner->pool_.mark_all_for_stop();
+  co_await UserPool::wait_for_stopped(&runner->pool_);
+  runner->set_state(RunnerState::kStopped);
+  environment.events().test_stop.fire(environment);
+  runner->send(proto::ClientStopped{});
+  runner->send(proto::ClientReady{std::string(kLocustVersion)});
+  runner->worker_state_ = WorkerState::kReady;
+}
+
+awaitable<void> WorkerRunner::run_quit(WorkerRunner* runner, bool tell_master) {
+  if (runner->quit_started_) co_return;
+  runner->quit_started_ = true;
+  ++runner->spawn_generation_;
+  runner->pool_.mark_all_for_stop();
+  co_await UserPool::wait_for_stopped(&runner->pool_);
+  runner->set_state(RunnerState::kStopped);
+  if (runner->connected_) {
+    runner->send_report();
+    if (tell_master) runner->send(proto::Quit{});
+  }
+  runner->client_->close(std::chrono::milliseconds(1000));  // let the last messages leave
+  runner->finish_quit();
+}
+
+void WorkerRunner::start(std::int64_t, double) {
+  spdlog::warn("A worker does not start tests: the master does");
+}
+
+void WorkerRunner::stop() { spawn_logged(io_.get_executor(), run_stop(this), "stop"); }
+
+void WorkerRunner::quit() { spawn_logged(io_.get_executor(), run_quit(this, true), "quit"); }
+
+void WorkerRunner::register_message(const std::string& type, std::function<void(const proto::Value&)> handler) {
+  if (!custom_handlers_.emplace(type, std::move(handler)).second) {
+    throw std::logic_error("a handler for message type '" + type + "' is already registered");
+  }
+}
+
+void WorkerRunner::send_message(const std::string& type, proto::Value data) {
+  send(proto::CustomMessage{type, std::move(data)});
+}
+
+}  // namespace cicada
+
+namespace cicada {
+
+WorkerRunner& Environment::create_worker_runner(const std::string& master_host, std::uint16_t master_port) {
+  return attach_runner(std::make_unique<WorkerRunner>(*this, master_host, master_port));
+}
+
+}  // namespace cicada
