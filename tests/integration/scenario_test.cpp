@@ -86,8 +86,6 @@ TEST_CASE("a scenario with every key runs, and its stats match what the server s
   options.seed = 7;
   options.stop_timeout_seconds = 5;  // let tasks finish, so nothing is in flight at the end
 
-  // The environment's loop also runs the target server.
-  std::unique_ptr<target::TargetServer> server;
   std::uint16_t port = 0;
   {
     asio::io_context probe;
@@ -99,7 +97,8 @@ TEST_CASE("a scenario with every key runs, and its stats match what the server s
   CHECK(scenario.host == "http://127.0.0.1:" + std::to_string(port));
 
   Environment env(scenario.user_classes, options);
-  server = std::make_unique<target::TargetServer>(env.io_context());
+  // The environment's loop also runs the target server (declared after env: it goes first).
+  auto server = std::make_unique<target::TargetServer>(env.io_context());
   server->listen("127.0.0.1", port);
   auto& runner = env.create_local_runner();
   runner.start(4, 100);
