@@ -224,6 +224,11 @@ awaitable<void> WorkerRunner::run_spawn(WorkerRunner* runner, std::uint64_t gene
   proto::WorkerSpawningComplete complete;
   for (const auto& [name, count] : runner->pool_.counts()) complete.user_classes_count.push_back({name, count});
   complete.user_count = runner->pool_.size();
+  std::string counts;
+  for (const auto& entry : complete.user_classes_count) {
+    counts += (counts.empty() ? "" : ", ") + entry.class_name + ": " + std::to_string(entry.count);
+  }
+  spdlog::info("Spawned {{{}}} ({} users)", counts, complete.user_count);
   runner->send(complete);
   runner->worker_state_ = WorkerState::kRunning;
   runner->set_state(RunnerState::kRunning);
