@@ -300,7 +300,7 @@ awaitable<void> MasterRunner::run_ramp(MasterRunner* runner, std::uint64_t gener
       for (std::size_t c = 0; c < distribution.class_names.size(); ++c) {
         spawn.user_classes_count.push_back({distribution.class_names[c], distribution.counts[w][c]});
       }
-      spawn.host = runner->environment_.options().host;
+      spawn.host = runner->spawn_host();
       spawn.stop_timeout_seconds = runner->environment_.options().stop_timeout_seconds;
       spawn.parsed_options = runner->parsed_options_;
       runner->send_to(distribution.worker_ids[w], spawn);
@@ -328,6 +328,18 @@ awaitable<void> MasterRunner::run_ramp(MasterRunner* runner, std::uint64_t gener
   for (const auto& [id, node] : runner->workers_) {
     if (version_at_least(node.version, 2, 29)) runner->send_to(id, proto::MasterSpawningComplete{runner->target_user_count_});
   }
+}
+
+std::optional<std::string> MasterRunner::spawn_host() const {
+  // Workers take the master's host (a Locust worker even replaces its own -H
+  // with it), so send -H, or the host every user class shares.
+  if (environment_.options().host) return environment_.options().host;
+  std::optional<std::string> shared;
+  for (const auto& user_class : environment_.user_classes()) {
+    if (!user_class.host() || (shared && *shared != *user_class.host())) return std::nullopt;
+    shared = user_class.host();
+  }
+  return shared;
 }
 
 void MasterRunner::stop() { spawn_logged(io_.get_executor(), run_stop(this), "stop"); }

@@ -4,6 +4,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -76,6 +77,7 @@ class MasterRunner final : public Runner {
   void redispatch();
   void send_to(const std::string& id, const proto::MasterMessage& message);
   double next_timestamp();
+  std::optional<std::string> spawn_host() const;
   void learn_classes(const proto::Value& data);
 
   static awaitable<void> run_ramp(MasterRunner* runner, std::uint64_t generation);
