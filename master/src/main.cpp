@@ -5,6 +5,7 @@
 #include <csignal>
 #include <cstdio>
 #include <exception>
+#include <filesystem>
 
 #include "cicada/cli/options.hpp"
 #include "cicada/cli/run.hpp"
@@ -20,7 +21,10 @@ int main(int argc, char** argv) {
 
   std::vector<cicada::UserClass> classes;
   try {
-    classes = cicada::cli::load_user_classes(options);
+    // Without -f (and no default file) the master learns the classes from its cicada workers.
+    const bool no_test_definition = options.locustfile == cicada::cli::Options{}.locustfile &&
+                                    !std::filesystem::exists(options.locustfile);
+    if (!no_test_definition) classes = cicada::cli::load_user_classes(options);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "cicada-master: error: %s\n", e.what());
     return 2;

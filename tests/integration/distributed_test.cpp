@@ -43,7 +43,7 @@ struct Cluster {
   MasterRunner* master = nullptr;
   std::vector<std::unique_ptr<test::ChildProcess>> workers;
 
-  Cluster() {
+  explicit Cluster(bool master_knows_classes = true) {
     std::ofstream(scenario_path) << "host: http://127.0.0.1:" << target_port << R"(
 users:
   - name: Reader
@@ -57,7 +57,9 @@ users:
 )";
     EnvironmentOptions options;
     options.stop_timeout_seconds = 5;  // let running requests finish, so counts can match
-    env = std::make_unique<Environment>(scenario::load_scenario(scenario_path).user_classes, options);
+    auto classes = scenario::load_scenario(scenario_path).user_classes;
+    if (!master_knows_classes) classes.clear();
+    env = std::make_unique<Environment>(std::move(classes), options);
     target = std::make_unique<target::TargetServer>(env->io_context());
     target->listen("127.0.0.1", target_port);
     master = &env->create_master_runner("127.0.0.1", 0);
@@ -142,6 +144,19 @@ TEST_CASE("without kills the master's count equals the server's") {
   // Users stop gracefully (stop_timeout 5 s), so nothing is left in flight.
   CHECK(recorded == served);
   for (auto& worker : cluster.workers) CHECK(worker->wait(10s) == 0);
+}
+
+TEST_CASE("a master without a test definition learns the classes from its cicada workers") {
+  Cluster cluster(false);
+  cluster.add_worker();
+  cluster.run_until([&] { return cluster.master->worker_count() == 1 && cluster.master->user_classes().size() == 2; });
+  cluster.master->start(6, 6);
+  cluster.run_until([&] { return cluster.master->state() == RunnerState::kRunning && cluster.spread(6, 0); });
+  const auto counts = cluster.master->user_classes_count();
+  CHECK(counts.at("Reader") == 4);
+  CHECK(counts.at("Writer") == 2);
+  cluster.master->quit();
+  cluster.master->join();
 }
 
 }  // namespace cicada

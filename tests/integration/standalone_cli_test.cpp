@@ -117,4 +117,29 @@ TEST_CASE("--help lists the flags with defaults and environment variables; LOCUS
   CHECK(from_env.output.find("'many' is not a whole number") != std::string::npos);
 }
 
+TEST_CASE("cicada-master and cicada-worker list their flags and refuse bad ones with one line") {
+  Target target;
+  for (const char* binary : {CICADA_MASTER_BINARY, CICADA_WORKER_BINARY}) {
+    const std::string name = std::string(binary).substr(std::string(binary).rfind('/') + 1);
+    const int help_code = test::run_command({binary, "--help"}, target.dir + "/help.log");
+    const std::string help = test::read_file(target.dir + "/help.log");
+    CHECK(help_code == 0);
+    const bool master = name == "cicada-master";
+    for (const char* flag : master ? std::vector<const char*>{"--master-bind-host", "--master-bind-port",
+                                                                 "--expect-workers", "--expect-workers-max-wait",
+                                                                 "--processes", "--users", "--run-time", "--csv",
+                                                                 "Env:CICADA_MASTER_BIND_PORT", "=5557"}
+                                   : std::vector<const char*>{"--master-host", "--master-port", "--processes",
+                                                              "--locustfile", "Env:CICADA_MASTER_HOST", "=127.0.0.1"}) {
+      CHECK_MESSAGE(help.find(flag) != std::string::npos, name << " " << flag);
+    }
+    const int bad_code = test::run_command({binary, master ? "--master-bind-port" : "--master-port", "x"},
+                                           target.dir + "/bad.log");
+    const std::string bad = test::read_file(target.dir + "/bad.log");
+    CHECK(bad_code == 2);
+    CHECK(bad.rfind(name + ": error: ", 0) == 0);
+    CHECK(std::count(bad.begin(), bad.end(), '\n') == 1);
+  }
+}
+
 }  // namespace cicada
