@@ -30,8 +30,9 @@ cicada::awaitable<void> echo_lines(tcp::socket socket) {
   std::string buffer;
   boost::system::error_code error;
   while (!error) {
-    const std::size_t length = co_await asio::async_read_until(
-        socket, asio::dynamic_buffer(buffer), '\n', asio::redirect_error(cicada::use_awaitable, error));
+    const std::size_t length =
+        co_await asio::async_read_until(socket, asio::dynamic_buffer(buffer), '\n',
+                                        asio::redirect_error(cicada::use_awaitable, error));
     if (error) break;  // the user hung up
     co_await asio::async_write(socket, asio::buffer(buffer.data(), length),
                                asio::redirect_error(cicada::use_awaitable, error));
@@ -45,7 +46,8 @@ cicada::awaitable<void> accept_connections(tcp::acceptor* acceptor) {
     tcp::socket socket(acceptor->get_executor());
     co_await acceptor->async_accept(socket, asio::redirect_error(cicada::use_awaitable, error));
     if (!error) {
-      cicada::spawn_logged(acceptor->get_executor(), echo_lines(std::move(socket)), "echo connection");
+      cicada::spawn_logged(acceptor->get_executor(), echo_lines(std::move(socket)),
+                           "echo connection");
     }
   }
 }
@@ -105,9 +107,12 @@ int main(int argc, char** argv) {
   double seconds = 10;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
-    if (flag == "--users") users = std::atoll(argv[i + 1]);
-    else if (flag == "--rate") rate = std::atof(argv[i + 1]);
-    else if (flag == "--seconds") seconds = std::atof(argv[i + 1]);
+    if (flag == "--users")
+      users = std::atoll(argv[i + 1]);
+    else if (flag == "--rate")
+      rate = std::atof(argv[i + 1]);
+    else if (flag == "--seconds")
+      seconds = std::atof(argv[i + 1]);
     else {
       std::fprintf(stderr, "use_as_lib: unknown flag %s\n", flag.c_str());
       return 2;
@@ -127,7 +132,8 @@ int main(int argc, char** argv) {
 
   tcp::acceptor acceptor(env.io_context(), {asio::ip::make_address("127.0.0.1"), 0});
   echo_port = acceptor.local_endpoint().port();
-  cicada::spawn_logged(env.io_context().get_executor(), accept_connections(&acceptor), "echo server");
+  cicada::spawn_logged(env.io_context().get_executor(), accept_connections(&acceptor),
+                       "echo server");
 
   env.create_local_runner();
   env.runner().start(users, rate);
@@ -137,9 +143,11 @@ int main(int argc, char** argv) {
   env.runner().join();
   acceptor.close();
 
-  for (const auto& line : cicada::report::stats_table(env.stats(), false)) std::printf("%s\n", line.c_str());
+  for (const auto& line : cicada::report::stats_table(env.stats(), false))
+    std::printf("%s\n", line.c_str());
   std::printf("\n");
-  for (const auto& line : cicada::report::percentile_table(env.stats())) std::printf("%s\n", line.c_str());
+  for (const auto& line : cicada::report::percentile_table(env.stats()))
+    std::printf("%s\n", line.c_str());
   const auto& total = env.stats().total();
   std::printf("\nprecise: p50 %.3f ms, p99 %.3f ms over %lld requests\n",
               static_cast<double>(total.precise_percentile_us(0.5)) / 1000.0,

@@ -29,8 +29,9 @@ int run_master(const cli::Options& options, std::vector<UserClass> user_classes)
     runner->quit();
   });
 
-  const auto expected = options.processes ? std::max<std::int64_t>(options.expect_workers, *options.processes)
-                                          : options.expect_workers;
+  const auto expected = options.processes
+                            ? std::max<std::int64_t>(options.expect_workers, *options.processes)
+                            : options.expect_workers;
   const auto waiting_since = std::chrono::steady_clock::now();
   bool started = false;
   bool gave_up = false;
@@ -43,13 +44,15 @@ int run_master(const cli::Options& options, std::vector<UserClass> user_classes)
       return;
     }
     const auto waited = std::chrono::steady_clock::now() - waiting_since;
-    if (options.expect_workers_max_wait > 0 && waited > std::chrono::seconds(options.expect_workers_max_wait)) {
+    if (options.expect_workers_max_wait > 0 &&
+        waited > std::chrono::seconds(options.expect_workers_max_wait)) {
       spdlog::error("Gave up waiting for workers to connect");
       gave_up = true;
       runner->quit();
       return;
     }
-    spdlog::info("Waiting for workers to be ready, {} of {} connected", runner->worker_count(), expected);
+    spdlog::info("Waiting for workers to be ready, {} of {} connected", runner->worker_count(),
+                 expected);
   };
   runner->every(std::chrono::seconds(1), try_start);
   runner->join();

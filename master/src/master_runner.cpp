@@ -1,7 +1,7 @@
 #include "cicada/master/master_runner.hpp"
 
-#include <boost/asio/redirect_error.hpp>
 #include <spdlog/spdlog.h>
+#include <boost/asio/redirect_error.hpp>
 
 #include <algorithm>
 #include <cstdio>
@@ -13,8 +13,8 @@
 namespace cicada {
 namespace {
 
-constexpr int kHeartbeatLiveness = 3;     // Locust's HEARTBEAT_LIVENESS
-constexpr int kHeartbeatDeadAt = -60;     // HEARTBEAT_DEAD_INTERNAL
+constexpr int kHeartbeatLiveness = 3;  // Locust's HEARTBEAT_LIVENESS
+constexpr int kHeartbeatDeadAt = -60;  // HEARTBEAT_DEAD_INTERNAL
 constexpr const char* kUserClassesMessage = "cicada_user_classes";
 
 double steady_seconds() {
@@ -39,7 +39,8 @@ bool active(const MasterRunner::WorkerNode& node) {
 
 }  // namespace
 
-MasterRunner::MasterRunner(Environment& environment, const std::string& bind_host, std::uint16_t bind_port)
+MasterRunner::MasterRunner(Environment& environment, const std::string& bind_host,
+                           std::uint16_t bind_port)
     : Runner(environment),
       server_(std::make_unique<transport::RouterServer>(io_)),
       ramp_timer_(io_) {
@@ -47,8 +48,11 @@ MasterRunner::MasterRunner(Environment& environment, const std::string& bind_hos
     classes_.push_back({user_class.name(), user_class.weight(), user_class.fixed_count()});
   }
   port_ = server_->bind(bind_host, bind_port);
-  server_->start([this](const std::string& identity, proto::Envelope envelope) { on_message(identity, std::move(envelope)); },
-                 [this](const std::string& identity, const proto::ProtoError& error) { on_bad_frame(identity, error); });
+  server_->start([this](const std::string& identity,
+                        proto::Envelope envelope) { on_message(identity, std::move(envelope)); },
+                 [this](const std::string& identity, const proto::ProtoError& error) {
+                   on_bad_frame(identity, error);
+                 });
   every(std::chrono::seconds(1), [this] { tick(); });
 }
 
@@ -80,7 +84,8 @@ std::map<std::string, std::int64_t> MasterRunner::user_classes_count() const {
 }
 
 std::int64_t MasterRunner::worker_count() const {
-  return std::count_if(workers_.begin(), workers_.end(), [](const auto& entry) { return active(entry.second); });
+  return std::count_if(workers_.begin(), workers_.end(),
+                       [](const auto& entry) { return active(entry.second); });
 }
 
 void MasterRunner::send_to(const std::string& id, const proto::MasterMessage& message) {
@@ -95,7 +100,8 @@ double MasterRunner::next_timestamp() {
 
 void MasterRunner::on_bad_frame(const std::string& identity, const proto::ProtoError& error) {
   if (bad_frames_++ % 100 == 0) {
-    spdlog::warn("Unrecognized message from {}: {} ({} so far)", identity, error.message, bad_frames_);
+    spdlog::warn("Unrecognized message from {}: {} ({} so far)", identity, error.message,
+                 bad_frames_);
   }
   // Locust asks a known worker that sent garbage to reconnect.
   if (workers_.count(identity)) send_to(identity, proto::Reconnect{});
@@ -107,8 +113,10 @@ void MasterRunner::on_message(const std::string& identity, proto::Envelope envel
     on_bad_frame(identity, decoded.error());
     return;
   }
-  // Registration goes by the ZeroMQ identity, everything else by the envelope's node id (as Locust).
-  const std::string& id = std::holds_alternative<proto::ClientReady>(*decoded) ? identity : envelope.node_id;
+  // Registration goes by the ZeroMQ identity, everything else by the envelope's node id (as
+  // Locust).
+  const std::string& id =
+      std::holds_alternative<proto::ClientReady>(*decoded) ? identity : envelope.node_id;
   handle_worker_message(id, *decoded);
 }
 
@@ -118,21 +126,25 @@ void MasterRunner::handle_worker_message(const std::string& id, proto::WorkerMes
       [&](auto& m) {
         using M = std::decay_t<decltype(m)>;
         if constexpr (std::is_same_v<M, proto::ClientReady>) {
-          const auto [index_it, fresh] = indexes_.try_emplace(id, static_cast<std::int64_t>(indexes_.size()));
+          const auto [index_it, fresh] =
+              indexes_.try_emplace(id, static_cast<std::int64_t>(indexes_.size()));
           send_to(id, proto::Ack{index_it->second});
           WorkerNode node;
           node.id = id;
           node.index = index_it->second;
           node.version = m.version.value_or("-1");
-          if (node.version.empty()) spdlog::debug("Worker {} did not say its version (Debian's Locust)", id);
+          if (node.version.empty())
+            spdlog::debug("Worker {} did not say its version (Debian's Locust)", id);
           const bool was_known = known != workers_.end();
           workers_[id] = std::move(node);
           if (fresh || !was_known) {
-            spdlog::info("Worker {} (index {}) reported as ready. {} workers connected.", id, index_it->second, worker_count());
+            spdlog::info("Worker {} (index {}) reported as ready. {} workers connected.", id,
+                         index_it->second, worker_count());
           }
           if (dispatcher_) {
             dispatcher_->add_worker(id);
-            if (state() == RunnerState::kRunning && !dispatcher_->dispatch_in_progress()) redispatch();
+            if (state() == RunnerState::kRunning && !dispatcher_->dispatch_in_progress())
+              redispatch();
           }
         } else if constexpr (std::is_same_v<M, proto::WorkerHeartbeat>) {
           if (known == workers_.end()) return;
@@ -159,7 +171,8 @@ void MasterRunner::handle_worker_message(const std::string& id, proto::WorkerMes
           if (known == workers_.end()) return;
           known->second.state = "running";
           known->second.user_classes_count.clear();
-          for (const auto& entry : m.user_classes_count) known->second.user_classes_count[entry.class_name] = entry.count;
+          for (const auto& entry : m.user_classes_count)
+            known->second.user_classes_count[entry.class_name] = entry.count;
         } else if constexpr (std::is_same_v<M, proto::Stats>) {
           environment_.stats().merge_report(m.report);
           if (known != workers_.end()) {
@@ -177,7 +190,9 @@ void MasterRunner::handle_worker_message(const std::string& id, proto::WorkerMes
           if (known == workers_.end()) return;
           spdlog::info("Worker {} quit. {} workers left.", id, worker_count() - 1);
           remove_worker(id, true);
-          if (dispatcher_ && state() == RunnerState::kRunning && !dispatcher_->dispatch_in_progress()) redispatch();
+          if (dispatcher_ && state() == RunnerState::kRunning &&
+              !dispatcher_->dispatch_in_progress())
+            redispatch();
           if (worker_count() == 0 && on_no_workers_) on_no_workers_();
         } else if constexpr (std::is_same_v<M, proto::Logs>) {
           // Kept by Locust for its UI; nothing to do until cicada has one.
@@ -205,8 +220,10 @@ void MasterRunner::learn_classes(const proto::Value& data) {
     const auto* name = item.find("name") ? item.find("name")->as_string() : nullptr;
     if (name == nullptr) continue;
     DispatchUserClass user_class{*name, 1, 0};
-    if (const auto* weight = item.find("weight")) user_class.weight = weight->as_double().value_or(1);
-    if (const auto* fixed = item.find("fixed_count")) user_class.fixed_count = fixed->as_int().value_or(0);
+    if (const auto* weight = item.find("weight"))
+      user_class.weight = weight->as_double().value_or(1);
+    if (const auto* fixed = item.find("fixed_count"))
+      user_class.fixed_count = fixed->as_int().value_or(0);
     classes_.push_back(user_class);
   }
   spdlog::info("Learned {} user classes from a worker", classes_.size());
@@ -253,11 +270,14 @@ void MasterRunner::redispatch() {
 void MasterRunner::start(std::int64_t user_count, double spawn_rate) {
   if (quitting() || stopping_) return;
   if (worker_count() == 0) {
-    spdlog::warn("You can't start a distributed test before at least one worker processes has connected");
+    spdlog::warn(
+        "You can't start a distributed test before at least one worker processes has connected");
     return;
   }
   if (classes_.empty()) {
-    spdlog::warn("No user classes known: give the master -f, or connect cicada workers that announce theirs");
+    spdlog::warn(
+        "No user classes known: give the master -f, or connect cicada workers that announce "
+        "theirs");
     return;
   }
   if (state() != RunnerState::kSpawning && state() != RunnerState::kRunning) {
@@ -288,8 +308,9 @@ awaitable<void> MasterRunner::run_ramp(MasterRunner* runner, std::uint64_t gener
     auto step = runner->dispatcher_->next(steady_seconds());
     if (step.kind == UsersDispatcher::Step::Kind::kDone) break;
     if (step.kind == UsersDispatcher::Step::Kind::kWait) {
-      runner->ramp_timer_.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-          std::chrono::duration<double>(step.wait_seconds)));
+      runner->ramp_timer_.expires_after(
+          std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+              std::chrono::duration<double>(step.wait_seconds)));
       co_await runner->ramp_timer_.async_wait(asio::redirect_error(use_awaitable, ignored));
       continue;
     }
@@ -298,7 +319,8 @@ awaitable<void> MasterRunner::run_ramp(MasterRunner* runner, std::uint64_t gener
       proto::Spawn spawn;
       spawn.timestamp = runner->next_timestamp();
       for (std::size_t c = 0; c < distribution.class_names.size(); ++c) {
-        spawn.user_classes_count.push_back({distribution.class_names[c], distribution.counts[w][c]});
+        spawn.user_classes_count.push_back(
+            {distribution.class_names[c], distribution.counts[w][c]});
       }
       spawn.host = runner->spawn_host();
       spawn.stop_timeout_seconds = runner->environment_.options().stop_timeout_seconds;
@@ -326,7 +348,8 @@ awaitable<void> MasterRunner::run_ramp(MasterRunner* runner, std::uint64_t gener
   }
   runner->environment_.events().spawning_complete.fire(runner->target_user_count_);
   for (const auto& [id, node] : runner->workers_) {
-    if (version_at_least(node.version, 2, 29)) runner->send_to(id, proto::MasterSpawningComplete{runner->target_user_count_});
+    if (version_at_least(node.version, 2, 29))
+      runner->send_to(id, proto::MasterSpawningComplete{runner->target_user_count_});
   }
 }
 
@@ -342,7 +365,9 @@ std::optional<std::string> MasterRunner::spawn_host() const {
   return shared;
 }
 
-void MasterRunner::stop() { spawn_logged(io_.get_executor(), run_stop(this), "stop"); }
+void MasterRunner::stop() {
+  spawn_logged(io_.get_executor(), run_stop(this), "stop");
+}
 
 awaitable<void> MasterRunner::run_stop(MasterRunner* runner) {
   const RunnerState state = runner->state();
@@ -367,13 +392,16 @@ awaitable<void> MasterRunner::run_stop(MasterRunner* runner) {
   environment.events().test_stop.fire(environment);
 }
 
-void MasterRunner::quit() { spawn_logged(io_.get_executor(), run_quit(this), "quit"); }
+void MasterRunner::quit() {
+  spawn_logged(io_.get_executor(), run_quit(this), "quit");
+}
 
 awaitable<void> MasterRunner::run_quit(MasterRunner* runner) {
   runner->stopping_ = true;  // no more ramps while the workers leave
   ++runner->ramp_generation_;
   runner->ramp_timer_.cancel();
-  const bool was_running = runner->state() == RunnerState::kSpawning || runner->state() == RunnerState::kRunning;
+  const bool was_running =
+      runner->state() == RunnerState::kSpawning || runner->state() == RunnerState::kRunning;
   for (const auto& [id, node] : runner->workers_) runner->send_to(id, proto::Quit{});
   // Workers answer quit with a last stats report: give them a moment, as Locust does.
   boost::system::error_code ignored;
@@ -387,14 +415,15 @@ awaitable<void> MasterRunner::run_quit(MasterRunner* runner) {
   runner->finish_quit();
 }
 
-void MasterRunner::register_message(const std::string& type,
-                                    std::function<void(const std::string&, const proto::Value&)> handler) {
+void MasterRunner::register_message(
+    const std::string& type, std::function<void(const std::string&, const proto::Value&)> handler) {
   if (!custom_handlers_.emplace(type, std::move(handler)).second) {
     throw std::logic_error("a handler for message type '" + type + "' is already registered");
   }
 }
 
-void MasterRunner::send_message(const std::string& type, proto::Value data, const std::string& worker_id) {
+void MasterRunner::send_message(const std::string& type, proto::Value data,
+                                const std::string& worker_id) {
   if (!worker_id.empty()) {
     send_to(worker_id, proto::CustomMessage{type, std::move(data)});
     return;
@@ -406,7 +435,8 @@ void MasterRunner::send_message(const std::string& type, proto::Value data, cons
 
 namespace cicada {
 
-MasterRunner& Environment::create_master_runner(const std::string& bind_host, std::uint16_t bind_port) {
+MasterRunner& Environment::create_master_runner(const std::string& bind_host,
+                                                std::uint16_t bind_port) {
   return attach_runner(std::make_unique<MasterRunner>(*this, bind_host, bind_port));
 }
 

@@ -18,15 +18,19 @@ Result<T> finish(const detail::MapReader& reader, T message) {
   return message;
 }
 
-std::string context_of(const Envelope& envelope) { return envelope.type; }
+std::string context_of(const Envelope& envelope) {
+  return envelope.type;
+}
 
 Result<ClientReady> client_ready_from(const Envelope& envelope) {
   const Value& data = envelope.data;
   if (const auto* version = data.as_string()) return ClientReady{*version};
-  // A nil (or Debian's "") version is "unknown"; Locust masters reject it, we let the caller decide.
+  // A nil (or Debian's "") version is "unknown"; Locust masters reject it, we let the caller
+  // decide.
   if (data.is_nil()) return ClientReady{std::string()};
   if (data.as_int() == -1) return ClientReady{std::nullopt};
-  return proto_error("client_ready: version must be a str or -1, got " + std::string(data.type_name()));
+  return proto_error("client_ready: version must be a str or -1, got " +
+                     std::string(data.type_name()));
 }
 
 Result<Ack> ack_from(const Envelope& envelope) {
@@ -145,7 +149,9 @@ Value to_value(const WorkerHeartbeat& message) {
   }
   return value;
 }
-Value to_value(const MasterHeartbeat&) { return Value(); }
+Value to_value(const MasterHeartbeat&) {
+  return Value();
+}
 Value to_value(const Spawn& message) {
   return make_map({
       {"timestamp", message.timestamp},
@@ -156,7 +162,9 @@ Value to_value(const Spawn& message) {
       {"parsed_options", message.parsed_options},
   });
 }
-Value to_value(const Spawning&) { return Value(); }
+Value to_value(const Spawning&) {
+  return Value();
+}
 Value to_value(const WorkerSpawningComplete& message) {
   return make_map({{"user_classes_count", class_counts_value(message.user_classes_count)},
                    {"user_count", message.user_count}});
@@ -164,19 +172,31 @@ Value to_value(const WorkerSpawningComplete& message) {
 Value to_value(const MasterSpawningComplete& message) {
   return make_map({{"user_count", message.user_count}});
 }
-Value to_value(const Stats& message) { return to_value(message.report); }
+Value to_value(const Stats& message) {
+  return to_value(message.report);
+}
 Value to_value(const ExceptionReport& message) {
   return make_map({{"msg", message.msg}, {"traceback", message.traceback}});
 }
-Value to_value(const Stop&) { return Value(); }
-Value to_value(const ClientStopped&) { return Value(); }
-Value to_value(const Quit&) { return Value(); }
-Value to_value(const Reconnect&) { return Value(); }
+Value to_value(const Stop&) {
+  return Value();
+}
+Value to_value(const ClientStopped&) {
+  return Value();
+}
+Value to_value(const Quit&) {
+  return Value();
+}
+Value to_value(const Reconnect&) {
+  return Value();
+}
 Value to_value(const Logs& message) {
   Value::Array lines(message.logs.begin(), message.logs.end());
   return make_map({{"worker_id", message.worker_id}, {"logs", Value(std::move(lines))}});
 }
-Value to_value(const CustomMessage& message) { return message.data; }
+Value to_value(const CustomMessage& message) {
+  return message.data;
+}
 
 Envelope to_envelope(const WorkerMessage& message, std::string node_id) {
   return std::visit([&](const auto& m) { return to_envelope(m, std::move(node_id)); }, message);

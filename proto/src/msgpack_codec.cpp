@@ -76,16 +76,20 @@ class ValueBuilder : public msgpack::null_visitor {
   bool visit_float32(float v) { return deliver(Value(static_cast<double>(v))); }
   bool visit_float64(double v) { return deliver(Value(v)); }
   bool visit_str(const char* data, std::uint32_t size) {
-    if (size > limits_.max_string_bytes) return fail("str of " + std::to_string(size) + " bytes exceeds the limit");
+    if (size > limits_.max_string_bytes)
+      return fail("str of " + std::to_string(size) + " bytes exceeds the limit");
     std::string_view text(data, size);
     if (!detail::is_valid_utf8(text)) return fail("str is not valid UTF-8");
     return deliver(Value(text));
   }
   bool visit_bin(const char* data, std::uint32_t size) {
-    if (size > limits_.max_string_bytes) return fail("bin of " + std::to_string(size) + " bytes exceeds the limit");
+    if (size > limits_.max_string_bytes)
+      return fail("bin of " + std::to_string(size) + " bytes exceeds the limit");
     return deliver(Value(Value::Binary{std::string(data, size)}));
   }
-  bool visit_ext(const char*, std::uint32_t) { return fail("msgpack ext types are not used by Locust"); }
+  bool visit_ext(const char*, std::uint32_t) {
+    return fail("msgpack ext types are not used by Locust");
+  }
 
   bool start_array(std::uint32_t count) {
     if (!open_container(count)) return false;
@@ -158,7 +162,8 @@ class ValueBuilder : public msgpack::null_visitor {
     }
     if (top.reading_key) {
       // Python raises "unhashable type" for list/dict keys; Locust's master dies on it.
-      if (value.is_array() || value.is_map()) return fail("map key is a " + std::string(value.type_name()));
+      if (value.is_array() || value.is_map())
+        return fail("map key is a " + std::string(value.type_name()));
       top.pending_key = std::move(value);
       return true;
     }
@@ -201,7 +206,8 @@ Result<Value> decode_value(std::string_view bytes, const DecodeLimits& limits) {
     return proto_error(builder.error().empty() ? "malformed msgpack" : builder.error());
   }
   if (offset != bytes.size()) {
-    return proto_error(std::to_string(bytes.size() - offset) + " trailing bytes after the msgpack value");
+    return proto_error(std::to_string(bytes.size() - offset) +
+                       " trailing bytes after the msgpack value");
   }
   return builder.take_root();
 }
@@ -221,19 +227,22 @@ Result<Envelope> decode_envelope(std::string_view bytes, const DecodeLimits& lim
   if (!value) return tl::unexpected(value.error());
   auto* parts = value->as_array();
   if (parts == nullptr) {
-    return proto_error("message is a " + std::string(value->type_name()) + ", expected a 3-element list");
+    return proto_error("message is a " + std::string(value->type_name()) +
+                       ", expected a 3-element list");
   }
   if (parts->size() != 3) {
-    return proto_error("message has " + std::to_string(parts->size()) + " elements, expected 3 (type, data, node_id)");
+    return proto_error("message has " + std::to_string(parts->size()) +
+                       " elements, expected 3 (type, data, node_id)");
   }
   const auto* type = (*parts)[0].as_string();
   if (type == nullptr) {
-    return proto_error("message type is a " + std::string((*parts)[0].type_name()) + ", expected str");
+    return proto_error("message type is a " + std::string((*parts)[0].type_name()) +
+                       ", expected str");
   }
   const auto* node_id = (*parts)[2].as_string();
   if (node_id == nullptr) {
-    return proto_error("'" + *type + "' message node_id is a " + std::string((*parts)[2].type_name()) +
-                       ", expected str");
+    return proto_error("'" + *type + "' message node_id is a " +
+                       std::string((*parts)[2].type_name()) + ", expected str");
   }
   return Envelope{*type, std::move((*parts)[1]), *node_id};
 }

@@ -177,8 +177,8 @@ Result<StatsReport> stats_report_from_value(const Value& value) {
                                            "user_count"};
   for (const auto& entry : *value.as_map()) {
     const auto* key = entry.key.as_string();
-    const bool built_in =
-        key != nullptr && std::find(std::begin(kBuiltIn), std::end(kBuiltIn), *key) != std::end(kBuiltIn);
+    const bool built_in = key != nullptr && std::find(std::begin(kBuiltIn), std::end(kBuiltIn),
+                                                      *key) != std::end(kBuiltIn);
     if (!built_in) report.extra.push_back(entry);
   }
   return report;

@@ -34,8 +34,8 @@ bool is_valid_utf8(std::string_view text) {
       code_point = (code_point << 6) | (continuation & 0x3Fu);
     }
     constexpr std::uint32_t kSmallestForLength[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (code_point < kSmallestForLength[length]) return false;             // overlong
-    if (code_point >= 0xD800 && code_point <= 0xDFFF) return false;        // surrogate
+    if (code_point < kSmallestForLength[length]) return false;       // overlong
+    if (code_point >= 0xD800 && code_point <= 0xDFFF) return false;  // surrogate
     if (code_point > 0x10FFFF) return false;
     i += length;
   }

@@ -68,8 +68,8 @@ users:
   void add_worker() {
     const std::string log = dir + "/worker" + std::to_string(workers.size()) + ".log";
     workers.push_back(std::make_unique<test::ChildProcess>(
-        std::vector<std::string>{CICADA_WORKER_BINARY, "-f", scenario_path, "--master-host", "127.0.0.1",
-                                 "--master-port", std::to_string(master->port())},
+        std::vector<std::string>{CICADA_WORKER_BINARY, "-f", scenario_path, "--master-host",
+                                 "127.0.0.1", "--master-port", std::to_string(master->port())},
         log));
   }
 
@@ -98,7 +98,8 @@ TEST_CASE("1 master and 3 workers: ramp, retarget, a worker killed, a worker joi
   cluster.run_until([&] { return cluster.master->worker_count() == 3; });
 
   cluster.master->start(300, 100);
-  cluster.run_until([&] { return cluster.master->state() == RunnerState::kRunning && cluster.spread(100); });
+  cluster.run_until(
+      [&] { return cluster.master->state() == RunnerState::kRunning && cluster.spread(100); });
   CHECK(cluster.master->user_count() == 300);
   const auto counts = cluster.master->user_classes_count();
   CHECK(counts.at("Reader") == 200);
@@ -117,7 +118,8 @@ TEST_CASE("1 master and 3 workers: ramp, retarget, a worker killed, a worker joi
 
   // A new worker joins mid-run and gets its share.
   cluster.add_worker();
-  cluster.run_until([&] { return ids_in_state(*cluster.master, "running").size() == 3 && cluster.spread(10); });
+  cluster.run_until(
+      [&] { return ids_in_state(*cluster.master, "running").size() == 3 && cluster.spread(10); });
 
   cluster.master->quit();
   cluster.master->join();
@@ -134,7 +136,8 @@ TEST_CASE("without kills the master's count equals the server's") {
   for (int i = 0; i < 2; ++i) cluster.add_worker();
   cluster.run_until([&] { return cluster.master->worker_count() == 2; });
   cluster.master->start(20, 20);
-  cluster.run_until([&] { return cluster.master->state() == RunnerState::kRunning && cluster.spread(10); });
+  cluster.run_until(
+      [&] { return cluster.master->state() == RunnerState::kRunning && cluster.spread(10); });
   cluster.master->call_later(2s, [&] { cluster.master->quit(); });
   cluster.master->join();
   const auto recorded = cluster.env->stats().total().num_requests();
@@ -149,9 +152,12 @@ TEST_CASE("without kills the master's count equals the server's") {
 TEST_CASE("a master without a test definition learns the classes from its cicada workers") {
   Cluster cluster(false);
   cluster.add_worker();
-  cluster.run_until([&] { return cluster.master->worker_count() == 1 && cluster.master->user_classes().size() == 2; });
+  cluster.run_until([&] {
+    return cluster.master->worker_count() == 1 && cluster.master->user_classes().size() == 2;
+  });
   cluster.master->start(6, 6);
-  cluster.run_until([&] { return cluster.master->state() == RunnerState::kRunning && cluster.spread(6, 0); });
+  cluster.run_until(
+      [&] { return cluster.master->state() == RunnerState::kRunning && cluster.spread(6, 0); });
   const auto counts = cluster.master->user_classes_count();
   CHECK(counts.at("Reader") == 4);
   CHECK(counts.at("Writer") == 2);

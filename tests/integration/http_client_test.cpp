@@ -130,7 +130,8 @@ TEST_CASE("each failure kind is a recorded failure with its own text") {
   SUBCASE("status 404") {
     auto response = h.run(user->client().get("/status/404"));
     CHECK(response.status() == 404);
-    CHECK(h.recorded.back().error == "HTTPError('404 Client Error: Not Found for url: /status/404')");
+    CHECK(h.recorded.back().error ==
+          "HTTPError('404 Client Error: Not Found for url: /status/404')");
   }
   SUBCASE("status 503") {
     h.run(user->client().get("/status/503"));
@@ -150,7 +151,8 @@ TEST_CASE("each failure kind is a recorded failure with its own text") {
     options.base_url = "http://nosuch.invalid";
     auto lost = h.user(options);
     h.run(lost->client().get("/"));
-    CHECK(h.recorded.back().error.rfind("NameResolutionError('cannot resolve nosuch.invalid", 0) == 0);
+    CHECK(h.recorded.back().error.rfind("NameResolutionError('cannot resolve nosuch.invalid", 0) ==
+          0);
   }
   SUBCASE("response timeout") {
     auto response = h.run(user->client().get("/delay?ms=2000", {.timeout = 0.2s}));
@@ -159,7 +161,8 @@ TEST_CASE("each failure kind is a recorded failure with its own text") {
   }
   SUBCASE("the server closes without answering") {
     h.run(user->client().get("/close"));
-    CHECK(h.recorded.back().error == "RemoteDisconnected('Remote end closed connection without response')");
+    CHECK(h.recorded.back().error ==
+          "RemoteDisconnected('Remote end closed connection without response')");
   }
   SUBCASE("a truncated body") {
     h.run(user->client().get("/truncate"));
@@ -201,9 +204,7 @@ TEST_CASE("catch_response lets the task decide success or failure") {
     if (response.body() != "expected") response.failure("Got wrong response");
   }
   CHECK(h.recorded.back().error == "CatchResponseError('Got wrong response')");
-  {
-    auto response = h.run(user->client().get("/status/500", {.catch_response = true}));
-  }
+  { auto response = h.run(user->client().get("/status/500", {.catch_response = true})); }
   CHECK(h.recorded.back().error.rfind("HTTPError('500 Server Error", 0) == 0);
 }
 
@@ -215,7 +216,8 @@ TEST_CASE("name groups requests, query and bodies reach the server") {
   CHECK(h.recorded[0].name == "/json?id=[id]");
   CHECK(h.recorded[1].name == "/json?id=[id]");
 
-  auto echoed = h.run(user->client().post("/echo", {.query = {{"q", "a b&c"}}, .json = R"({"k": 1})"}));
+  auto echoed =
+      h.run(user->client().post("/echo", {.query = {{"q", "a b&c"}}, .json = R"({"k": 1})"}));
   CHECK(echoed.body() == R"({"k": 1})");
   CHECK(echoed.header("Content-Type") == "application/json");
   CHECK(echoed.header("X-Echo-Query") == "q=a+b%26c");
@@ -225,7 +227,8 @@ TEST_CASE("name groups requests, query and bodies reach the server") {
   CHECK(form.body() == "id=1&name=x+y");
   CHECK(form.header("X-Echo-Method") == "PUT");
 
-  auto headers = h.run(user->client().get("/headers", {.headers = {{"Authorization", "Bearer t"}}}));
+  auto headers =
+      h.run(user->client().get("/headers", {.headers = {{"Authorization", "Bearer t"}}}));
   CHECK(headers.body().find("Authorization: Bearer t") != std::string::npos);
 }
 
@@ -233,16 +236,17 @@ TEST_CASE("a killed user's request ends at once and is not recorded") {
   Harness h;
   auto user = h.user();
   std::optional<bool> killed;
-  asio::co_spawn(h.io, user->client().get("/delay?ms=5000"), [&](std::exception_ptr error, http::Response) {
-    killed = false;
-    if (error) {
-      try {
-        std::rethrow_exception(error);
-      } catch (const UserKilled&) {
-        killed = true;
-      }
-    }
-  });
+  asio::co_spawn(h.io, user->client().get("/delay?ms=5000"),
+                 [&](std::exception_ptr error, http::Response) {
+                   killed = false;
+                   if (error) {
+                     try {
+                       std::rethrow_exception(error);
+                     } catch (const UserKilled&) {
+                       killed = true;
+                     }
+                   }
+                 });
   h.io.run_for(100ms);
   user->kill();
   test::run_until(h.io, [&] { return killed.has_value(); });
@@ -263,39 +267,47 @@ struct Nginx {
   void openssl(const std::vector<std::string>& args) {
     std::vector<std::string> argv{"openssl"};
     argv.insert(argv.end(), args.begin(), args.end());
-    REQUIRE_MESSAGE(test::run_command(argv, dir + "/openssl.log") == 0, test::read_file(dir + "/openssl.log"));
+    REQUIRE_MESSAGE(test::run_command(argv, dir + "/openssl.log") == 0,
+                    test::read_file(dir + "/openssl.log"));
   }
 
   Nginx() {
-    openssl({"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost",
-             "-addext", "subjectAltName=DNS:localhost", "-keyout", dir + "/self.key", "-out", dir + "/self.crt"});
-    openssl({"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=cicada test CA",
-             "-keyout", dir + "/ca.key", "-out", dir + "/ca.crt"});
-    openssl({"req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-keyout", dir + "/server.key",
-             "-out", dir + "/server.csr"});
+    openssl({"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
+             "/CN=localhost", "-addext", "subjectAltName=DNS:localhost", "-keyout",
+             dir + "/self.key", "-out", dir + "/self.crt"});
+    openssl({"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
+             "/CN=cicada test CA", "-keyout", dir + "/ca.key", "-out", dir + "/ca.crt"});
+    openssl({"req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-keyout",
+             dir + "/server.key", "-out", dir + "/server.csr"});
     std::ofstream(dir + "/san.ext") << "subjectAltName=DNS:localhost\n";
-    openssl({"x509", "-req", "-in", dir + "/server.csr", "-CA", dir + "/ca.crt", "-CAkey", dir + "/ca.key",
-             "-CAcreateserial", "-days", "2", "-extfile", dir + "/san.ext", "-out", dir + "/server.crt"});
+    openssl({"x509", "-req", "-in", dir + "/server.csr", "-CA", dir + "/ca.crt", "-CAkey",
+             dir + "/ca.key", "-CAcreateserial", "-days", "2", "-extfile", dir + "/san.ext", "-out",
+             dir + "/server.crt"});
     std::ofstream conf(dir + "/nginx.conf");
     conf << "daemon off;\nworker_processes 1;\nerror_log " << dir << "/error.log;\npid " << dir
          << "/nginx.pid;\nevents { worker_connections 64; }\nhttp {\n  access_log off;\n"
          << "  client_body_temp_path " << dir << ";\n  proxy_temp_path " << dir << ";\n"
-         << "  fastcgi_temp_path " << dir << ";\n  uwsgi_temp_path " << dir << ";\n  scgi_temp_path " << dir << ";\n"
+         << "  fastcgi_temp_path " << dir << ";\n  uwsgi_temp_path " << dir
+         << ";\n  scgi_temp_path " << dir << ";\n"
          << "  server { listen 127.0.0.1:" << http_port << "; location / { return 200 'nginx ok'; }"
          << " location /missing { return 404; } }\n"
          << "  server { listen 127.0.0.1:" << self_signed_port << " ssl; ssl_certificate " << dir
-         << "/self.crt; ssl_certificate_key " << dir << "/self.key; location / { return 200 'tls ok'; } }\n"
+         << "/self.crt; ssl_certificate_key " << dir
+         << "/self.key; location / { return 200 'tls ok'; } }\n"
          << "  server { listen 127.0.0.1:" << ca_signed_port << " ssl; ssl_certificate " << dir
-         << "/server.crt; ssl_certificate_key " << dir << "/server.key; location / { return 200 'ca ok'; } }\n}\n";
+         << "/server.crt; ssl_certificate_key " << dir
+         << "/server.key; location / { return 200 'ca ok'; } }\n}\n";
     conf.close();
     process = std::make_unique<test::ChildProcess>(
-        std::vector<std::string>{"nginx", "-p", dir, "-c", dir + "/nginx.conf"}, dir + "/nginx.out");
+        std::vector<std::string>{"nginx", "-p", dir, "-c", dir + "/nginx.conf"},
+        dir + "/nginx.out");
     // Wait until nginx accepts (bounded).
     for (int i = 0; i < 200 && test::read_file(dir + "/nginx.pid").empty(); ++i) {
       std::this_thread::sleep_for(10ms);
     }
     std::this_thread::sleep_for(100ms);
-    REQUIRE_MESSAGE(process->running(), (test::read_file(dir + "/error.log") + test::read_file(dir + "/nginx.out")));
+    REQUIRE_MESSAGE(process->running(),
+                    (test::read_file(dir + "/error.log") + test::read_file(dir + "/nginx.out")));
   }
 };
 

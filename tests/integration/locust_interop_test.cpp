@@ -44,8 +44,9 @@ struct Files {
     std::ofstream(locustfile) << "from locust import HttpUser, constant, task\n\n"
                               << "class Visitor(HttpUser):\n    wait_time = constant(0.1)\n\n"
                               << "    @task\n    def index(self):\n        self.client.get('/')\n";
-    std::ofstream(scenario) << "host: http://127.0.0.1:" << target_port << "\n"
-                            << "users:\n  - name: Visitor\n    wait_time: {constant: 0.1}\n    tasks: [{get: /}]\n";
+    std::ofstream(scenario)
+        << "host: http://127.0.0.1:" << target_port << "\n"
+        << "users:\n  - name: Visitor\n    wait_time: {constant: 0.1}\n    tasks: [{get: /}]\n";
   }
 };
 
@@ -59,7 +60,8 @@ std::int64_t aggregated_requests(const std::string& csv) {
 std::vector<std::string> matches(const std::string& text, const std::string& pattern) {
   std::vector<std::string> found;
   const std::regex expression(pattern);
-  for (std::sregex_iterator it(text.begin(), text.end(), expression), end; it != end; ++it) found.push_back((*it)[1]);
+  for (std::sregex_iterator it(text.begin(), text.end(), expression), end; it != end; ++it)
+    found.push_back((*it)[1]);
   return found;
 }
 
@@ -69,16 +71,35 @@ TEST_CASE("a Locust master drives cicada workers to completion") {
   BackgroundTarget target;
   Files files(target.port);
   const auto master_port = test::free_port();
-  test::ChildProcess master({"/usr/bin/python3", "-m", "locust", "-f", files.locustfile, "--master", "--headless",
-                             "-u", "20", "-r", "20", "-t", "5s", "--expect-workers", "2", "--master-bind-host",
-                             "127.0.0.1", "--master-bind-port", std::to_string(master_port), "-H",
-                             "http://127.0.0.1:" + std::to_string(target.port), "--csv", files.dir + "/locust"},
+  test::ChildProcess master({"/usr/bin/python3",
+                             "-m",
+                             "locust",
+                             "-f",
+                             files.locustfile,
+                             "--master",
+                             "--headless",
+                             "-u",
+                             "20",
+                             "-r",
+                             "20",
+                             "-t",
+                             "5s",
+                             "--expect-workers",
+                             "2",
+                             "--master-bind-host",
+                             "127.0.0.1",
+                             "--master-bind-port",
+                             std::to_string(master_port),
+                             "-H",
+                             "http://127.0.0.1:" + std::to_string(target.port),
+                             "--csv",
+                             files.dir + "/locust"},
                             files.dir + "/master.log");
   std::vector<std::unique_ptr<test::ChildProcess>> workers;
   for (int i = 0; i < 2; ++i) {
     workers.push_back(std::make_unique<test::ChildProcess>(
-        std::vector<std::string>{CICADA_WORKER_BINARY, "-f", files.scenario, "--master-host", "127.0.0.1",
-                                 "--master-port", std::to_string(master_port)},
+        std::vector<std::string>{CICADA_WORKER_BINARY, "-f", files.scenario, "--master-host",
+                                 "127.0.0.1", "--master-port", std::to_string(master_port)},
         files.dir + "/worker" + std::to_string(i) + ".log"));
   }
   const int master_exit = master.wait(60s);
@@ -89,8 +110,9 @@ TEST_CASE("a Locust master drives cicada workers to completion") {
   CHECK(master_exit == 0);
   // Each worker was asked for, and reported, its half of the 20 users.
   for (int i = 0; i < 2; ++i) {
-    const auto spawned = matches(test::read_file(files.dir + "/worker" + std::to_string(i) + ".log"),
-                                 R"(Spawned \{Visitor: (\d+)\})");
+    const auto spawned =
+        matches(test::read_file(files.dir + "/worker" + std::to_string(i) + ".log"),
+                R"(Spawned \{Visitor: (\d+)\})");
     REQUIRE_FALSE(spawned.empty());
     CHECK(spawned.back() == "10");
   }
@@ -105,15 +127,17 @@ TEST_CASE("a cicada master drives Locust workers to completion") {
   BackgroundTarget target;
   Files files(target.port);
   const auto master_port = test::free_port();
-  test::ChildProcess master({CICADA_MASTER_BINARY, "-f", files.scenario, "--headless", "-u", "20", "-r", "20", "-t",
-                             "5", "--expect-workers", "2", "--master-bind-host", "127.0.0.1", "--master-bind-port",
-                             std::to_string(master_port), "--csv", files.dir + "/cicada"},
-                            files.dir + "/master.log");
+  test::ChildProcess master(
+      {CICADA_MASTER_BINARY, "-f", files.scenario, "--headless", "-u", "20", "-r", "20", "-t", "5",
+       "--expect-workers", "2", "--master-bind-host", "127.0.0.1", "--master-bind-port",
+       std::to_string(master_port), "--csv", files.dir + "/cicada"},
+      files.dir + "/master.log");
   std::vector<std::unique_ptr<test::ChildProcess>> workers;
   for (int i = 0; i < 2; ++i) {
     workers.push_back(std::make_unique<test::ChildProcess>(
-        std::vector<std::string>{"/usr/bin/python3", "-m", "locust", "-f", files.locustfile, "--worker",
-                                 "--master-host", "127.0.0.1", "--master-port", std::to_string(master_port), "-H",
+        std::vector<std::string>{"/usr/bin/python3", "-m", "locust", "-f", files.locustfile,
+                                 "--worker", "--master-host", "127.0.0.1", "--master-port",
+                                 std::to_string(master_port), "-H",
                                  "http://127.0.0.1:" + std::to_string(target.port)},
         files.dir + "/worker" + std::to_string(i) + ".log"));
   }
@@ -123,7 +147,8 @@ TEST_CASE("a cicada master drives Locust workers to completion") {
   const std::string master_log = test::read_file(files.dir + "/master.log");
   INFO("master log:\n" << master_log);
   CHECK(master_exit == 0);
-  CHECK(master_log.find("All users spawned: {\"Visitor\": 20} (20 total users)") != std::string::npos);
+  CHECK(master_log.find("All users spawned: {\"Visitor\": 20} (20 total users)") !=
+        std::string::npos);
   CHECK(matches(master_log, R"(reported as ready\. (\d+) workers connected)").back() == "2");
   const auto recorded = aggregated_requests(test::read_file(files.dir + "/cicada_stats.csv"));
   MESSAGE("cicada master recorded " << recorded << " requests, the server saw " << target.total);

@@ -108,7 +108,8 @@ TEST_CASE("a scenario with every key runs, and its stats match what the server s
   const auto& stats = env.stats();
   CHECK(stats.total().num_requests() > 50);
   CHECK(stats.total().num_failures() == 0);
-  for (const auto* error : stats.errors_in_order()) FAIL_CHECK(error->method << " " << error->name << ": " << error->error);
+  for (const auto* error : stats.errors_in_order())
+    FAIL_CHECK(error->method << " " << error->name << ": " << error->error);
   // Every route the server saw was recorded exactly as often, and nothing else was.
   std::int64_t recorded = 0;
   for (const auto& [key, count] : server->counts()) {
@@ -120,8 +121,9 @@ TEST_CASE("a scenario with every key runs, and its stats match what the server s
     recorded += count;
   }
   CHECK(recorded == stats.total().num_requests());
-  for (const char* route : {"POST /login", "GET /", "GET /json", "GET /cookies/set", "POST /echo", "PUT /echo",
-                            "DELETE /echo", "GET /status/404", "PATCH /echo", "HEAD /", "OPTIONS /", "GET /cookies"}) {
+  for (const char* route :
+       {"POST /login", "GET /", "GET /json", "GET /cookies/set", "POST /echo", "PUT /echo",
+        "DELETE /echo", "GET /status/404", "PATCH /echo", "HEAD /", "OPTIONS /", "GET /cookies"}) {
     CHECK_MESSAGE(server->counts().count(route) == 1, route);
   }
 }
@@ -162,38 +164,60 @@ TEST_CASE("each kind of mistake is one error naming file, line and column") {
   const std::string task = "users:\n  - name: U\n    tasks:\n";
   const std::vector<Case> cases = {
       {"broken YAML", "users: [\n", ":2:1: invalid YAML: end of sequence flow not found"},
-      {"not a map", "- a\n- b\n", ":1:1: a scenario must be a map with 'users' (and optionally 'host' and 'data')"},
-      {"no users", "host: http://127.0.0.1:1\n", ":1:1: 'users' must be a non-empty list of user classes"},
-      {"unknown top-level key", "hosts: x\nusers: []\n", ":1:1: unknown key 'hosts' in the scenario (expected one of: data, host, users)"},
-      {"host without scheme", "host: localhost:8080\nusers: []\n", ":1:7: host must start with http:// or https://, got 'localhost:8080'"},
-      {"user without name", "users:\n  - weight: 1\n    tasks: [{get: /}]\n", ":2:5: a user class needs a name"},
+      {"not a map", "- a\n- b\n",
+       ":1:1: a scenario must be a map with 'users' (and optionally 'host' and 'data')"},
+      {"no users", "host: http://127.0.0.1:1\n",
+       ":1:1: 'users' must be a non-empty list of user classes"},
+      {"unknown top-level key", "hosts: x\nusers: []\n",
+       ":1:1: unknown key 'hosts' in the scenario (expected one of: data, host, users)"},
+      {"host without scheme", "host: localhost:8080\nusers: []\n",
+       ":1:7: host must start with http:// or https://, got 'localhost:8080'"},
+      {"user without name", "users:\n  - weight: 1\n    tasks: [{get: /}]\n",
+       ":2:5: a user class needs a name"},
       {"typo in a step", task + "      - get: /\n        heders: {A: b}\n",
-       ":5:9: unknown key 'heders' in a step (expected one of: body, capture, delete, expect, form, get, head, "
+       ":5:9: unknown key 'heders' in a step (expected one of: body, capture, delete, expect, "
+       "form, get, head, "
        "headers, json, name, options, patch, post, put, query, sequence, tags, think, weight)"},
-      {"two methods", task + "      - {get: /, post: /x}\n", ":4:9: a step has one method, found get and post"},
-      {"no method", task + "      - name: x\n", ":4:9: a step needs a method (get, post, put, patch, delete, head, options), think or sequence"},
-      {"between reversed", "users:\n  - name: U\n    wait_time: {between: [2, 1]}\n    tasks: [{get: /}]\n",
+      {"two methods", task + "      - {get: /, post: /x}\n",
+       ":4:9: a step has one method, found get and post"},
+      {"no method", task + "      - name: x\n",
+       ":4:9: a step needs a method (get, post, put, patch, delete, head, options), think or "
+       "sequence"},
+      {"between reversed",
+       "users:\n  - name: U\n    wait_time: {between: [2, 1]}\n    tasks: [{get: /}]\n",
        ":3:26: between(min, max) needs 0 <= min <= max"},
-      {"unknown wait time", "users:\n  - name: U\n    wait_time: {sometimes: 1}\n    tasks: [{get: /}]\n",
-       ":3:17: unknown wait_time 'sometimes' (constant, between, constant_pacing, constant_throughput)"},
-      {"bad template", task + "      - get: /x?${random_int(5)}\n", ":4:14: get: random_int(min, max) takes two numbers"},
-      {"unclosed template", task + "      - get: /x?${id\n", ":4:14: get: '${' without a closing '}'"},
+      {"unknown wait time",
+       "users:\n  - name: U\n    wait_time: {sometimes: 1}\n    tasks: [{get: /}]\n",
+       ":3:17: unknown wait_time 'sometimes' (constant, between, constant_pacing, "
+       "constant_throughput)"},
+      {"bad template", task + "      - get: /x?${random_int(5)}\n",
+       ":4:14: get: random_int(min, max) takes two numbers"},
+      {"unclosed template", task + "      - get: /x?${id\n",
+       ":4:14: get: '${' without a closing '}'"},
       {"variable never captured", task + "      - get: /\n        headers: {A: \"${tokn}\"}\n",
        ":5:22: '${tokn}' is never captured in user class U"},
-      {"weight and fixed_count", "users:\n  - name: U\n    weight: 1\n    fixed_count: 2\n    tasks: [{get: /}]\n",
+      {"weight and fixed_count",
+       "users:\n  - name: U\n    weight: 1\n    fixed_count: 2\n    tasks: [{get: /}]\n",
        ":4:18: use weight or fixed_count, not both"},
       {"status out of range", task + "      - get: /\n        expect: {status: 999}\n",
        ":5:26: expect.status 999 is not an HTTP status"},
-      {"bad regex", task + "      - get: /\n        capture: {x: {regex: \"(unclosed\"}}\n", ":5:30: capture x: invalid regex"},
-      {"two bodies", task + "      - post: /\n        json: {a: 1}\n        body: x\n", ":4:9: use one of json, body and form, not several"},
+      {"bad regex", task + "      - get: /\n        capture: {x: {regex: \"(unclosed\"}}\n",
+       ":5:30: capture x: invalid regex"},
+      {"two bodies", task + "      - post: /\n        json: {a: 1}\n        body: x\n",
+       ":4:9: use one of json, body and form, not several"},
       {"missing data file", "data: [{name: d, csv: nowhere.csv}]\n" + task + "      - get: /\n",
        ":1:23: cannot read data file"},
-      {"unknown data column", "data: [{name: accounts, csv: accounts.csv}]\n" + task + "      - get: /${accounts.pasword}\n",
+      {"unknown data column",
+       "data: [{name: accounts, csv: accounts.csv}]\n" + task +
+           "      - get: /${accounts.pasword}\n",
        ":5:14: '${accounts.pasword}': data set 'accounts' has no column 'pasword'"},
-      {"duplicate user names", "users:\n  - {name: U, tasks: [{get: /}]}\n  - {name: U, tasks: [{get: /}]}\n",
+      {"duplicate user names",
+       "users:\n  - {name: U, tasks: [{get: /}]}\n  - {name: U, tasks: [{get: /}]}\n",
        ":3:12: two user classes are named 'U'"},
-      {"empty tasks", "users:\n  - name: U\n    tasks: []\n", ":3:12: user class U needs a non-empty list of tasks"},
-      {"weight on on_start", "users:\n  - name: U\n    on_start: [{get: /, weight: 2}]\n    tasks: [{get: /}]\n",
+      {"empty tasks", "users:\n  - name: U\n    tasks: []\n",
+       ":3:12: user class U needs a non-empty list of tasks"},
+      {"weight on on_start",
+       "users:\n  - name: U\n    on_start: [{get: /, weight: 2}]\n    tasks: [{get: /}]\n",
        ":3:33: weight and tags apply to tasks, not to on_start/on_stop or sequence steps"},
   };
   for (const Case& c : cases) {

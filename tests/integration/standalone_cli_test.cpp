@@ -15,16 +15,21 @@ using namespace std::chrono_literals;
 struct Target {
   unsigned short port = test::free_port();
   std::string dir = test::make_temp_dir("cicada-cli");
-  test::ChildProcess process{{CICADA_TARGET_BINARY, "--port", std::to_string(port)}, dir + "/target.log"};
+  test::ChildProcess process{{CICADA_TARGET_BINARY, "--port", std::to_string(port)},
+                             dir + "/target.log"};
   Target() {
-    for (int i = 0; i < 200 && test::read_file(dir + "/target.log").find("listening") == std::string::npos; ++i) {
+    for (int i = 0;
+         i < 200 && test::read_file(dir + "/target.log").find("listening") == std::string::npos;
+         ++i) {
       std::this_thread::sleep_for(10ms);
     }
   }
   std::string scenario(const std::string& name, const std::string& tasks) const {
     const std::string path = dir + "/" + name;
-    std::ofstream(path) << "host: http://127.0.0.1:" << port << "\nusers:\n  - name: U\n    wait_time: {constant: 0.05}\n"
-                        << "    tasks:\n" << tasks;
+    std::ofstream(path) << "host: http://127.0.0.1:" << port
+                        << "\nusers:\n  - name: U\n    wait_time: {constant: 0.05}\n"
+                        << "    tasks:\n"
+                        << tasks;
     return path;
   }
 };
@@ -64,8 +69,11 @@ TEST_CASE("failures make the exit code --exit-code-on-error") {
   const auto scenario = target.scenario("failing.yaml", "      - get: /status/500\n");
   auto run = cicada({"-f", scenario, "--headless", "-u", "2", "-t", "1"}, target.dir);
   CHECK(run.exit_code == 1);
-  CHECK(run.output.find("HTTPError('500 Server Error: Internal Server Error for url: /status/500')") != std::string::npos);
-  run = cicada({"-f", scenario, "--headless", "-u", "2", "-t", "1", "--exit-code-on-error", "3"}, target.dir);
+  CHECK(run.output.find(
+            "HTTPError('500 Server Error: Internal Server Error for url: /status/500')") !=
+        std::string::npos);
+  run = cicada({"-f", scenario, "--headless", "-u", "2", "-t", "1", "--exit-code-on-error", "3"},
+               target.dir);
   CHECK(run.exit_code == 3);
 }
 
@@ -74,7 +82,8 @@ TEST_CASE("a mistake in the scenario is one line naming file, line and column, e
   const auto scenario = target.scenario("typo.yaml", "      - get: /\n        heders: {A: b}\n");
   const auto run = cicada({"-f", scenario, "--headless", "-u", "2", "-t", "1"}, target.dir);
   CHECK(run.exit_code == 2);
-  CHECK(run.output.rfind("cicada: error: " + scenario + ":7:9: unknown key 'heders' in a step", 0) == 0);
+  CHECK(run.output.rfind("cicada: error: " + scenario + ":7:9: unknown key 'heders' in a step",
+                         0) == 0);
   CHECK(std::count(run.output.begin(), run.output.end(), '\n') == 1);
   CHECK(run.output.find("Ramping") == std::string::npos);
 }
@@ -89,9 +98,12 @@ TEST_CASE("bad flags and values exit 2 with one clear line") {
       {{"--bogus"}, "cicada: error: The following argument was not expected: --bogus\n"},
       {{"-u", "many"}, "cicada: error: --users: 'many' is not a whole number >= 0\n"},
       {{"-r", "0"}, "cicada: error: --spawn-rate: '0' is not a number > 0\n"},
-      {{"-t", "1h30x"}, "cicada: error: --run-time: Invalid time span format. Valid formats: 20, 20s, 3m, 2h, 1h20m, 3h30m10s, etc.\n"},
+      {{"-t", "1h30x"},
+       "cicada: error: --run-time: Invalid time span format. Valid formats: 20, 20s, 3m, 2h, "
+       "1h20m, 3h30m10s, etc.\n"},
       {{"--csv-full-history"}, "cicada: error: '--csv-full-history' requires '--csv'.\n"},
-      {{"-L", "LOUD"}, "cicada: error: --loglevel: LOUD not in {DEBUG,INFO,WARNING,ERROR,CRITICAL}\n"},
+      {{"-L", "LOUD"},
+       "cicada: error: --loglevel: LOUD not in {DEBUG,INFO,WARNING,ERROR,CRITICAL}\n"},
   };
   for (const auto& c : cases) {
     const auto run = cicada(c.args, target.dir);
@@ -100,14 +112,33 @@ TEST_CASE("bad flags and values exit 2 with one clear line") {
   }
 }
 
-TEST_CASE("--help lists the flags with defaults and environment variables; LOCUST_ variables work") {
+TEST_CASE(
+    "--help lists the flags with defaults and environment variables; LOCUST_ variables work") {
   Target target;
   const auto help = cicada({"--help"}, target.dir);
   CHECK(help.exit_code == 0);
-  for (const char* flag : {"--locustfile", "--host", "--users", "--spawn-rate", "--run-time", "--headless", "--csv",
-                           "--csv-full-history", "--json", "--print-stats", "--only-summary", "--reset-stats",
-                           "--stop-timeout", "--exit-code-on-error", "--tags", "--exclude-tags", "--loglevel",
-                           "--logfile", "--config", "--version", "Env:CICADA_USERS", "Env:CICADA_RUN_TIME"}) {
+  for (const char* flag : {"--locustfile",
+                           "--host",
+                           "--users",
+                           "--spawn-rate",
+                           "--run-time",
+                           "--headless",
+                           "--csv",
+                           "--csv-full-history",
+                           "--json",
+                           "--print-stats",
+                           "--only-summary",
+                           "--reset-stats",
+                           "--stop-timeout",
+                           "--exit-code-on-error",
+                           "--tags",
+                           "--exclude-tags",
+                           "--loglevel",
+                           "--logfile",
+                           "--config",
+                           "--version",
+                           "Env:CICADA_USERS",
+                           "Env:CICADA_RUN_TIME"}) {
     CHECK_MESSAGE(help.output.find(flag) != std::string::npos, flag);
   }
   setenv("LOCUST_USERS", "many", 1);
@@ -125,16 +156,18 @@ TEST_CASE("cicada-master and cicada-worker list their flags and refuse bad ones 
     const std::string help = test::read_file(target.dir + "/help.log");
     CHECK(help_code == 0);
     const bool master = name == "cicada-master";
-    for (const char* flag : master ? std::vector<const char*>{"--master-bind-host", "--master-bind-port",
-                                                                 "--expect-workers", "--expect-workers-max-wait",
-                                                                 "--processes", "--users", "--run-time", "--csv",
-                                                                 "Env:CICADA_MASTER_BIND_PORT", "=5557"}
-                                   : std::vector<const char*>{"--master-host", "--master-port", "--processes",
-                                                              "--locustfile", "Env:CICADA_MASTER_HOST", "=127.0.0.1"}) {
+    for (const char* flag :
+         master
+             ? std::vector<const char*>{"--master-bind-host", "--master-bind-port",
+                                        "--expect-workers", "--expect-workers-max-wait",
+                                        "--processes", "--users", "--run-time", "--csv",
+                                        "Env:CICADA_MASTER_BIND_PORT", "=5557"}
+             : std::vector<const char*>{"--master-host", "--master-port", "--processes",
+                                        "--locustfile", "Env:CICADA_MASTER_HOST", "=127.0.0.1"}) {
       CHECK_MESSAGE(help.find(flag) != std::string::npos, name << " " << flag);
     }
-    const int bad_code = test::run_command({binary, master ? "--master-bind-port" : "--master-port", "x"},
-                                           target.dir + "/bad.log");
+    const int bad_code = test::run_command(
+        {binary, master ? "--master-bind-port" : "--master-port", "x"}, target.dir + "/bad.log");
     const std::string bad = test::read_file(target.dir + "/bad.log");
     CHECK(bad_code == 2);
     CHECK(bad.rfind(name + ": error: ", 0) == 0);

@@ -50,8 +50,11 @@ std::vector<proto::Envelope> every_master_message(const std::string& node_id) {
   std::vector<proto::MasterMessage> messages = {
       proto::Ack{0},
       proto::MasterHeartbeat{},
-      proto::Spawn{1700000000.25, {{"User1", 1}}, "http://127.0.0.1:8080", 0.0,
-                    proto::Value(proto::Value::Map{})},
+      proto::Spawn{1700000000.25,
+                   {{"User1", 1}},
+                   "http://127.0.0.1:8080",
+                   0.0,
+                   proto::Value(proto::Value::Map{})},
       proto::MasterSpawningComplete{3},
       proto::Stop{},
       proto::Quit{},
@@ -92,8 +95,9 @@ TEST_CASE("every message type crosses DEALER -> ROUTER -> DEALER intact with the
   DealerClient dealer(io, node_id);
   dealer.connect("127.0.0.1", port);
   std::vector<proto::Envelope> worker_inbox;
-  dealer.start([&](proto::Envelope envelope) { worker_inbox.push_back(std::move(envelope)); },
-               [](const proto::ProtoError& error) { FAIL("worker got a bad frame: " << error.message); });
+  dealer.start(
+      [&](proto::Envelope envelope) { worker_inbox.push_back(std::move(envelope)); },
+      [](const proto::ProtoError& error) { FAIL("worker got a bad frame: " << error.message); });
 
   const auto to_master = every_worker_message(node_id);
   for (const auto& envelope : to_master) CHECK(dealer.send(envelope));

@@ -22,7 +22,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   // --processes N: N worker processes under this one, which only supervises.
-  if (options.processes) return cicada::worker::supervise_processes(*options.processes, options, classes);
+  if (options.processes)
+    return cicada::worker::supervise_processes(*options.processes, options, classes);
   if (!cicada::cli::setup_logging(options, "cicada-worker")) return 2;
   try {
     return cicada::worker::run_worker(options, std::move(classes));

@@ -39,7 +39,8 @@ std::vector<pid_t> fork_workers(std::int64_t count, const cli::Options& options,
       cli::Options worker_options = options;
       worker_options.processes.reset();
       int code = 2;
-      if (cli::setup_logging(worker_options, "cicada-worker")) code = run_worker(worker_options, user_classes);
+      if (cli::setup_logging(worker_options, "cicada-worker"))
+        code = run_worker(worker_options, user_classes);
       std::fflush(nullptr);
       ::_exit(code);
     }

@@ -12,7 +12,8 @@ int run_worker(const cli::Options& options, std::vector<UserClass> user_classes)
   Environment environment(std::move(user_classes), cli::environment_options(options));
   auto& runner = environment.create_worker_runner(options.master_host, options.master_port);
   environment.events().init.fire(environment);
-  spdlog::info("Starting worker {}, connecting to {}:{}", runner.node_id(), options.master_host, options.master_port);
+  spdlog::info("Starting worker {}, connecting to {}:{}", runner.node_id(), options.master_host,
+               options.master_port);
   auto signals = cli::quit_on_signals(environment, runner);
   runner.join();
   signals.reset();

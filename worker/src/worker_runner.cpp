@@ -2,9 +2,9 @@
 
 #include <unistd.h>
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/redirect_error.hpp>
 #include <random>
-#include <spdlog/spdlog.h>
 
 #include "cicada/core/spawn.hpp"
 #include "cicada/runner/environment.hpp"
@@ -15,7 +15,7 @@ namespace cicada {
 namespace {
 
 constexpr auto kConnectTimeout = std::chrono::seconds(5);  // Locust's CONNECT_TIMEOUT
-constexpr int kConnectRetries = 60;                         // CONNECT_RETRY_COUNT
+constexpr int kConnectRetries = 60;                        // CONNECT_RETRY_COUNT
 constexpr double kMasterHeartbeatTimeoutSeconds = 60;      // MASTER_HEARTBEAT_TIMEOUT
 
 double steady_seconds() {
@@ -34,8 +34,8 @@ std::string WorkerRunner::make_node_id() {
   return id;
 }
 
-WorkerRunner::WorkerRunner(Environment& environment, std::string master_host, std::uint16_t master_port,
-                           std::string node_id)
+WorkerRunner::WorkerRunner(Environment& environment, std::string master_host,
+                           std::uint16_t master_port, std::string node_id)
     : Runner(environment),
       pool_(environment),
       node_id_(node_id.empty() ? make_node_id() : std::move(node_id)),
@@ -44,12 +44,14 @@ WorkerRunner::WorkerRunner(Environment& environment, std::string master_host, st
   client_->connect(master_host, master_port);
   client_->start([this](proto::Envelope envelope) { on_envelope(std::move(envelope)); },
                  [this](const proto::ProtoError& error) {
-                   if (bad_frames_++ % 100 == 0) spdlog::warn("Undecodable message from the master: {}", error.message);
+                   if (bad_frames_++ % 100 == 0)
+                     spdlog::warn("Undecodable message from the master: {}", error.message);
                  });
-  user_error_listener_ = environment.events().user_error.add_listener([this](const UserErrorEvent& event) {
-    record_exception(event.message, event.traceback, node_id_);
-    send(proto::ExceptionReport{std::string(event.message), std::string(event.traceback)});
-  });
+  user_error_listener_ =
+      environment.events().user_error.add_listener([this](const UserErrorEvent& event) {
+        record_exception(event.message, event.traceback, node_id_);
+        send(proto::ExceptionReport{std::string(event.message), std::string(event.traceback)});
+      });
   last_cpu_seconds_ = detail::process_cpu_seconds();
   last_cpu_sample_ = steady_seconds();
   spawn_logged(io_.get_executor(), connect_to_master(this), "connect to master");
@@ -70,24 +72,29 @@ void WorkerRunner::send(const proto::WorkerMessage& message) {
 }
 
 awaitable<void> WorkerRunner::connect_to_master(WorkerRunner* runner) {
-  for (int attempt = 0; attempt <= kConnectRetries && !runner->connected_ && !runner->quitting(); ++attempt) {
+  for (int attempt = 0; attempt <= kConnectRetries && !runner->connected_ && !runner->quitting();
+       ++attempt) {
     runner->send(proto::ClientReady{std::string(kLocustVersion)});
     runner->ack_timer_.expires_after(kConnectTimeout);
     boost::system::error_code ignored;
     co_await runner->ack_timer_.async_wait(asio::redirect_error(use_awaitable, ignored));
     if (!runner->connected_ && attempt >= 2) {
-      spdlog::warn("Still waiting for the master to answer ({} of {} tries)", attempt + 1, kConnectRetries + 1);
+      spdlog::warn("Still waiting for the master to answer ({} of {} tries)", attempt + 1,
+                   kConnectRetries + 1);
     }
   }
   if (runner->quitting()) co_return;
   if (!runner->connected_) {
-    spdlog::error("Failed to connect to the Locust master: no answer after {} tries", kConnectRetries + 1);
+    spdlog::error("Failed to connect to the Locust master: no answer after {} tries",
+                  kConnectRetries + 1);
     runner->connection_failed_ = true;
     runner->finish_quit();
     co_return;
   }
-  spdlog::info("Connected to the master as worker {} ({})", runner->worker_index_, runner->node_id_);
-  // cicada masters without -f learn the classes from here; Locust masters log it once and ignore it.
+  spdlog::info("Connected to the master as worker {} ({})", runner->worker_index_,
+               runner->node_id_);
+  // cicada masters without -f learn the classes from here; Locust masters log it once and ignore
+  // it.
   proto::Value::Array classes;
   for (const auto& user_class : runner->environment_.user_classes()) {
     classes.push_back(proto::make_map({{"name", user_class.name()},
@@ -101,7 +108,8 @@ awaitable<void> WorkerRunner::connect_to_master(WorkerRunner* runner) {
     runner->send_heartbeat();
     const double last = runner->last_master_heartbeat_;
     if (last > 0 && steady_seconds() - last > kMasterHeartbeatTimeoutSeconds) {
-      spdlog::error("Didn't get heartbeat from master in over {}s, quitting", kMasterHeartbeatTimeoutSeconds);
+      spdlog::error("Didn't get heartbeat from master in over {}s, quitting",
+                    kMasterHeartbeatTimeoutSeconds);
       spawn_logged(runner->io_.get_executor(), run_quit(runner, false), "quit");
     }
   });
@@ -133,7 +141,8 @@ void WorkerRunner::send_heartbeat() {
 
 void WorkerRunner::send_report() {
   proto::Stats stats{environment_.stats().take_report()};
-  for (const auto& [name, count] : pool_.counts()) stats.report.user_classes_count.push_back({name, count});
+  for (const auto& [name, count] : pool_.counts())
+    stats.report.user_classes_count.push_back({name, count});
   stats.report.user_count = pool_.size();
   send(stats);
 }
@@ -141,7 +150,8 @@ void WorkerRunner::send_report() {
 void WorkerRunner::on_envelope(proto::Envelope envelope) {
   auto decoded = proto::decode_master_message(envelope);
   if (!decoded) {
-    if (bad_frames_++ % 100 == 0) spdlog::warn("Bad '{}' message from the master: {}", envelope.type, decoded.error().message);
+    if (bad_frames_++ % 100 == 0)
+      spdlog::warn("Bad '{}' message from the master: {}", envelope.type, decoded.error().message);
     return;
   }
   std::visit(
@@ -220,9 +230,11 @@ void WorkerRunner::handle(const proto::Spawn& spawn) {
 
 awaitable<void> WorkerRunner::run_spawn(WorkerRunner* runner, std::uint64_t generation) {
   if (runner->pool_.stops_pending()) co_await UserPool::wait_for_stopped(&runner->pool_);
-  if (generation != runner->spawn_generation_ || runner->worker_state_ != WorkerState::kSpawning) co_return;
+  if (generation != runner->spawn_generation_ || runner->worker_state_ != WorkerState::kSpawning)
+    co_return;
   proto::WorkerSpawningComplete complete;
-  for (const auto& [name, count] : runner->pool_.counts()) complete.user_classes_count.push_back({name, count});
+  for (const auto& [name, count] : runner->pool_.counts())
+    complete.user_classes_count.push_back({name, count});
   complete.user_count = runner->pool_.size();
   std::string counts;
   for (const auto& entry : complete.user_classes_count) {
@@ -267,11 +279,16 @@ void WorkerRunner::start(std::int64_t, double) {
   spdlog::warn("A worker does not start tests: the master does");
 }
 
-void WorkerRunner::stop() { spawn_logged(io_.get_executor(), run_stop(this), "stop"); }
+void WorkerRunner::stop() {
+  spawn_logged(io_.get_executor(), run_stop(this), "stop");
+}
 
-void WorkerRunner::quit() { spawn_logged(io_.get_executor(), run_quit(this, true), "quit"); }
+void WorkerRunner::quit() {
+  spawn_logged(io_.get_executor(), run_quit(this, true), "quit");
+}
 
-void WorkerRunner::register_message(const std::string& type, std::function<void(const proto::Value&)> handler) {
+void WorkerRunner::register_message(const std::string& type,
+                                    std::function<void(const proto::Value&)> handler) {
   if (!custom_handlers_.emplace(type, std::move(handler)).second) {
     throw std::logic_error("a handler for message type '" + type + "' is already registered");
   }
@@ -285,7 +302,8 @@ void WorkerRunner::send_message(const std::string& type, proto::Value data) {
 
 namespace cicada {
 
-WorkerRunner& Environment::create_worker_runner(const std::string& master_host, std::uint16_t master_port) {
+WorkerRunner& Environment::create_worker_runner(const std::string& master_host,
+                                                std::uint16_t master_port) {
   return attach_runner(std::make_unique<WorkerRunner>(*this, master_host, master_port));
 }
 

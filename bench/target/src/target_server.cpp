@@ -97,7 +97,8 @@ Routed route(TargetServer::Impl& server, const Request& request) {
   const std::string_view target(request.target().data(), request.target().size());
   const auto question = target.find('?');
   const std::string path(target.substr(0, question));
-  const Query query = question == std::string_view::npos ? Query{} : parse_query(target.substr(question + 1));
+  const Query query =
+      question == std::string_view::npos ? Query{} : parse_query(target.substr(question + 1));
   const std::string method(request.method_string());
   ++server.counts[method + " " + path];
   ++server.total;
@@ -113,11 +114,15 @@ Routed route(TargetServer::Impl& server, const Request& request) {
   if (path == "/") {
     response.body() = "ok";
   } else if (path == "/bytes") {
-    response.body() = std::string(static_cast<std::size_t>(std::clamp(number(query_value(query, "n"), 100), 0LL, 64LL << 20)), 'x');
+    response.body() = std::string(
+        static_cast<std::size_t>(std::clamp(number(query_value(query, "n"), 100), 0LL, 64LL << 20)),
+        'x');
   } else if (path == "/echo") {
     response.body() = request.body();
     response.set("X-Echo-Method", method);
-    response.set("X-Echo-Query", question == std::string_view::npos ? "" : std::string(target.substr(question + 1)));
+    response.set("X-Echo-Query", question == std::string_view::npos
+                                     ? ""
+                                     : std::string(target.substr(question + 1)));
     if (request.find(http::field::content_type) != request.end()) {
       response.set(http::field::content_type, request[http::field::content_type]);
     }
@@ -141,20 +146,23 @@ Routed route(TargetServer::Impl& server, const Request& request) {
     response.result(static_cast<unsigned>(std::clamp(code, 100LL, 599LL)));
     response.body() = "status " + std::to_string(code);
   } else if (path == "/delay") {
-    routed.delay = std::chrono::milliseconds(std::clamp(number(query_value(query, "ms"), 0), 0LL, 600'000LL));
+    routed.delay =
+        std::chrono::milliseconds(std::clamp(number(query_value(query, "ms"), 0), 0LL, 600'000LL));
     response.body() = "ok";
   } else if (path == "/redirect") {
     response.result(static_cast<unsigned>(number(query_value(query, "code"), 302)));
     response.set(http::field::location, query_value(query, "to", "/"));
   } else if (path == "/cookies/set") {
-    for (const auto& [name, value] : query) response.insert(http::field::set_cookie, name + "=" + value + "; Path=/");
+    for (const auto& [name, value] : query)
+      response.insert(http::field::set_cookie, name + "=" + value + "; Path=/");
     response.body() = "cookies set";
   } else if (path == "/cookies") {
     auto cookie = request.find(http::field::cookie);
     response.body() = cookie == request.end() ? "" : std::string(cookie->value());
   } else if (path == "/headers") {
     for (const auto& field : request) {
-      response.body() += std::string(field.name_string()) + ": " + std::string(field.value()) + "\n";
+      response.body() +=
+          std::string(field.name_string()) + ": " + std::string(field.value()) + "\n";
     }
   } else if (path == "/__counts") {
     response.set(http::field::content_type, "application/json");
@@ -175,7 +183,8 @@ Routed route(TargetServer::Impl& server, const Request& request) {
     response.body() = "not found";
   }
   response.prepare_payload();
-  if (request.method() == http::verb::head) response.body().clear();  // headers only, Content-Length kept
+  if (request.method() == http::verb::head)
+    response.body().clear();  // headers only, Content-Length kept
   return routed;
 }
 
@@ -230,7 +239,9 @@ awaitable<void> accept_connections(std::shared_ptr<TargetServer::Impl> server) {
 
 TargetServer::TargetServer(asio::io_context& io) : impl_(std::make_shared<Impl>(io)) {}
 
-TargetServer::~TargetServer() { stop(); }
+TargetServer::~TargetServer() {
+  stop();
+}
 
 std::uint16_t TargetServer::listen(const std::string& host, std::uint16_t port) {
   boost::system::error_code error;
@@ -242,8 +253,8 @@ std::uint16_t TargetServer::listen(const std::string& host, std::uint16_t port) 
   if (!error) impl_->acceptor.bind(endpoint, error);
   if (!error) impl_->acceptor.listen(asio::socket_base::max_listen_connections, error);
   if (error) {
-    throw std::runtime_error("target server: cannot listen on " + host + ":" + std::to_string(port) +
-                             ": " + error.message());
+    throw std::runtime_error("target server: cannot listen on " + host + ":" +
+                             std::to_string(port) + ": " + error.message());
   }
   spawn_logged(impl_->io.get_executor(), accept_connections(impl_), "target server");
   return impl_->acceptor.local_endpoint().port();
@@ -257,8 +268,12 @@ void TargetServer::stop() {
   for (auto* stream : impl_->open_streams) stream->socket().close(ignored);
 }
 
-const std::map<std::string, std::int64_t>& TargetServer::counts() const { return impl_->counts; }
+const std::map<std::string, std::int64_t>& TargetServer::counts() const {
+  return impl_->counts;
+}
 
-std::int64_t TargetServer::total_requests() const { return impl_->total; }
+std::int64_t TargetServer::total_requests() const {
+  return impl_->total;
+}
 
 }  // namespace cicada::target

@@ -30,19 +30,23 @@ const char* program_name(Program program) {
 std::string env_name(const std::string& cicada_name, const std::string& locust_name) {
   const std::string variable = "CICADA_" + cicada_name;
   if (std::getenv(variable.c_str()) == nullptr) {
-    if (const char* value = std::getenv(("LOCUST_" + locust_name).c_str())) setenv(variable.c_str(), value, 0);
+    if (const char* value = std::getenv(("LOCUST_" + locust_name).c_str()))
+      setenv(variable.c_str(), value, 0);
   }
   return variable;
 }
 
-std::string env_name(const std::string& name) { return env_name(name, name); }
+std::string env_name(const std::string& name) {
+  return env_name(name, name);
+}
 
 // Validators whose messages say what was expected, in one short line.
 const CLI::Validator kWholeNumber(
     [](std::string& text) -> std::string {
       char* end = nullptr;
       const long long value = std::strtoll(text.c_str(), &end, 10);
-      if (text.empty() || *end != '\0' || value < 0) return "'" + text + "' is not a whole number >= 0";
+      if (text.empty() || *end != '\0' || value < 0)
+        return "'" + text + "' is not a whole number >= 0";
       return "";
     },
     "INT>=0");
@@ -63,23 +67,30 @@ ParseResult parse_options(int argc, const char* const* argv, Program program) {
   const bool master = program == Program::kMaster;
   const bool worker = program == Program::kWorker;
 
-  CLI::App app{"cicada: distributed load testing with Locust's model and protocol", program_name(program)};
+  CLI::App app{"cicada: distributed load testing with Locust's model and protocol",
+               program_name(program)};
   app.option_defaults()->always_capture_default();
   app.get_formatter()->column_width(40);
-  app.footer("Every option can also be set by a CICADA_<NAME> environment variable (LOCUST_<NAME> is "
-             "accepted too) or by a line 'name = value' in the config file.");
+  app.footer(
+      "Every option can also be set by a CICADA_<NAME> environment variable (LOCUST_<NAME> is "
+      "accepted too) or by a line 'name = value' in the config file.");
   app.set_version_flag("-V,--version", std::string(program_name(program)) + " " + kVersion +
                                            " (speaks Locust 2.x's protocol)");
-  app.set_config("--config", "", "Config file (key = value lines; default ./cicada.conf or ./locust.conf)");
+  app.set_config("--config", "",
+                 "Config file (key = value lines; default ./cicada.conf or ./locust.conf)");
 
-  app.add_option("-f,--locustfile", options.locustfile, "Scenario file (.yaml)")->envname(env_name("LOCUSTFILE"));
-  app.add_option("-H,--host", options.host, "Base URL, e.g. http://127.0.0.1:8080; overrides the scenario's")
+  app.add_option("-f,--locustfile", options.locustfile, "Scenario file (.yaml)")
+      ->envname(env_name("LOCUSTFILE"));
+  app.add_option("-H,--host", options.host,
+                 "Base URL, e.g. http://127.0.0.1:8080; overrides the scenario's")
       ->envname(env_name("HOST"));
-  app.add_flag("--insecure", options.insecure, "Do not verify TLS certificates (self-signed targets)")
+  app.add_flag("--insecure", options.insecure,
+               "Do not verify TLS certificates (self-signed targets)")
       ->envname(env_name("INSECURE"));
   app.add_option("--ca-file", options.ca_file, "PEM file of CA certificates to trust for https")
       ->envname(env_name("CA_FILE"));
-  app.add_option("--seed", options.seed, "Random seed for reproducible runs")->envname(env_name("SEED"));
+  app.add_option("--seed", options.seed, "Random seed for reproducible runs")
+      ->envname(env_name("SEED"));
   app.add_option("--loglevel,-L", options.loglevel, "DEBUG, INFO, WARNING, ERROR or CRITICAL")
       ->envname(env_name("LOGLEVEL"))
       ->transform([](std::string level) {
@@ -87,7 +98,8 @@ ParseResult parse_options(int argc, const char* const* argv, Program program) {
         return level;
       })
       ->check(CLI::IsMember({"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}));
-  app.add_option("--logfile", options.logfile, "Write logs to this file instead of stderr")->envname(env_name("LOGFILE"));
+  app.add_option("--logfile", options.logfile, "Write logs to this file instead of stderr")
+      ->envname(env_name("LOGFILE"));
 
   if (!worker) {
     app.add_option("-u,--users", options.users, "Peak number of concurrent users")
@@ -96,65 +108,89 @@ ParseResult parse_options(int argc, const char* const* argv, Program program) {
     app.add_option("-r,--spawn-rate", options.spawn_rate, "Users started per second")
         ->envname(env_name("SPAWN_RATE"))
         ->check(kPositiveNumber);
-    app.add_option_function<std::string>("-t,--run-time", [&options](const std::string& text) {
-         auto seconds = parse_timespan(text);
-         if (!seconds) throw CLI::ValidationError("--run-time", std::string(kTimespanHelp));
-         options.run_time_seconds = *seconds;
-       }, "Stop after this long, e.g. 300s, 20m, 3h, 1h30m")
+    app.add_option_function<std::string>(
+           "-t,--run-time",
+           [&options](const std::string& text) {
+             auto seconds = parse_timespan(text);
+             if (!seconds) throw CLI::ValidationError("--run-time", std::string(kTimespanHelp));
+             options.run_time_seconds = *seconds;
+           },
+           "Stop after this long, e.g. 300s, 20m, 3h, 1h30m")
         ->envname(env_name("RUN_TIME"));
-    app.add_flag("--headless", options.headless, "Run without the web UI, start at once")->envname(env_name("HEADLESS"));
+    app.add_flag("--headless", options.headless, "Run without the web UI, start at once")
+        ->envname(env_name("HEADLESS"));
     app.add_flag("-l,--list", options.list, "Print the user classes and exit");
-    app.add_option("--csv", options.csv_prefix, "Write PREFIX_stats.csv, _stats_history.csv, _failures.csv, _exceptions.csv")
+    app.add_option("--csv", options.csv_prefix,
+                   "Write PREFIX_stats.csv, _stats_history.csv, _failures.csv, _exceptions.csv")
         ->envname(env_name("CSV"));
-    app.add_flag("--csv-full-history", options.csv_full_history, "History rows for every entry, not only Aggregated")
+    app.add_flag("--csv-full-history", options.csv_full_history,
+                 "History rows for every entry, not only Aggregated")
         ->envname(env_name("CSV_FULL_HISTORY"));
-    app.add_flag("--print-stats", options.print_stats, "Print the stats table while running (also with a UI)")
+    app.add_flag("--print-stats", options.print_stats,
+                 "Print the stats table while running (also with a UI)")
         ->envname(env_name("PRINT_STATS"));
-    app.add_flag("--only-summary", options.only_summary, "Only print the summary at the end")->envname(env_name("ONLY_SUMMARY"));
-    app.add_flag("--reset-stats", options.reset_stats, "Reset statistics once spawning completes")->envname(env_name("RESET_STATS"));
+    app.add_flag("--only-summary", options.only_summary, "Only print the summary at the end")
+        ->envname(env_name("ONLY_SUMMARY"));
+    app.add_flag("--reset-stats", options.reset_stats, "Reset statistics once spawning completes")
+        ->envname(env_name("RESET_STATS"));
     app.add_flag("--json", options.json, "Print the final statistics as JSON on stdout");
-    app.add_option("--json-file", options.json_file, "Write the final statistics as JSON to FILE.json");
-    app.add_option_function<std::string>("-s,--stop-timeout", [&options](const std::string& text) {
-         auto seconds = parse_timespan(text);
-         if (!seconds) throw CLI::ValidationError("--stop-timeout", std::string(kTimespanHelp));
-         options.stop_timeout_seconds = *seconds;
-       }, "Let running tasks finish for this long when users stop")
+    app.add_option("--json-file", options.json_file,
+                   "Write the final statistics as JSON to FILE.json");
+    app.add_option_function<std::string>(
+           "-s,--stop-timeout",
+           [&options](const std::string& text) {
+             auto seconds = parse_timespan(text);
+             if (!seconds) throw CLI::ValidationError("--stop-timeout", std::string(kTimespanHelp));
+             options.stop_timeout_seconds = *seconds;
+           },
+           "Let running tasks finish for this long when users stop")
         ->envname(env_name("STOP_TIMEOUT"));
-    app.add_option("--exit-code-on-error", options.exit_code_on_error, "Exit code when there were failures")
+    app.add_option("--exit-code-on-error", options.exit_code_on_error,
+                   "Exit code when there were failures")
         ->envname(env_name("EXIT_CODE_ON_ERROR"));
-    app.add_option("-T,--tags", options.tags, "Only run tasks with any of these tags")->envname(env_name("TAGS"))->expected(0, -1);
+    app.add_option("-T,--tags", options.tags, "Only run tasks with any of these tags")
+        ->envname(env_name("TAGS"))
+        ->expected(0, -1);
     app.add_option("-E,--exclude-tags", options.exclude_tags, "Skip tasks with any of these tags")
         ->envname(env_name("EXCLUDE_TAGS"))
         ->expected(0, -1);
     app.add_option("user_classes", options.user_classes, "Only run these user classes");
   }
   if (master) {
-    app.add_option("--master-bind-host", options.master_bind_host, "Interface the master listens on")
+    app.add_option("--master-bind-host", options.master_bind_host,
+                   "Interface the master listens on")
         ->envname(env_name("MASTER_BIND_HOST"));
     app.add_option("--master-bind-port", options.master_bind_port, "Port the master listens on")
         ->envname(env_name("MASTER_BIND_PORT"));
-    app.add_option("--expect-workers", options.expect_workers, "With --headless: wait for this many workers")
+    app.add_option("--expect-workers", options.expect_workers,
+                   "With --headless: wait for this many workers")
         ->envname(env_name("EXPECT_WORKERS"))
         ->check(kPositiveNumber);
-    app.add_option("--expect-workers-max-wait", options.expect_workers_max_wait, "Give up waiting for workers after N s (0: never)")
+    app.add_option("--expect-workers-max-wait", options.expect_workers_max_wait,
+                   "Give up waiting for workers after N s (0: never)")
         ->envname(env_name("EXPECT_WORKERS_MAX_WAIT"));
   }
   if (master || worker) {
-    app.add_option("--processes", options.processes, "Start N local worker processes (-1: one per core)")
+    app.add_option("--processes", options.processes,
+                   "Start N local worker processes (-1: one per core)")
         ->envname(env_name("PROCESSES"));
   }
   if (worker) {
-    app.add_option("--master-host", options.master_host, "Master to connect to")->envname(env_name("MASTER_HOST", "MASTER_NODE_HOST"));
-    app.add_option("--master-port", options.master_port, "Master port")->envname(env_name("MASTER_PORT", "MASTER_NODE_PORT"));
+    app.add_option("--master-host", options.master_host, "Master to connect to")
+        ->envname(env_name("MASTER_HOST", "MASTER_NODE_HOST"));
+    app.add_option("--master-port", options.master_port, "Master port")
+        ->envname(env_name("MASTER_PORT", "MASTER_NODE_PORT"));
   }
 
   // Default config files, as Locust reads ~/.locust.conf and ./locust.conf.
   bool explicit_config = false;
-  for (int i = 1; i < argc; ++i) explicit_config = explicit_config || std::string(argv[i]).rfind("--config", 0) == 0;
+  for (int i = 1; i < argc; ++i)
+    explicit_config = explicit_config || std::string(argv[i]).rfind("--config", 0) == 0;
   if (!explicit_config) {
     for (const char* candidate : {"cicada.conf", "locust.conf"}) {
       if (std::filesystem::exists(candidate)) {
-        app.set_config("--config", candidate, "Config file (key = value lines; default ./cicada.conf or ./locust.conf)");
+        app.set_config("--config", candidate,
+                       "Config file (key = value lines; default ./cicada.conf or ./locust.conf)");
         break;
       }
     }
@@ -177,7 +213,8 @@ ParseResult parse_options(int argc, const char* const* argv, Program program) {
   }
   if (options.csv_full_history && !options.csv_prefix) {
     result.exit_code = 2;
-    result.err = std::string(program_name(program)) + ": error: '--csv-full-history' requires '--csv'.\n";
+    result.err =
+        std::string(program_name(program)) + ": error: '--csv-full-history' requires '--csv'.\n";
     return result;
   }
   result.options = std::move(options);

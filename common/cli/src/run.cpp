@@ -1,15 +1,15 @@
 #include "cicada/cli/run.hpp"
 
-#include <boost/asio/signal_set.hpp>
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+#include <boost/asio/signal_set.hpp>
 
+#include <unistd.h>
 #include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
-#include <unistd.h>
 
 #include "cicada/report/console_report.hpp"
 #include "cicada/report/csv_file_writer.hpp"
@@ -25,7 +25,8 @@ bool setup_logging(const Options& options, const char* program) {
     try {
       logger = spdlog::basic_logger_mt(program, *options.logfile);
     } catch (const spdlog::spdlog_ex& e) {
-      std::fprintf(stderr, "%s: error: cannot open log file %s: %s\n", program, options.logfile->c_str(), e.what());
+      std::fprintf(stderr, "%s: error: cannot open log file %s: %s\n", program,
+                   options.logfile->c_str(), e.what());
       return false;
     }
   } else {
@@ -37,9 +38,9 @@ bool setup_logging(const Options& options, const char* program) {
   // Locust's format: [time] host/LEVEL/logger: message
   logger->set_pattern("[%Y-%m-%d %H:%M:%S,%e] " + short_host + "/%^%l%$/" + program + ": %v");
   const auto& level = options.loglevel;
-  logger->set_level(level == "DEBUG" ? spdlog::level::debug
-                    : level == "WARNING" ? spdlog::level::warn
-                    : level == "ERROR" ? spdlog::level::err
+  logger->set_level(level == "DEBUG"      ? spdlog::level::debug
+                    : level == "WARNING"  ? spdlog::level::warn
+                    : level == "ERROR"    ? spdlog::level::err
                     : level == "CRITICAL" ? spdlog::level::critical
                                           : spdlog::level::info);
   spdlog::set_default_logger(logger);
@@ -50,14 +51,16 @@ std::vector<UserClass> load_user_classes(const Options& options) {
   const std::string& file = options.locustfile;
   const bool yaml = file.size() > 5 && (file.ends_with(".yaml") || file.ends_with(".yml"));
   if (!yaml) {
-    throw std::runtime_error(file + ": not a scenario file: -f takes a YAML scenario (.yaml or .yml)");
+    throw std::runtime_error(file +
+                             ": not a scenario file: -f takes a YAML scenario (.yaml or .yml)");
   }
   scenario::Scenario loaded = scenario::load_scenario(file);
   std::vector<UserClass> classes = std::move(loaded.user_classes);
   if (!options.user_classes.empty()) {
     std::vector<UserClass> chosen;
     for (const auto& name : options.user_classes) {
-      auto it = std::find_if(classes.begin(), classes.end(), [&](const UserClass& c) { return c.name() == name; });
+      auto it = std::find_if(classes.begin(), classes.end(),
+                             [&](const UserClass& c) { return c.name() == name; });
       if (it == classes.end()) throw std::runtime_error("Unknown User(s): " + name);
       chosen.push_back(*it);
     }
@@ -95,7 +98,8 @@ RunOutputs::~RunOutputs() = default;
 
 void RunOutputs::start() {
   if (options_.csv_prefix) {
-    csv_ = std::make_unique<report::CsvFileWriter>(environment_, *options_.csv_prefix, options_.csv_full_history);
+    csv_ = std::make_unique<report::CsvFileWriter>(environment_, *options_.csv_prefix,
+                                                   options_.csv_full_history);
     csv_->start();
   }
   if (!options_.only_summary) report::start_stats_printer(environment_);
@@ -130,7 +134,8 @@ void arm_run_time(Runner& runner, const Options& options) {
 }
 
 std::shared_ptr<void> quit_on_signals(Environment& environment, Runner& runner) {
-  auto signals = std::make_shared<boost::asio::signal_set>(environment.io_context(), SIGINT, SIGTERM);
+  auto signals =
+      std::make_shared<boost::asio::signal_set>(environment.io_context(), SIGINT, SIGTERM);
   signals->async_wait([&runner](const boost::system::error_code& error, int signal_number) {
     if (error) return;
     spdlog::info(signal_number == SIGTERM ? "Got SIGTERM signal" : "Got SIGINT signal, stopping");

@@ -21,7 +21,8 @@ std::optional<std::int64_t> parse_timespan(std::string_view text) {
   while (i < text.size()) {
     std::int64_t value = 0;
     const std::size_t start = i;
-    while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) value = value * 10 + (text[i++] - '0');
+    while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])))
+      value = value * 10 + (text[i++] - '0');
     if (i == start || i == text.size()) return std::nullopt;
     const auto unit = kUnits.find(text[i], next_unit);
     if (unit == std::string_view::npos) return std::nullopt;

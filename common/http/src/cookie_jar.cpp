@@ -14,7 +14,8 @@ std::string trim(std::string_view text) {
 
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
          });
 }
 
@@ -29,16 +30,19 @@ void CookieJar::set(const std::string& host, const std::string& set_cookie_heade
   Cookie cookie{host, "/", trim(pair.substr(0, eq)), trim(pair.substr(eq + 1))};
   if (cookie.name.empty()) return;
   bool expired = false;
-  std::string_view attributes =
-      first_semicolon == std::string_view::npos ? std::string_view() : header.substr(first_semicolon + 1);
+  std::string_view attributes = first_semicolon == std::string_view::npos
+                                    ? std::string_view()
+                                    : header.substr(first_semicolon + 1);
   while (!attributes.empty()) {
     const auto next = attributes.find(';');
     const std::string_view attribute = attributes.substr(0, next);
     const auto attribute_eq = attribute.find('=');
     const std::string key = trim(attribute.substr(0, attribute_eq));
-    const std::string value = attribute_eq == std::string_view::npos ? "" : trim(attribute.substr(attribute_eq + 1));
+    const std::string value =
+        attribute_eq == std::string_view::npos ? "" : trim(attribute.substr(attribute_eq + 1));
     if (iequals(key, "path") && !value.empty()) cookie.path = value;
-    if (iequals(key, "max-age") && !value.empty() && (value.front() == '-' || value == "0")) expired = true;
+    if (iequals(key, "max-age") && !value.empty() && (value.front() == '-' || value == "0"))
+      expired = true;
     if (next == std::string_view::npos) break;
     attributes.remove_prefix(next + 1);
   }

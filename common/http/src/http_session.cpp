@@ -125,22 +125,29 @@ class SessionImpl {
 awaitable<std::string> SessionImpl::connect(const detail::Url& url) {
   close();
   boost::system::error_code error;
-  const auto endpoints =
-      co_await resolver_.async_resolve(url.host, url.port, asio::redirect_error(use_awaitable, error));
+  const auto endpoints = co_await resolver_.async_resolve(
+      url.host, url.port, asio::redirect_error(use_awaitable, error));
   user_.throw_if_killed();
-  if (error) co_return "NameResolutionError(" + stats::python_repr("cannot resolve " + url.host + ": " + error.message()) + ")";
+  if (error)
+    co_return "NameResolutionError(" +
+        stats::python_repr("cannot resolve " + url.host + ": " + error.message()) + ")";
 
   beast::tcp_stream stream(user_.executor());
-  stream.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(options_.connect_timeout));
+  stream.expires_after(
+      std::chrono::duration_cast<std::chrono::steady_clock::duration>(options_.connect_timeout));
   co_await stream.async_connect(endpoints, asio::redirect_error(use_awaitable, error));
   user_.throw_if_killed();
   if (error == beast::error::timeout) {
     co_return "ConnectTimeout(" +
         stats::python_repr("connecting to " + url.host + ":" + url.port + " timed out after " +
-                           seconds_text(options_.connect_timeout) + " s") + ")";
+                           seconds_text(options_.connect_timeout) + " s") +
+        ")";
   }
-  if (error == asio::error::connection_refused) co_return "ConnectionRefusedError(111, 'Connection refused')";
-  if (error) co_return "ConnectionError(" + stats::python_repr(url.host + ":" + url.port + ": " + error.message()) + ")";
+  if (error == asio::error::connection_refused)
+    co_return "ConnectionRefusedError(111, 'Connection refused')";
+  if (error)
+    co_return "ConnectionError(" +
+        stats::python_repr(url.host + ":" + url.port + ": " + error.message()) + ")";
   stream.socket().set_option(tcp::no_delay(true), error);
   ++connections_opened_;
 
@@ -156,14 +163,18 @@ awaitable<std::string> SessionImpl::connect(const detail::Url& url) {
       co_return "SSLError('cannot set the TLS server name')";
     }
     if (!options_.insecure) tls_->set_verify_callback(ssl::host_name_verification(url.host));
-    tls_->next_layer().expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(options_.connect_timeout));
-    co_await tls_->async_handshake(ssl::stream_base::client, asio::redirect_error(use_awaitable, error));
+    tls_->next_layer().expires_after(
+        std::chrono::duration_cast<std::chrono::steady_clock::duration>(options_.connect_timeout));
+    co_await tls_->async_handshake(ssl::stream_base::client,
+                                   asio::redirect_error(use_awaitable, error));
     user_.throw_if_killed();
     if (error) {
       std::string reason = error.message();
       if (error.category() == asio::error::get_ssl_category()) {
         const long verify = SSL_get_verify_result(tls_->native_handle());
-        if (verify != X509_V_OK) reason = std::string("certificate verify failed: ") + X509_verify_cert_error_string(verify);
+        if (verify != X509_V_OK)
+          reason =
+              std::string("certificate verify failed: ") + X509_verify_cert_error_string(verify);
       }
       close();
       co_return "SSLError(" + stats::python_repr(reason) + ")";
@@ -175,50 +186,62 @@ awaitable<std::string> SessionImpl::connect(const detail::Url& url) {
   co_return std::string();
 }
 
-std::string SessionImpl::read_error_text(const boost::system::error_code& error,
-                                         const bhttp::response_parser<bhttp::string_body>& parser) const {
+std::string SessionImpl::read_error_text(
+    const boost::system::error_code& error,
+    const bhttp::response_parser<bhttp::string_body>& parser) const {
   if (error == beast::error::timeout) {
-    return "ReadTimeout(" + stats::python_repr("no response within " + seconds_text(current_timeout_) + " s") + ")";
+    return "ReadTimeout(" +
+           stats::python_repr("no response within " + seconds_text(current_timeout_) + " s") + ")";
   }
   if (error == bhttp::error::body_limit) {
-    return "ResponseTooLarge(" + stats::python_repr("body larger than " + std::to_string(options_.max_body_bytes) + " bytes") + ")";
+    return "ResponseTooLarge(" +
+           stats::python_repr("body larger than " + std::to_string(options_.max_body_bytes) +
+                              " bytes") +
+           ")";
   }
-  if (parser.is_header_done() && (error == bhttp::error::end_of_stream || error == bhttp::error::partial_message ||
-                                  error == asio::error::connection_reset || error == asio::error::eof)) {
+  if (parser.is_header_done() &&
+      (error == bhttp::error::end_of_stream || error == bhttp::error::partial_message ||
+       error == asio::error::connection_reset || error == asio::error::eof)) {
     const std::size_t got = parser.get().body().size();
     const auto expected = parser.content_length();
     if (expected) {
-      return "IncompleteRead(" + std::to_string(got) + " bytes read, " + std::to_string(*expected - got) +
-             " more expected)";
+      return "IncompleteRead(" + std::to_string(got) + " bytes read, " +
+             std::to_string(*expected - got) + " more expected)";
     }
     return "IncompleteRead(" + std::to_string(got) + " bytes read)";
   }
   if (error == bhttp::error::end_of_stream || error == asio::error::eof) {
     return "RemoteDisconnected('Remote end closed connection without response')";
   }
-  if (error == asio::error::connection_reset) return "ConnectionResetError(104, 'Connection reset by peer')";
+  if (error == asio::error::connection_reset)
+    return "ConnectionResetError(104, 'Connection reset by peer')";
   if (error.category() == bhttp::make_error_code(bhttp::error::bad_version).category()) {
-    return "BadStatusLine(" + stats::python_repr("malformed HTTP response: " + error.message()) + ")";
+    return "BadStatusLine(" + stats::python_repr("malformed HTTP response: " + error.message()) +
+           ")";
   }
   return "ConnectionError(" + stats::python_repr(error.message()) + ")";
 }
 
 template <typename Stream>
-awaitable<SessionImpl::Attempt> SessionImpl::exchange_on(Stream& stream,
-                                                         bhttp::request<bhttp::string_body>& request,
-                                                         bool reused) {
+awaitable<SessionImpl::Attempt> SessionImpl::exchange_on(
+    Stream& stream, bhttp::request<bhttp::string_body>& request, bool reused) {
   Attempt attempt;
   auto& tcp_layer = beast::get_lowest_layer(stream);
-  const auto timeout = std::chrono::duration_cast<std::chrono::steady_clock::duration>(current_timeout_);
+  const auto timeout =
+      std::chrono::duration_cast<std::chrono::steady_clock::duration>(current_timeout_);
   boost::system::error_code error;
   tcp_layer.expires_after(timeout);
   co_await bhttp::async_write(stream, request, asio::redirect_error(use_awaitable, error));
   user_.throw_if_killed();
   if (error) {
     attempt.retryable = reused && error != beast::error::timeout;
-    attempt.error = error == beast::error::timeout
-                        ? "WriteTimeout(" + stats::python_repr("request not sent within " + seconds_text(current_timeout_) + " s") + ")"
-                        : "ConnectionError(" + stats::python_repr("sending failed: " + error.message()) + ")";
+    attempt.error =
+        error == beast::error::timeout
+            ? "WriteTimeout(" +
+                  stats::python_repr("request not sent within " + seconds_text(current_timeout_) +
+                                     " s") +
+                  ")"
+            : "ConnectionError(" + stats::python_repr("sending failed: " + error.message()) + ")";
     co_return attempt;
   }
   bhttp::response_parser<bhttp::string_body> parser;
@@ -227,7 +250,8 @@ awaitable<SessionImpl::Attempt> SessionImpl::exchange_on(Stream& stream,
   parser.body_limit(std::numeric_limits<std::uint64_t>::max());
   if (request.method() == bhttp::verb::head) parser.skip(true);
   tcp_layer.expires_after(timeout);
-  co_await bhttp::async_read_header(stream, buffer_, parser, asio::redirect_error(use_awaitable, error));
+  co_await bhttp::async_read_header(stream, buffer_, parser,
+                                    asio::redirect_error(use_awaitable, error));
   user_.throw_if_killed();
   const auto too_large = [&] {
     return (parser.content_length() && *parser.content_length() > options_.max_body_bytes) ||
@@ -235,7 +259,8 @@ awaitable<SessionImpl::Attempt> SessionImpl::exchange_on(Stream& stream,
   };
   while (!error && !parser.is_done() && !too_large()) {
     tcp_layer.expires_after(timeout);
-    co_await bhttp::async_read_some(stream, buffer_, parser, asio::redirect_error(use_awaitable, error));
+    co_await bhttp::async_read_some(stream, buffer_, parser,
+                                    asio::redirect_error(use_awaitable, error));
     user_.throw_if_killed();
   }
   if (!error && too_large()) error = bhttp::error::body_limit;
@@ -243,8 +268,8 @@ awaitable<SessionImpl::Attempt> SessionImpl::exchange_on(Stream& stream,
     // A kept-alive connection the server closed meanwhile fails before any
     // byte of the response: worth one retry on a fresh connection.
     attempt.retryable = reused && !parser.got_some() &&
-                        (error == bhttp::error::end_of_stream || error == asio::error::connection_reset ||
-                         error == asio::error::eof);
+                        (error == bhttp::error::end_of_stream ||
+                         error == asio::error::connection_reset || error == asio::error::eof);
     attempt.error = read_error_text(error, parser);
     co_return attempt;
   }
@@ -266,7 +291,8 @@ awaitable<SessionImpl::Attempt> SessionImpl::exchange(const detail::Url& url,
   co_return attempt;
 }
 
-awaitable<Response> SessionImpl::request(std::string method, std::string url, RequestOptions options) {
+awaitable<Response> SessionImpl::request(std::string method, std::string url,
+                                         RequestOptions options) {
   const double start_wall = wall_seconds();
   const auto started = std::chrono::steady_clock::now();
 
@@ -275,7 +301,8 @@ awaitable<Response> SessionImpl::request(std::string method, std::string url, Re
   if (!options.query.empty()) {
     std::string encoded;
     for (const auto& [key, value] : options.query) {
-      encoded += (encoded.empty() ? "" : "&") + detail::form_encode(key) + "=" + detail::form_encode(value);
+      encoded += (encoded.empty() ? "" : "&") + detail::form_encode(key) + "=" +
+                 detail::form_encode(value);
     }
     full_url += (full_url.find('?') == std::string::npos ? "?" : "&") + encoded;
   }
@@ -305,7 +332,8 @@ awaitable<Response> SessionImpl::request(std::string method, std::string url, Re
     content_type = "application/json";
   } else if (!options.form.empty()) {
     for (const auto& [key, value] : options.form) {
-      body += (body.empty() ? "" : "&") + detail::form_encode(key) + "=" + detail::form_encode(value);
+      body +=
+          (body.empty() ? "" : "&") + detail::form_encode(key) + "=" + detail::form_encode(value);
     }
     content_type = "application/x-www-form-urlencoded";
   } else if (options.body) {
@@ -329,11 +357,14 @@ awaitable<Response> SessionImpl::request(std::string method, std::string url, Re
     for (const auto& [name, value] : options.headers) request.set(name, value);
     const std::string path = parsed->target.substr(0, parsed->target.find('?'));
     const std::string cookie = cookies_.header_for(parsed->host, path);
-    if (!cookie.empty() && options.headers.end() == std::find_if(options.headers.begin(), options.headers.end(),
-                                                                 [](const auto& h) { return beast::iequals(h.first, "cookie"); })) {
+    if (!cookie.empty() &&
+        options.headers.end() ==
+            std::find_if(options.headers.begin(), options.headers.end(),
+                         [](const auto& h) { return beast::iequals(h.first, "cookie"); })) {
       request.set(bhttp::field::cookie, cookie);
     }
-    if (!body.empty() || current_method == "POST" || current_method == "PUT" || current_method == "PATCH") {
+    if (!body.empty() || current_method == "POST" || current_method == "PUT" ||
+        current_method == "PATCH") {
       request.body() = body;
     }
     request.keep_alive(true);
@@ -362,41 +393,52 @@ awaitable<Response> SessionImpl::request(std::string method, std::string url, Re
     auto& received = attempt.response;
     response.status_ = static_cast<int>(received.result_int());
     response.reason_ = std::string(received.reason());
-    if (response.reason_.empty()) response.reason_ = std::string(bhttp::obsolete_reason(received.result()));
+    if (response.reason_.empty())
+      response.reason_ = std::string(bhttp::obsolete_reason(received.result()));
     response.headers_.clear();
     for (const auto& field : received) {
       response.headers_.emplace_back(std::string(field.name_string()), std::string(field.value()));
-      if (field.name() == bhttp::field::set_cookie) cookies_.set(parsed->host, std::string(field.value()));
+      if (field.name() == bhttp::field::set_cookie)
+        cookies_.set(parsed->host, std::string(field.value()));
     }
     response.body_ = std::move(received.body());
     response.url_ = parsed->scheme + "://" + parsed->host_header() + parsed->target;
     if (!received.keep_alive()) close();
 
     const int status = response.status_;
-    const bool is_redirect = status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+    const bool is_redirect =
+        status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
     const auto location = received.find(bhttp::field::location);
     if (!follow || !is_redirect || location == received.end()) break;
     if (++redirects > options_.max_redirects) {
-      response.error_ = "TooManyRedirects(" + stats::python_repr("Exceeded " + std::to_string(options_.max_redirects) + " redirects.") + ")";
+      response.error_ =
+          "TooManyRedirects(" +
+          stats::python_repr("Exceeded " + std::to_string(options_.max_redirects) + " redirects.") +
+          ")";
       break;
     }
     // Browsers and python-requests turn a redirected POST into a GET (not for 307/308).
-    if (status == 303 ? current_method != "HEAD" : ((status == 301 || status == 302) && current_method == "POST")) {
+    if (status == 303 ? current_method != "HEAD"
+                      : ((status == 301 || status == 302) && current_method == "POST")) {
       current_method = "GET";
       body.clear();
       content_type.clear();
     }
-    const std::string next = detail::resolve_location(*parsed, std::string_view(location->value().data(), location->value().size()));
+    const std::string next = detail::resolve_location(
+        *parsed, std::string_view(location->value().data(), location->value().size()));
     parsed = detail::parse_url(next, parse_error);
     if (!parsed) response.error_ = "InvalidURL(" + stats::python_repr(parse_error) + ")";
   }
 
-  response.elapsed_ = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
+  response.elapsed_ = std::chrono::duration_cast<std::chrono::microseconds>(
+      std::chrono::steady_clock::now() - started);
   if (response.error_.empty() && response.status_ >= 400) {
     const char* kind = response.status_ < 500 ? "Client Error" : "Server Error";
     // Locust 2.46 names the stats row instead of the URL, so failures group by name.
-    response.error_ = "HTTPError(" + stats::python_repr(std::to_string(response.status_) + " " + kind + ": " +
-                                                       response.reason_ + " for url: " + response.name_) + ")";
+    response.error_ = "HTTPError(" +
+                      stats::python_repr(std::to_string(response.status_) + " " + kind + ": " +
+                                         response.reason_ + " for url: " + response.name_) +
+                      ")";
   }
   response.pending_ = true;
   if (!options.catch_response) response.report();
@@ -408,7 +450,8 @@ HttpSession::HttpSession(User& user, SessionOptions options)
 
 HttpSession::~HttpSession() = default;
 
-awaitable<Response> HttpSession::request(std::string method, std::string url, RequestOptions options) {
+awaitable<Response> HttpSession::request(std::string method, std::string url,
+                                         RequestOptions options) {
   return impl_->request(std::move(method), std::move(url), std::move(options));
 }
 awaitable<Response> HttpSession::get(std::string url, RequestOptions options) {
@@ -433,8 +476,14 @@ awaitable<Response> HttpSession::options(std::string url, RequestOptions options
   return impl_->request("OPTIONS", std::move(url), std::move(options));
 }
 
-CookieJar& HttpSession::cookies() { return impl_->cookies_; }
-const SessionOptions& HttpSession::settings() const { return impl_->options_; }
-std::uint64_t HttpSession::connections_opened() const { return impl_->connections_opened_; }
+CookieJar& HttpSession::cookies() {
+  return impl_->cookies_;
+}
+const SessionOptions& HttpSession::settings() const {
+  return impl_->options_;
+}
+std::uint64_t HttpSession::connections_opened() const {
+  return impl_->connections_opened_;
+}
 
 }  // namespace cicada::http

@@ -8,7 +8,9 @@
 
 namespace cicada::http {
 
-Response::Response(Response&& other) noexcept { *this = std::move(other); }
+Response::Response(Response&& other) noexcept {
+  *this = std::move(other);
+}
 
 Response& Response::operator=(Response&& other) noexcept {
   if (this == &other) return *this;
@@ -29,13 +31,16 @@ Response& Response::operator=(Response&& other) noexcept {
   return *this;
 }
 
-Response::~Response() { report(); }
+Response::~Response() {
+  report();
+}
 
 std::optional<std::string_view> Response::header(std::string_view name) const {
   for (const auto& [key, value] : headers_) {
     if (key.size() == name.size() &&
         std::equal(key.begin(), key.end(), name.begin(), [](char a, char b) {
-          return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+          return std::tolower(static_cast<unsigned char>(a)) ==
+                 std::tolower(static_cast<unsigned char>(b));
         })) {
       return std::string_view(value);
     }
@@ -43,7 +48,9 @@ std::optional<std::string_view> Response::header(std::string_view name) const {
   return std::nullopt;
 }
 
-void Response::success() { verdict_ = std::string(); }
+void Response::success() {
+  verdict_ = std::string();
+}
 
 void Response::failure(std::string reason) {
   // Locust wraps the reason in CatchResponseError; its reports show that text.

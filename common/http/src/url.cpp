@@ -5,7 +5,8 @@
 namespace cicada::http::detail {
 
 std::string Url::host_header() const {
-  const bool default_port = (scheme == "http" && port == "80") || (scheme == "https" && port == "443");
+  const bool default_port =
+      (scheme == "http" && port == "80") || (scheme == "https" && port == "443");
   const std::string shown = host.find(':') != std::string::npos ? "[" + host + "]" : host;
   return default_port ? shown : shown + ":" + port;
 }
@@ -28,7 +29,8 @@ std::optional<Url> parse_url(std::string_view text, std::string& error) {
   std::string_view authority = rest.substr(0, path_start);
   url.target = path_start == std::string_view::npos ? "/" : std::string(rest.substr(path_start));
   if (url.target.front() == '?') url.target.insert(0, "/");
-  if (const auto at = authority.rfind('@'); at != std::string_view::npos) authority.remove_prefix(at + 1);
+  if (const auto at = authority.rfind('@'); at != std::string_view::npos)
+    authority.remove_prefix(at + 1);
   if (!authority.empty() && authority.front() == '[') {
     const auto close = authority.find(']');
     if (close == std::string_view::npos) {

@@ -51,7 +51,8 @@ void UserClass::set_weight(double weight) {
 }
 
 void UserClass::set_fixed_count(std::int64_t fixed_count) {
-  if (fixed_count < 0) throw std::invalid_argument("user class " + name_ + ": fixed_count must be >= 0");
+  if (fixed_count < 0)
+    throw std::invalid_argument("user class " + name_ + ": fixed_count must be >= 0");
   fixed_count_ = fixed_count;
 }
 

@@ -17,9 +17,9 @@ enum class Outcome { kContinue, kInterrupt, kStop, kError };
 
 struct LoopState {
   Outcome outcome = Outcome::kContinue;
-  bool reschedule = false;           // for kInterrupt
-  std::exception_ptr stop;           // for kStop: what to rethrow
-  std::string error_message;         // for kError
+  bool reschedule = false;    // for kInterrupt
+  std::exception_ptr stop;    // for kStop: what to rethrow
+  std::string error_message;  // for kError
 };
 
 std::string describe(const User& user, const TaskHolder& holder, const Task* task) {
@@ -41,7 +41,8 @@ awaitable<void> execute(User& user, TaskHolder& holder, const Task& task) {
   co_await run_holder(user, *nested, task.task_set->tasks());
 }
 
-void report_task_error(User& user, TaskHolder& holder, const Task* task, const std::string& message) {
+void report_task_error(User& user, TaskHolder& holder, const Task* task,
+                       const std::string& message) {
   const std::string where = describe(user, holder, task);
   spdlog::error("{}: {}", where, message);
   user.events().user_error.fire(UserErrorEvent{user, message, where});

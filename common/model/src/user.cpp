@@ -12,8 +12,12 @@ double steady_seconds() {
 }
 }  // namespace
 
-awaitable<void> TaskHolder::on_start() { co_return; }
-awaitable<void> TaskHolder::on_stop() { co_return; }
+awaitable<void> TaskHolder::on_start() {
+  co_return;
+}
+awaitable<void> TaskHolder::on_stop() {
+  co_return;
+}
 
 void TaskHolder::bind_tasks(const TaskList* tasks, const WaitTime* fallback_wait,
                             double now_seconds) {
@@ -44,7 +48,8 @@ User::User(UserContext context)
 User::~User() = default;
 
 Environment& User::environment() const {
-  if (context_.environment == nullptr) throw std::logic_error("this user runs without an Environment");
+  if (context_.environment == nullptr)
+    throw std::logic_error("this user runs without an Environment");
   return *context_.environment;
 }
 
@@ -93,6 +98,8 @@ void User::remove_on_kill(std::size_t id) {
   std::erase_if(kill_hooks_, [id](const auto& hook) { return hook.first == id; });
 }
 
-void TaskSet::interrupt(bool reschedule) { throw InterruptTaskSet(reschedule); }
+void TaskSet::interrupt(bool reschedule) {
+  throw InterruptTaskSet(reschedule);
+}
 
 }  // namespace cicada

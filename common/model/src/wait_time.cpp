@@ -18,7 +18,8 @@ WaitTime WaitTime::between(double min_seconds, double max_seconds) {
 }
 
 WaitTime WaitTime::constant_pacing(double period_seconds) {
-  if (!(period_seconds >= 0)) throw std::invalid_argument("constant_pacing period must be >= 0 seconds");
+  if (!(period_seconds >= 0))
+    throw std::invalid_argument("constant_pacing period must be >= 0 seconds");
   return WaitTime(Kind::kPacing, period_seconds, 0);
 }
 

@@ -9,8 +9,8 @@
 #include <cstdio>
 
 #include "cicada/report/csv_report.hpp"
-#include "cicada/runner/environment.hpp"
 #include "cicada/report/python_format.hpp"
+#include "cicada/runner/environment.hpp"
 
 namespace cicada::report {
 namespace {
@@ -26,18 +26,23 @@ std::string format(const char* pattern, ...) {
   return buffer;
 }
 
-std::string dashes(int count) { return std::string(static_cast<std::size_t>(std::max(count, 0)), '-'); }
+std::string dashes(int count) {
+  return std::string(static_cast<std::size_t>(std::max(count, 0)), '-');
+}
 
 // Python's "%d" of a float truncates toward zero.
-long long truncated(double value) { return static_cast<long long>(std::trunc(value)); }
+long long truncated(double value) {
+  return static_cast<long long>(std::trunc(value));
+}
 
 std::string table_row(const stats::StatsEntry& entry, const stats::StatsEntry& total, bool current,
                       int name_column) {
   const double rps = current ? entry.current_rps(total) : entry.total_rps(total);
-  const double fails = current ? entry.current_fail_per_sec(total) : entry.total_fail_per_sec(total);
+  const double fails =
+      current ? entry.current_fail_per_sec(total) : entry.total_fail_per_sec(total);
   const std::string type = entry.method().empty() ? "" : entry.method() + " ";
-  const std::string failures =
-      format("%lld(%.2f%%)", static_cast<long long>(entry.num_failures()), entry.fail_ratio() * 100);
+  const std::string failures = format("%lld(%.2f%%)", static_cast<long long>(entry.num_failures()),
+                                      entry.fail_ratio() * 100);
   return format("%-*s %-*s %7lld %12s |%7lld %7lld %7lld%7lld | %7.2f %11.2f", kTypeWidth,
                 type.c_str(), name_column, entry.name().c_str(),
                 static_cast<long long>(entry.num_requests()), failures.c_str(),
@@ -47,8 +52,8 @@ std::string table_row(const stats::StatsEntry& entry, const stats::StatsEntry& t
 }
 
 std::string percentile_row(const stats::StatsEntry& entry, int name_width) {
-  std::string line = format("%-*s %-*s", kTypeWidth, entry.method().c_str(), name_width,
-                            entry.name().c_str());
+  std::string line =
+      format("%-*s %-*s", kTypeWidth, entry.method().c_str(), name_width, entry.name().c_str());
   const auto& percentiles = percentiles_to_report();
   for (std::size_t i = 0; i < percentiles.size(); ++i) {
     line += format(i == 0 ? " %8lld" : " %6lld",
@@ -65,7 +70,8 @@ void json_buckets(std::string& out, const std::vector<std::pair<std::int64_t, st
   }
   out += "{\n";
   for (std::size_t i = 0; i < pairs.size(); ++i) {
-    out += indent + "    \"" + std::to_string(pairs[i].first) + "\": " + std::to_string(pairs[i].second);
+    out += indent + "    \"" + std::to_string(pairs[i].first) +
+           "\": " + std::to_string(pairs[i].second);
     out += i + 1 < pairs.size() ? ",\n" : "\n";
   }
   out += indent + "}";
@@ -111,7 +117,8 @@ int stats_name_width() {
   return std::clamp(static_cast<int>(size.ws_col) - 80, 0, 80);
 }
 
-std::vector<std::string> stats_table(const stats::RequestStats& stats, bool current, int name_width) {
+std::vector<std::string> stats_table(const stats::RequestStats& stats, bool current,
+                                     int name_width) {
   const int name_column = name_width - kTypeWidth + 4;
   std::vector<std::string> lines;
   lines.push_back(format("%-*s %-*s %7s %12s |%7s %7s %7s%7s | %7s %11s", kTypeWidth, "Type",
@@ -132,7 +139,8 @@ std::vector<std::string> stats_table(const stats::RequestStats& stats, bool curr
 std::vector<std::string> percentile_table(const stats::RequestStats& stats, int name_width) {
   std::vector<std::string> lines{"Response time percentiles (approximated)"};
   std::string header = format("%-*s %-*s %8s", kTypeWidth, "Type", name_width, "Name", "50%");
-  for (const char* column : {"66%", "75%", "80%", "90%", "95%", "98%", "99%", "99.9%", "99.99%", "100%", "# reqs"}) {
+  for (const char* column :
+       {"66%", "75%", "80%", "90%", "95%", "98%", "99%", "99.9%", "99.99%", "100%", "# reqs"}) {
     header += format(" %6s", column);
   }
   lines.push_back(header);
@@ -143,7 +151,8 @@ std::vector<std::string> percentile_table(const stats::RequestStats& stats, int 
     if (!entry->response_times().empty()) lines.push_back(percentile_row(*entry, name_width));
   }
   lines.push_back(separator);
-  if (!stats.total().response_times().empty()) lines.push_back(percentile_row(stats.total(), name_width));
+  if (!stats.total().response_times().empty())
+    lines.push_back(percentile_row(stats.total(), name_width));
   return lines;
 }
 
@@ -211,7 +220,8 @@ std::string stats_json(const stats::RequestStats& stats) {
     out += indent + "\"name\": " + json_string(e.name()) + ",\n";
     out += indent + "\"method\": " + json_string(e.method()) + ",\n";
     out += indent + "\"last_request_timestamp\": " +
-           (e.last_request_timestamp() ? python_float(*e.last_request_timestamp()) : "null") + ",\n";
+           (e.last_request_timestamp() ? python_float(*e.last_request_timestamp()) : "null") +
+           ",\n";
     out += indent + "\"start_time\": " + python_float(e.start_time()) + ",\n";
     out += indent + "\"num_requests\": " + std::to_string(e.num_requests()) + ",\n";
     out += indent + "\"num_none_requests\": " + std::to_string(e.num_none_requests()) + ",\n";

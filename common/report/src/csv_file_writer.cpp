@@ -13,7 +13,8 @@ CsvFileWriter::CsvFileWriter(Environment& environment, std::string prefix, bool 
   const std::filesystem::path folder = std::filesystem::path(prefix_).parent_path();
   std::error_code error;
   if (!folder.empty()) std::filesystem::create_directories(folder, error);
-  if (error) throw std::runtime_error("cannot create folder " + folder.string() + ": " + error.message());
+  if (error)
+    throw std::runtime_error("cannot create folder " + folder.string() + ": " + error.message());
   const std::string history_path = prefix_ + "_stats_history.csv";
   history_.open(history_path, std::ios::binary | std::ios::trunc);
   if (!history_) throw std::runtime_error("cannot write " + history_path);

@@ -31,7 +31,8 @@ void append_percentiles(std::vector<std::string>& fields, const stats::StatsEntr
     if (entry.num_requests() == 0) {
       fields.emplace_back("N/A");
     } else if (current) {
-      fields.push_back(std::to_string(entry.current_response_time_percentile_ms(p, now_seconds).value_or(0)));
+      fields.push_back(
+          std::to_string(entry.current_response_time_percentile_ms(p, now_seconds).value_or(0)));
     } else {
       fields.push_back(std::to_string(entry.response_time_percentile_ms(p)));
     }
@@ -51,16 +52,23 @@ std::string utc_timestamp(std::optional<double> seconds) {
 }  // namespace
 
 const std::vector<double>& percentiles_to_report() {
-  static const std::vector<double> percentiles{0.50, 0.66, 0.75, 0.80, 0.90, 0.95,
+  static const std::vector<double> percentiles{0.50, 0.66, 0.75,  0.80,   0.90, 0.95,
                                                0.98, 0.99, 0.999, 0.9999, 1.0};
   return percentiles;
 }
 
 std::string stats_csv(const stats::RequestStats& stats) {
-  std::vector<std::string> header{"Type", "Name", "Request Count", "Failure Count",
-                                  "Median Response Time", "Average Response Time",
-                                  "Min Response Time", "Max Response Time",
-                                  "Average Content Size", "Requests/s", "Failures/s"};
+  std::vector<std::string> header{"Type",
+                                  "Name",
+                                  "Request Count",
+                                  "Failure Count",
+                                  "Median Response Time",
+                                  "Average Response Time",
+                                  "Min Response Time",
+                                  "Max Response Time",
+                                  "Average Content Size",
+                                  "Requests/s",
+                                  "Failures/s"};
   for (auto& p : percentile_headers()) header.push_back(p);
   std::string out = row(header);
 
@@ -107,8 +115,8 @@ std::string exceptions_csv(const std::vector<UserException>& exceptions) {
 }
 
 std::string stats_history_header() {
-  std::vector<std::string> header{"Timestamp", "User Count", "Type", "Name", "Requests/s",
-                                  "Failures/s"};
+  std::vector<std::string> header{"Timestamp", "User Count", "Type",
+                                  "Name",      "Requests/s", "Failures/s"};
   for (auto& p : percentile_headers()) header.push_back(p);
   for (const char* column :
        {"Total Request Count", "Total Failure Count", "Total Median Response Time",

@@ -15,7 +15,8 @@ std::string python_float(double value) {
 
   // Shortest round-trip digits, in scientific form: "-d.ddddde+XX".
   char buffer[64];
-  auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::scientific);
+  auto [end, error] =
+      std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::scientific);
   std::string text(buffer, end);
   const bool negative = text.front() == '-';
   if (negative) text.erase(0, 1);

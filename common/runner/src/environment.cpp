@@ -16,10 +16,12 @@ std::vector<UserClass> runnable(std::vector<UserClass> classes) {
     if (!names.insert(user_class.name()).second) {
       throw std::invalid_argument("two user classes are named '" + user_class.name() + "'");
     }
-    if (user_class.weight() > 0 || user_class.fixed_count() > 0) kept.push_back(std::move(user_class));
+    if (user_class.weight() > 0 || user_class.fixed_count() > 0)
+      kept.push_back(std::move(user_class));
   }
   // An empty list is allowed: a master can learn its classes from its workers.
-  if (kept.empty() && !classes.empty()) throw std::invalid_argument("There are no users with weight > 0.");
+  if (kept.empty() && !classes.empty())
+    throw std::invalid_argument("There are no users with weight > 0.");
   return kept;
 }
 
@@ -36,7 +38,8 @@ Environment::Environment(std::vector<UserClass> user_classes, EnvironmentOptions
   events_.request.add_listener([this](const RequestEvent& event) {
     std::optional<std::uint64_t> response_time_us;
     if (event.response_time) {
-      response_time_us = static_cast<std::uint64_t>(std::max<std::int64_t>(0, event.response_time->count()));
+      response_time_us =
+          static_cast<std::uint64_t>(std::max<std::int64_t>(0, event.response_time->count()));
     }
     stats_.log_request(event.request_type, event.name, response_time_us, event.response_length,
                        event.error);

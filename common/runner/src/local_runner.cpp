@@ -2,8 +2,8 @@
 
 #include <stdexcept>
 
-#include <boost/asio/redirect_error.hpp>
 #include <spdlog/spdlog.h>
+#include <boost/asio/redirect_error.hpp>
 
 #include "cicada/core/spawn.hpp"
 #include "cicada/runner/environment.hpp"
@@ -21,8 +21,8 @@ double steady_seconds() {
 
 LocalRunner::LocalRunner(Environment& environment)
     : Runner(environment), pool_(environment), ramp_timer_(io_) {
-  user_error_listener_ = environment.events().user_error.add_listener(
-      [this](const UserErrorEvent& event) {
+  user_error_listener_ =
+      environment.events().user_error.add_listener([this](const UserErrorEvent& event) {
         record_exception(event.message, event.traceback, kLocalWorker);
       });
 }
@@ -44,9 +44,13 @@ void LocalRunner::begin_test_if_idle() {
   environment_.events().test_start.fire(environment_);
 }
 
-std::map<std::string, std::int64_t> LocalRunner::user_classes_count() const { return pool_.counts(); }
+std::map<std::string, std::int64_t> LocalRunner::user_classes_count() const {
+  return pool_.counts();
+}
 
-std::vector<User*> LocalRunner::users() const { return pool_.users(); }
+std::vector<User*> LocalRunner::users() const {
+  return pool_.users();
+}
 
 void LocalRunner::start(std::int64_t user_count, double spawn_rate) {
   if (quitting()) return;
@@ -56,13 +60,15 @@ void LocalRunner::start(std::int64_t user_count, double spawn_rate) {
   if (classes.empty()) throw std::logic_error("no user classes to run");
   begin_test_if_idle();
   if (spawn_rate > 100) {
-    spdlog::warn("Your selected spawn rate is very high (>100), and this is known to sometimes "
-                 "cause issues. Do you really need to ramp up that fast?");
+    spdlog::warn(
+        "Your selected spawn rate is very high (>100), and this is known to sometimes "
+        "cause issues. Do you really need to ramp up that fast?");
   }
   if (!dispatcher_) {
     std::vector<DispatchUserClass> dispatch_classes;
     for (const auto& user_class : classes) {
-      dispatch_classes.push_back({user_class->name(), user_class->weight(), user_class->fixed_count()});
+      dispatch_classes.push_back(
+          {user_class->name(), user_class->weight(), user_class->fixed_count()});
     }
     dispatcher_ = std::make_unique<UsersDispatcher>(std::vector<std::string>{kLocalWorker},
                                                     std::move(dispatch_classes));
@@ -81,8 +87,9 @@ awaitable<void> LocalRunner::run_ramp(LocalRunner* runner, std::uint64_t generat
     auto step = runner->dispatcher_->next(steady_seconds());
     if (step.kind == UsersDispatcher::Step::Kind::kDone) break;
     if (step.kind == UsersDispatcher::Step::Kind::kWait) {
-      runner->ramp_timer_.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-          std::chrono::duration<double>(step.wait_seconds)));
+      runner->ramp_timer_.expires_after(
+          std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+              std::chrono::duration<double>(step.wait_seconds)));
       boost::system::error_code ignored;
       co_await runner->ramp_timer_.async_wait(asio::redirect_error(use_awaitable, ignored));
       continue;
@@ -127,9 +134,13 @@ std::vector<User*> LocalRunner::spawn_users(const std::map<std::string, std::int
   return spawned;
 }
 
-void LocalRunner::stop() { spawn_logged(io_.get_executor(), run_stop(this, false), "stop"); }
+void LocalRunner::stop() {
+  spawn_logged(io_.get_executor(), run_stop(this, false), "stop");
+}
 
-void LocalRunner::quit() { spawn_logged(io_.get_executor(), run_stop(this, true), "quit"); }
+void LocalRunner::quit() {
+  spawn_logged(io_.get_executor(), run_stop(this, true), "quit");
+}
 
 awaitable<void> LocalRunner::run_stop(LocalRunner* runner, bool then_quit) {
   if (runner->stop_in_progress_) {

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include <boost/asio/redirect_error.hpp>
 #include <spdlog/spdlog.h>
+#include <boost/asio/redirect_error.hpp>
 
 #include "cicada/core/spawn.hpp"
 #include "cicada/runner/environment.hpp"
@@ -109,6 +109,8 @@ void Runner::start_stats_history() {
   });
 }
 
-void Runner::post(std::function<void()> action) { asio::post(io_, std::move(action)); }
+void Runner::post(std::function<void()> action) {
+  asio::post(io_, std::move(action));
+}
 
 }  // namespace cicada

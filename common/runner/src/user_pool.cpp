@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include <boost/asio/redirect_error.hpp>
 #include <spdlog/spdlog.h>
+#include <boost/asio/redirect_error.hpp>
 
 #include "cicada/core/spawn.hpp"
 #include "cicada/model/task_loop.hpp"
@@ -18,7 +18,8 @@ double steady_seconds() {
 }
 
 std::chrono::steady_clock::duration to_steady(double seconds) {
-  return std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(seconds));
+  return std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+      std::chrono::duration<double>(seconds));
 }
 
 // SplitMix64: spreads one seed into independent per-user seeds.
@@ -37,13 +38,16 @@ constexpr double kKillGraceSeconds = 10;
 UserPool::UserPool(Environment& environment)
     : environment_(environment), io_(environment.io_context()), stop_waiter_(io_) {}
 
-UserPool::~UserPool() { shutdown(); }
+UserPool::~UserPool() {
+  shutdown();
+}
 
 void UserPool::shutdown() {
   stop_waiter_.cancel();
   for (auto& slot : slots_) slot.user->kill();
   io_.restart();
-  for (int round = 0; round < 1000 && !slots_.empty(); ++round) io_.run_for(std::chrono::milliseconds(10));
+  for (int round = 0; round < 1000 && !slots_.empty(); ++round)
+    io_.run_for(std::chrono::milliseconds(10));
 }
 
 const std::vector<std::unique_ptr<UserClass>>& UserPool::classes() {
@@ -165,7 +169,8 @@ awaitable<void> UserPool::wait_for_stopped(UserPool* pool) {
     pool->stop_waiter_.expires_after(to_steady(grace));
     co_await pool->stop_waiter_.async_wait(asio::redirect_error(use_awaitable, ignored));
     if (pool->awaited_remaining_ > 0) {
-      spdlog::info("Not all users finished their tasks & terminated in {} seconds. Stopping them...", grace);
+      spdlog::info(
+          "Not all users finished their tasks & terminated in {} seconds. Stopping them...", grace);
       for (auto& slot : pool->slots_) {
         if (slot.awaited) slot.user->kill();
       }
@@ -177,8 +182,10 @@ awaitable<void> UserPool::wait_for_stopped(UserPool* pool) {
     co_await pool->stop_waiter_.async_wait(asio::redirect_error(use_awaitable, ignored));
   }
   if (pool->awaited_remaining_ > 0) {
-    spdlog::warn("{} users did not stop within {} s of being killed (a task awaits something "
-                 "cicada cannot cancel)", pool->awaited_remaining_, kKillGraceSeconds);
+    spdlog::warn(
+        "{} users did not stop within {} s of being killed (a task awaits something "
+        "cicada cannot cancel)",
+        pool->awaited_remaining_, kKillGraceSeconds);
   }
 }
 

@@ -28,7 +28,9 @@ const std::vector<std::int64_t>* Distribution::worker(const std::string& worker_
 
 namespace {
 
-std::string host_of(const std::string& worker_id) { return worker_id.substr(0, worker_id.find('_')); }
+std::string host_of(const std::string& worker_id) {
+  return worker_id.substr(0, worker_id.find('_'));
+}
 
 // Locust's _kl_generator: the next pick minimises
 // (w * log2((w + n) / (w + n + 1)), w + n + 1, w, name), i.e. the class whose
@@ -44,7 +46,8 @@ std::optional<std::size_t> kl_pick(const std::vector<std::pair<double, std::size
     const double x = w + static_cast<double>(picks[i]);
     const std::tuple<double, double, double> key{w * std::log2(x / (x + 1.0)), x + 1.0, w};
     if (!best || key < best_key ||
-        (key == best_key && classes[candidates[i].second].name < classes[candidates[*best].second].name)) {
+        (key == best_key &&
+         classes[candidates[i].second].name < classes[candidates[*best].second].name)) {
       best = i;
       best_key = key;
     }
@@ -136,7 +139,8 @@ void UsersDispatcher::new_dispatch(std::int64_t target_user_count, double spawn_
     }
   }
   target_user_count_ = target_user_count;
-  users_per_iteration_ = std::max<std::int64_t>(1, static_cast<std::int64_t>(std::floor(spawn_rate)));
+  users_per_iteration_ =
+      std::max<std::int64_t>(1, static_cast<std::int64_t>(std::floor(spawn_rate)));
   wait_between_dispatch_ = static_cast<double>(users_per_iteration_) / spawn_rate;
   current_user_count_ = 0;
   for (const auto& [id, counts] : users_on_workers_) {
@@ -285,9 +289,8 @@ Distribution UsersDispatcher::current_distribution() const {
   for (const auto& user_class : classes_) distribution.class_names.push_back(user_class.name);
   for (const auto& id : workers_) {
     auto it = users_on_workers_.find(id);
-    distribution.counts.push_back(it != users_on_workers_.end()
-                                      ? it->second
-                                      : std::vector<std::int64_t>(classes_.size(), 0));
+    distribution.counts.push_back(
+        it != users_on_workers_.end() ? it->second : std::vector<std::int64_t>(classes_.size(), 0));
   }
   return distribution;
 }

@@ -37,13 +37,15 @@ class Loader {
     throw ScenarioError(out.str());
   }
 
-  void allow_keys(const YAML::Node& map, const std::set<std::string>& allowed, const std::string& what) const {
+  void allow_keys(const YAML::Node& map, const std::set<std::string>& allowed,
+                  const std::string& what) const {
     for (const auto& entry : map) {
       const std::string key = entry.first.as<std::string>();
       if (!allowed.count(key)) {
         std::string list;
         for (const auto& name : allowed) list += (list.empty() ? "" : ", ") + name;
-        fail(entry.first, "unknown key '" + key + "' in " + what + " (expected one of: " + list + ")");
+        fail(entry.first,
+             "unknown key '" + key + "' in " + what + " (expected one of: " + list + ")");
       }
     }
   }
@@ -65,14 +67,16 @@ class Loader {
     const std::string text = scalar(node, what);
     char* end = nullptr;
     const long long value = std::strtoll(text.c_str(), &end, 10);
-    if (text.empty() || *end != '\0') fail(node, what + " must be a whole number, got '" + text + "'");
+    if (text.empty() || *end != '\0')
+      fail(node, what + " must be a whole number, got '" + text + "'");
     return value;
   }
 
   Template compile(const YAML::Node& node, const std::string& what) {
     try {
       Template compiled(scalar(node, what));
-      for (const auto& variable : compiled.variables()) used_variables_.emplace_back(variable, node);
+      for (const auto& variable : compiled.variables())
+        used_variables_.emplace_back(variable, node);
       return compiled;
     } catch (const std::invalid_argument& e) {
       fail(node, what + ": " + e.what());
@@ -87,11 +91,13 @@ class Loader {
     return values;
   }
 
-  std::vector<std::pair<std::string, Template>> pairs(const YAML::Node& node, const std::string& what) {
+  std::vector<std::pair<std::string, Template>> pairs(const YAML::Node& node,
+                                                      const std::string& what) {
     if (!node.IsMap()) fail(node, what + " must be a map of names to values");
     std::vector<std::pair<std::string, Template>> result;
     for (const auto& entry : node) {
-      result.emplace_back(scalar(entry.first, what), compile(entry.second, what + "." + entry.first.as<std::string>()));
+      result.emplace_back(scalar(entry.first, what),
+                          compile(entry.second, what + "." + entry.first.as<std::string>()));
     }
     return result;
   }
@@ -99,7 +105,8 @@ class Loader {
   nlohmann::json to_json(const YAML::Node& node, detail::JsonBody& body) {
     if (node.IsMap()) {
       nlohmann::json object = nlohmann::json::object();
-      for (const auto& entry : node) object[entry.first.as<std::string>()] = to_json(entry.second, body);
+      for (const auto& entry : node)
+        object[entry.first.as<std::string>()] = to_json(entry.second, body);
       return object;
     }
     if (node.IsSequence()) {
@@ -129,21 +136,25 @@ class Loader {
     if (node["status"]) {
       const YAML::Node status = node["status"];
       if (status.IsSequence()) {
-        for (const auto& item : status) result.statuses.push_back(static_cast<int>(integer(item, "expect.status")));
+        for (const auto& item : status)
+          result.statuses.push_back(static_cast<int>(integer(item, "expect.status")));
       } else {
         result.statuses.push_back(static_cast<int>(integer(status, "expect.status")));
       }
       for (int code : result.statuses) {
-        if (code < 100 || code > 599) fail(status, "expect.status " + std::to_string(code) + " is not an HTTP status");
+        if (code < 100 || code > 599)
+          fail(status, "expect.status " + std::to_string(code) + " is not an HTTP status");
       }
     }
-    if (node["body_contains"]) result.body_contains = compile(node["body_contains"], "expect.body_contains");
+    if (node["body_contains"])
+      result.body_contains = compile(node["body_contains"], "expect.body_contains");
     if (node["json"]) {
       const YAML::Node json = node["json"];
       if (!json.IsMap()) fail(json, "expect.json must map JSON paths ($.a.b) to expected values");
       for (const auto& entry : json) {
         const std::string path = scalar(entry.first, "expect.json path");
-        if (!detail::valid_json_path(path)) fail(entry.first, "'" + path + "' is not a JSON path like $.items[0].id");
+        if (!detail::valid_json_path(path))
+          fail(entry.first, "'" + path + "' is not a JSON path like $.items[0].id");
         detail::JsonBody expected;
         expected.value = to_json(entry.second, expected);
         result.json_equals.emplace_back(path, std::move(expected));
@@ -153,7 +164,8 @@ class Loader {
   }
 
   std::vector<Capture> captures(const YAML::Node& node) {
-    if (!node.IsMap()) fail(node, "capture must map variable names to {json: ...}, {header: ...} or {regex: ...}");
+    if (!node.IsMap())
+      fail(node, "capture must map variable names to {json: ...}, {header: ...} or {regex: ...}");
     std::vector<Capture> result;
     for (const auto& entry : node) {
       Capture capture;
@@ -167,7 +179,8 @@ class Loader {
       capture.source = scalar(source, "capture " + capture.variable);
       if (kind == "json") {
         capture.kind = Capture::Kind::kJson;
-        if (!detail::valid_json_path(capture.source)) fail(source, "'" + capture.source + "' is not a JSON path like $.token");
+        if (!detail::valid_json_path(capture.source))
+          fail(source, "'" + capture.source + "' is not a JSON path like $.token");
       } else if (kind == "header") {
         capture.kind = Capture::Kind::kHeader;
       } else if (kind == "regex") {
@@ -178,7 +191,8 @@ class Loader {
           fail(source, "capture " + capture.variable + ": invalid regex: " + e.what());
         }
       } else {
-        fail(how.begin()->first, "capture " + capture.variable + ": unknown kind '" + kind + "' (json, header or regex)");
+        fail(how.begin()->first, "capture " + capture.variable + ": unknown kind '" + kind +
+                                     "' (json, header or regex)");
       }
       captured_variables_.insert(capture.variable);
       result.push_back(std::move(capture));
@@ -189,9 +203,11 @@ class Loader {
   /// A step: a request, a think time, or a sequence. `options` receives weight and tags.
   std::vector<Step> step(const YAML::Node& node, TaskOptions* options, std::string* task_name) {
     if (!node.IsMap()) fail(node, "a step must be a map, like {get: /path}");
-    allow_keys(node, {"get", "post", "put", "patch", "delete", "head", "options", "name", "headers", "query",
-                      "json", "body", "form", "expect", "capture", "weight", "tags", "think", "sequence"},
-               "a step");
+    allow_keys(
+        node,
+        {"get", "post", "put", "patch", "delete", "head", "options", "name", "headers", "query",
+         "json", "body", "form", "expect", "capture", "weight", "tags", "think", "sequence"},
+        "a step");
     if (options != nullptr) {
       if (node["weight"]) {
         const auto weight = integer(node["weight"], "weight");
@@ -200,7 +216,8 @@ class Loader {
       }
       if (node["tags"]) options->tags = string_list(node["tags"], "tags");
     } else if (node["weight"] || node["tags"]) {
-      fail(node["weight"] ? node["weight"] : node["tags"], "weight and tags apply to tasks, not to on_start/on_stop or sequence steps");
+      fail(node["weight"] ? node["weight"] : node["tags"],
+           "weight and tags apply to tasks, not to on_start/on_stop or sequence steps");
     }
 
     std::vector<std::string> methods;
@@ -208,23 +225,28 @@ class Loader {
       const std::string key = entry.first.as<std::string>();
       if (kMethods.count(key)) methods.push_back(key);
     }
-    if (methods.size() > 1) fail(node, "a step has one method, found " + methods[0] + " and " + methods[1]);
+    if (methods.size() > 1)
+      fail(node, "a step has one method, found " + methods[0] + " and " + methods[1]);
 
     std::vector<Step> steps;
     if (node["sequence"]) {
-      if (!methods.empty()) fail(node["sequence"], "a step is either a request or a sequence, not both");
+      if (!methods.empty())
+        fail(node["sequence"], "a step is either a request or a sequence, not both");
       const YAML::Node list = node["sequence"];
-      if (!list.IsSequence() || list.size() == 0) fail(list, "sequence must be a non-empty list of steps");
+      if (!list.IsSequence() || list.size() == 0)
+        fail(list, "sequence must be a non-empty list of steps");
       detail::SequenceStep sequence;
       for (const auto& item : list) {
         for (auto& inner : step(item, nullptr, nullptr)) sequence.steps.push_back(std::move(inner));
       }
-      if (task_name != nullptr) *task_name = node["name"] ? scalar(node["name"], "name") : "sequence";
+      if (task_name != nullptr)
+        *task_name = node["name"] ? scalar(node["name"], "name") : "sequence";
       steps.push_back(Step{std::move(sequence)});
     } else if (!methods.empty()) {
       RequestStep request;
       const std::string& method = methods[0];
-      for (char c : method) request.method.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+      for (char c : method)
+        request.method.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
       request.url = compile(node[method], method);
       if (node["name"]) request.name = compile(node["name"], "name");
       if (node["headers"]) request.headers = pairs(node["headers"], "headers");
@@ -243,10 +265,15 @@ class Loader {
       if (task_name != nullptr) *task_name = request.method + " " + scalar(node[method], method);
       steps.push_back(Step{std::move(request)});
     } else if (!node["think"]) {
-      fail(node, "a step needs a method (get, post, put, patch, delete, head, options), think or sequence");
+      fail(node,
+           "a step needs a method (get, post, put, patch, delete, head, options), think or "
+           "sequence");
     } else {
-      for (const char* key : {"name", "headers", "query", "json", "body", "form", "expect", "capture"}) {
-        if (node[key]) fail(node[key], std::string("'") + key + "' needs a request (get, post, ...) in the same step");
+      for (const char* key :
+           {"name", "headers", "query", "json", "body", "form", "expect", "capture"}) {
+        if (node[key])
+          fail(node[key],
+               std::string("'") + key + "' needs a request (get, post, ...) in the same step");
       }
       if (task_name != nullptr) *task_name = "think";
     }
@@ -260,38 +287,47 @@ class Loader {
 
   WaitTime wait_time(const YAML::Node& node) {
     if (!node.IsMap() || node.size() != 1) {
-      fail(node, "wait_time must be one of {constant: s}, {between: [min, max]}, {constant_pacing: s}, {constant_throughput: n}");
+      fail(node,
+           "wait_time must be one of {constant: s}, {between: [min, max]}, {constant_pacing: s}, "
+           "{constant_throughput: n}");
     }
     const std::string kind = node.begin()->first.as<std::string>();
     const YAML::Node value = node.begin()->second;
     try {
       if (kind == "constant") return constant(number(value, "constant"));
       if (kind == "constant_pacing") return constant_pacing(number(value, "constant_pacing"));
-      if (kind == "constant_throughput") return constant_throughput(number(value, "constant_throughput"));
+      if (kind == "constant_throughput")
+        return constant_throughput(number(value, "constant_throughput"));
       if (kind == "between") {
-        if (!value.IsSequence() || value.size() != 2) fail(value, "between needs two numbers: [min, max]");
+        if (!value.IsSequence() || value.size() != 2)
+          fail(value, "between needs two numbers: [min, max]");
         return between(number(value[0], "between"), number(value[1], "between"));
       }
     } catch (const std::invalid_argument& e) {
       fail(value, e.what());
     }
-    fail(node.begin()->first, "unknown wait_time '" + kind + "' (constant, between, constant_pacing, constant_throughput)");
+    fail(node.begin()->first, "unknown wait_time '" + kind +
+                                  "' (constant, between, constant_pacing, constant_throughput)");
   }
 
   void load_data(const YAML::Node& node) {
     if (!node.IsSequence()) fail(node, "data must be a list of {name, csv, mode}");
     for (const auto& item : node) {
-      if (!item.IsMap()) fail(item, "a data set must be a map: {name: ..., csv: file.csv, mode: cycle}");
+      if (!item.IsMap())
+        fail(item, "a data set must be a map: {name: ..., csv: file.csv, mode: cycle}");
       allow_keys(item, {"name", "csv", "mode"}, "a data set");
       if (!item["name"]) fail(item, "a data set needs a name");
       if (!item["csv"]) fail(item, "a data set needs a csv file");
       auto data = std::make_shared<DataSet>();
       data->name = scalar(item["name"], "data name");
-      if (data_.count(data->name)) fail(item["name"], "two data sets are named '" + data->name + "'");
+      if (data_.count(data->name))
+        fail(item["name"], "two data sets are named '" + data->name + "'");
       if (item["mode"]) {
         const std::string mode = scalar(item["mode"], "mode");
-        if (mode == "random") data->mode = DataSet::Mode::kRandom;
-        else if (mode != "cycle") fail(item["mode"], "mode must be cycle or random, got '" + mode + "'");
+        if (mode == "random")
+          data->mode = DataSet::Mode::kRandom;
+        else if (mode != "cycle")
+          fail(item["mode"], "mode must be cycle or random, got '" + mode + "'");
       }
       const std::string csv = scalar(item["csv"], "csv");
       const std::filesystem::path path = std::filesystem::path(base_dir_) / csv;
@@ -333,8 +369,9 @@ class Loader {
       if (line.empty() || line == "\r") continue;
       const auto fields = split(line);
       if (fields.size() != header.size()) {
-        fail(at, "data file line " + std::to_string(line_number) + " has " + std::to_string(fields.size()) +
-                     " fields, the header has " + std::to_string(header.size()));
+        fail(at, "data file line " + std::to_string(line_number) + " has " +
+                     std::to_string(fields.size()) + " fields, the header has " +
+                     std::to_string(header.size()));
       }
       std::map<std::string, std::string> row;
       for (std::size_t i = 0; i < header.size(); ++i) row[header[i]] = fields[i];
@@ -355,9 +392,12 @@ class Loader {
   std::set<std::string> captured_variables_;
 };
 
-UserClass Loader::user_class(const YAML::Node& node, const std::optional<std::string>& default_host) {
+UserClass Loader::user_class(const YAML::Node& node,
+                             const std::optional<std::string>& default_host) {
   if (!node.IsMap()) fail(node, "each user class must be a map with a name and tasks");
-  allow_keys(node, {"name", "weight", "fixed_count", "wait_time", "tags", "host", "on_start", "on_stop", "tasks"},
+  allow_keys(node,
+             {"name", "weight", "fixed_count", "wait_time", "tags", "host", "on_start", "on_stop",
+              "tasks"},
              "a user class");
   if (!node["name"]) fail(node, "a user class needs a name");
   const std::string name = scalar(node["name"], "name");
@@ -379,7 +419,8 @@ UserClass Loader::user_class(const YAML::Node& node, const std::optional<std::st
       name, [plan](UserContext context) -> std::unique_ptr<User> {
         return std::make_unique<detail::ScenarioUser>(std::move(context), plan);
       });
-  if (node["weight"] && node["fixed_count"]) fail(node["fixed_count"], "use weight or fixed_count, not both");
+  if (node["weight"] && node["fixed_count"])
+    fail(node["fixed_count"], "use weight or fixed_count, not both");
   try {
     if (node["weight"]) builder.weight(number(node["weight"], "weight"));
     if (node["fixed_count"]) builder.fixed_count(integer(node["fixed_count"], "fixed_count"));
@@ -387,21 +428,27 @@ UserClass Loader::user_class(const YAML::Node& node, const std::optional<std::st
     fail(node["weight"] ? node["weight"] : node["fixed_count"], e.what());
   }
   if (node["wait_time"]) builder.wait_time(wait_time(node["wait_time"]));
-  if (node["host"]) builder.host(scalar(node["host"], "host"));
-  else if (default_host) builder.host(*default_host);
-  const std::vector<std::string> class_tags = node["tags"] ? string_list(node["tags"], "tags") : std::vector<std::string>{};
+  if (node["host"])
+    builder.host(scalar(node["host"], "host"));
+  else if (default_host)
+    builder.host(*default_host);
+  const std::vector<std::string> class_tags =
+      node["tags"] ? string_list(node["tags"], "tags") : std::vector<std::string>{};
 
   if (!node["tasks"] || !node["tasks"].IsSequence() || node["tasks"].size() == 0) {
-    fail(node["tasks"] ? node["tasks"] : node, "user class " + name + " needs a non-empty list of tasks");
+    fail(node["tasks"] ? node["tasks"] : node,
+         "user class " + name + " needs a non-empty list of tasks");
   }
   for (const auto& item : node["tasks"]) {
     TaskOptions options;
     std::string task_name;
     auto steps = std::make_shared<const std::vector<Step>>(step(item, &options, &task_name));
     options.tags.insert(options.tags.end(), class_tags.begin(), class_tags.end());
-    builder.task(task_name, std::function<awaitable<void>(detail::ScenarioUser&)>(
-                                [steps](detail::ScenarioUser& user) { return detail::run_steps(&user, steps.get()); }),
-                 std::move(options));
+    builder.task(
+        task_name,
+        std::function<awaitable<void>(detail::ScenarioUser&)>(
+            [steps](detail::ScenarioUser& user) { return detail::run_steps(&user, steps.get()); }),
+        std::move(options));
   }
 
   for (const auto& [variable, at] : used_variables_) {
@@ -410,8 +457,10 @@ UserClass Loader::user_class(const YAML::Node& node, const std::optional<std::st
       const std::string set = variable.substr(0, dot);
       const std::string field = variable.substr(dot + 1);
       auto it = data_fields_.find(set);
-      if (it == data_fields_.end()) fail(at, "'${" + variable + "}': no data set named '" + set + "'");
-      if (!it->second.count(field)) fail(at, "'${" + variable + "}': data set '" + set + "' has no column '" + field + "'");
+      if (it == data_fields_.end())
+        fail(at, "'${" + variable + "}': no data set named '" + set + "'");
+      if (!it->second.count(field))
+        fail(at, "'${" + variable + "}': data set '" + set + "' has no column '" + field + "'");
     } else if (!captured_variables_.count(variable)) {
       fail(at, "'${" + variable + "}' is never captured in user class " + name);
     }
@@ -425,10 +474,12 @@ Scenario Loader::load(const std::string& text) {
     root = YAML::Load(text);
   } catch (const YAML::ParserException& e) {
     std::ostringstream out;
-    out << file_ << ":" << e.mark.line + 1 << ":" << e.mark.column + 1 << ": invalid YAML: " << e.msg;
+    out << file_ << ":" << e.mark.line + 1 << ":" << e.mark.column + 1
+        << ": invalid YAML: " << e.msg;
     throw ScenarioError(out.str());
   }
-  if (!root.IsMap()) fail(root, "a scenario must be a map with 'users' (and optionally 'host' and 'data')");
+  if (!root.IsMap())
+    fail(root, "a scenario must be a map with 'users' (and optionally 'host' and 'data')");
   allow_keys(root, {"host", "users", "data"}, "the scenario");
   Scenario scenario;
   if (root["host"]) {
@@ -445,7 +496,8 @@ Scenario Loader::load(const std::string& text) {
   std::set<std::string> names;
   for (const auto& user : users) {
     UserClass loaded = user_class(user, scenario.host);
-    if (!names.insert(loaded.name()).second) fail(user["name"], "two user classes are named '" + loaded.name() + "'");
+    if (!names.insert(loaded.name()).second)
+      fail(user["name"], "two user classes are named '" + loaded.name() + "'");
     scenario.user_classes.push_back(std::move(loaded));
   }
   return scenario;
@@ -453,7 +505,8 @@ Scenario Loader::load(const std::string& text) {
 
 }  // namespace
 
-Scenario parse_scenario(const std::string& text, const std::string& file_name, const std::string& base_dir) {
+Scenario parse_scenario(const std::string& text, const std::string& file_name,
+                        const std::string& base_dir) {
   return Loader(file_name, base_dir).load(text);
 }
 

@@ -10,7 +10,8 @@ std::string short_text(const nlohmann::json& value) {
   return text.size() > 60 ? text.substr(0, 57) + "..." : text;
 }
 
-nlohmann::json render_json(const nlohmann::json& value, const JsonBody& body, const RenderContext& context) {
+nlohmann::json render_json(const nlohmann::json& value, const JsonBody& body,
+                           const RenderContext& context) {
   if (value.is_string()) {
     auto it = body.templates.find(value.get<std::string>());
     return it == body.templates.end() ? value : nlohmann::json(it->second.render(context));
@@ -32,33 +33,38 @@ std::vector<std::pair<std::string, std::string>> render_pairs(
 }
 
 /// The first failed check, or "" when every check passed.
-std::string check(const Expect& expect, const http::Response& response, const RenderContext& context,
-                  std::optional<nlohmann::json>& parsed_body) {
+std::string check(const Expect& expect, const http::Response& response,
+                  const RenderContext& context, std::optional<nlohmann::json>& parsed_body) {
   if (!expect.statuses.empty()) {
     bool matched = false;
     for (int status : expect.statuses) matched = matched || status == response.status();
     if (!matched) {
       std::string wanted;
-      for (int status : expect.statuses) wanted += (wanted.empty() ? "" : " or ") + std::to_string(status);
+      for (int status : expect.statuses)
+        wanted += (wanted.empty() ? "" : " or ") + std::to_string(status);
       return "expected status " + wanted + ", got " + std::to_string(response.status());
     }
   }
   if (expect.body_contains) {
     const std::string needle = expect.body_contains->render(context);
-    if (response.body().find(needle) == std::string::npos) return "body does not contain '" + needle + "'";
+    if (response.body().find(needle) == std::string::npos)
+      return "body does not contain '" + needle + "'";
   }
   for (const auto& [path, expected] : expect.json_equals) {
     if (!parsed_body) parsed_body = nlohmann::json::parse(response.body(), nullptr, false);
-    const nlohmann::json* found = parsed_body->is_discarded() ? nullptr : find_json_path(*parsed_body, path);
+    const nlohmann::json* found =
+        parsed_body->is_discarded() ? nullptr : find_json_path(*parsed_body, path);
     if (found == nullptr) return path + " not found in the response";
     const nlohmann::json wanted = render_json(expected.value, expected, context);
-    if (*found != wanted) return path + " is " + short_text(*found) + ", expected " + short_text(wanted);
+    if (*found != wanted)
+      return path + " is " + short_text(*found) + ", expected " + short_text(wanted);
   }
   return "";
 }
 
 std::string capture(const std::vector<Capture>& captures, const http::Response& response,
-                    std::map<std::string, std::string>& variables, std::optional<nlohmann::json>& parsed_body) {
+                    std::map<std::string, std::string>& variables,
+                    std::optional<nlohmann::json>& parsed_body) {
   for (const Capture& wanted : captures) {
     std::optional<std::string> value;
     switch (wanted.kind) {
@@ -66,7 +72,8 @@ std::string capture(const std::vector<Capture>& captures, const http::Response& 
         if (!parsed_body) parsed_body = nlohmann::json::parse(response.body(), nullptr, false);
         const nlohmann::json* found =
             parsed_body->is_discarded() ? nullptr : find_json_path(*parsed_body, wanted.source);
-        if (found != nullptr) value = found->is_string() ? found->get<std::string>() : found->dump();
+        if (found != nullptr)
+          value = found->is_string() ? found->get<std::string>() : found->dump();
         break;
       }
       case Capture::Kind::kHeader:
@@ -80,7 +87,9 @@ std::string capture(const std::vector<Capture>& captures, const http::Response& 
         break;
       }
     }
-    if (!value) return "capture " + wanted.variable + ": nothing matched " + (wanted.kind == Capture::Kind::kRegex ? "the regex" : wanted.source);
+    if (!value)
+      return "capture " + wanted.variable + ": nothing matched " +
+             (wanted.kind == Capture::Kind::kRegex ? "the regex" : wanted.source);
     variables[wanted.variable] = *value;
   }
   return "";
@@ -104,7 +113,8 @@ awaitable<void> run_request(ScenarioUser* user, const RequestStep* step) {
   if (response.status() == 0) co_return;  // transport failure: already a failure
   std::optional<nlohmann::json> parsed_body;
   std::string failure = check(step->expect, response, context, parsed_body);
-  if (failure.empty() && (!step->expect.statuses.empty() || response.ok())) failure = capture(step->captures, response, user->variables(), parsed_body);
+  if (failure.empty() && (!step->expect.statuses.empty() || response.ok()))
+    failure = capture(step->captures, response, user->variables(), parsed_body);
   if (!failure.empty()) response.failure(failure);
 }
 
@@ -125,9 +135,13 @@ RenderContext ScenarioUser::render_context() {
   return RenderContext{&variables_, user_index(), &random()};
 }
 
-awaitable<void> ScenarioUser::on_start() { co_await run_steps(this, &plan_->on_start); }
+awaitable<void> ScenarioUser::on_start() {
+  co_await run_steps(this, &plan_->on_start);
+}
 
-awaitable<void> ScenarioUser::on_stop() { co_await run_steps(this, &plan_->on_stop); }
+awaitable<void> ScenarioUser::on_stop() {
+  co_await run_steps(this, &plan_->on_stop);
+}
 
 awaitable<void> run_steps(ScenarioUser* user, const std::vector<Step>* steps) {
   for (const Step& step : *steps) {
@@ -169,7 +183,8 @@ const nlohmann::json* find_json_path(const nlohmann::json& document, const std::
   while (i < path.size() && current != nullptr) {
     if (path[i] == '.') {
       const auto next = path.find_first_of(".[", i + 1);
-      const std::string key = path.substr(i + 1, next == std::string::npos ? std::string::npos : next - i - 1);
+      const std::string key =
+          path.substr(i + 1, next == std::string::npos ? std::string::npos : next - i - 1);
       current = current->is_object() && current->contains(key) ? &(*current)[key] : nullptr;
       i = next == std::string::npos ? path.size() : next;
     } else {

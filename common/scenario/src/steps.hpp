@@ -32,7 +32,7 @@ struct JsonBody {
 
 /// Checks that turn a response into a failure.
 struct Expect {
-  std::vector<int> statuses;              ///< empty: Locust's rule (< 400 passes)
+  std::vector<int> statuses;  ///< empty: Locust's rule (< 400 passes)
   std::optional<Template> body_contains;
   std::vector<std::pair<std::string, JsonBody>> json_equals;  ///< (path, expected value)
 };

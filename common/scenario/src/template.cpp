@@ -39,7 +39,8 @@ std::vector<std::string> split_arguments(const std::string& text) {
 bool is_name(const std::string& text) {
   if (text.empty()) return false;
   for (char c : text) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '.' && c != '-') return false;
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '.' && c != '-')
+      return false;
   }
   return true;
 }
@@ -72,14 +73,18 @@ Template::Template(const std::string& text) {
       const std::string function = trim(inside.substr(0, paren));
       const auto arguments = split_arguments(inside.substr(paren + 1, inside.size() - paren - 2));
       if (function == "random_int") {
-        if (arguments.size() != 2) throw std::invalid_argument("random_int(min, max) takes two numbers");
+        if (arguments.size() != 2)
+          throw std::invalid_argument("random_int(min, max) takes two numbers");
         part = {Part::Kind::kRandomInt, "", integer_argument(arguments[0], function),
                 integer_argument(arguments[1], function)};
-        if (part.a > part.b) throw std::invalid_argument("random_int(min, max): min is larger than max");
+        if (part.a > part.b)
+          throw std::invalid_argument("random_int(min, max): min is larger than max");
       } else if (function == "random_string") {
-        if (arguments.size() != 1) throw std::invalid_argument("random_string(length) takes one number");
+        if (arguments.size() != 1)
+          throw std::invalid_argument("random_string(length) takes one number");
         part = {Part::Kind::kRandomString, "", integer_argument(arguments[0], function), 0};
-        if (part.a < 0 || part.a > 1'000'000) throw std::invalid_argument("random_string(length): length out of range");
+        if (part.a < 0 || part.a > 1'000'000)
+          throw std::invalid_argument("random_string(length): length out of range");
       } else if (function == "uuid") {
         if (!arguments.empty()) throw std::invalid_argument("uuid() takes no arguments");
         part.kind = Part::Kind::kUuid;
@@ -110,7 +115,8 @@ bool Template::is_constant() const {
 }
 
 std::string Template::render(const RenderContext& context) const {
-  static constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  static constexpr char kAlphabet[] =
+      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
   std::string out;
   for (const Part& part : parts_) {
     switch (part.kind) {

@@ -13,7 +13,8 @@ namespace cicada::scenario::detail {
 
 /// What a template can read while rendering: one user's variables.
 struct RenderContext {
-  const std::map<std::string, std::string>* variables = nullptr;  ///< captures and data rows ("accounts.username")
+  const std::map<std::string, std::string>* variables =
+      nullptr;  ///< captures and data rows ("accounts.username")
   std::int64_t user_index = 0;
   Random* random = nullptr;
 };
@@ -36,8 +37,8 @@ class Template {
   struct Part {
     enum class Kind { kLiteral, kVariable, kUserIndex, kEnv, kRandomInt, kRandomString, kUuid };
     Kind kind = Kind::kLiteral;
-    std::string text;             // literal text, variable or env name
-    std::int64_t a = 0, b = 0;    // function arguments
+    std::string text;           // literal text, variable or env name
+    std::int64_t a = 0, b = 0;  // function arguments
   };
   std::vector<Part> parts_;
   std::set<std::string> variables_;

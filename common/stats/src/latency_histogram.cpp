@@ -12,7 +12,7 @@ namespace {
 // [2^k, 2^(k+1)) is split into 1024 equal buckets.
 constexpr unsigned kSubBucketBits = 11;
 constexpr std::uint64_t kSubBucketCount = std::uint64_t{1} << kSubBucketBits;  // 2048
-constexpr std::uint64_t kSubBucketHalf = kSubBucketCount / 2;                 // 1024
+constexpr std::uint64_t kSubBucketHalf = kSubBucketCount / 2;                  // 1024
 
 void put_varint(std::string& out, std::uint64_t value) {
   while (value >= 0x80) {

@@ -16,7 +16,8 @@ StatsEntry& RequestStats::entry(std::string_view name, std::string_view method) 
   Key key{std::string(name), std::string(method)};
   auto it = entries_.find(key);
   if (it == entries_.end()) {
-    auto created = std::make_unique<StatsEntry>(key.first, key.second, now(), keep_percentile_window_);
+    auto created =
+        std::make_unique<StatsEntry>(key.first, key.second, now(), keep_percentile_window_);
     entries_in_order_.push_back(created.get());
     it = entries_.emplace(std::move(key), std::move(created)).first;
   }
@@ -69,7 +70,8 @@ void RequestStats::add_error(const std::string& key, const StatsError& error) {
   StatsError& row = it->second;
   row.occurrences += error.occurrences;
   if (error.first_seen) {
-    row.first_seen = row.first_seen ? std::min(*row.first_seen, *error.first_seen) : *error.first_seen;
+    row.first_seen =
+        row.first_seen ? std::min(*row.first_seen, *error.first_seen) : *error.first_seen;
   }
   if (error.last_seen) {
     row.last_seen = row.last_seen ? std::max(*row.last_seen, *error.last_seen) : *error.last_seen;
@@ -145,8 +147,10 @@ void RequestStats::sample_history(std::int64_t user_count) {
   sample.user_count = user_count;
   sample.current_rps = total_->current_rps(*total_);
   sample.current_fail_per_sec = total_->current_fail_per_sec(*total_);
-  sample.response_time_percentile_50_ms = total_->current_response_time_percentile_ms(0.5, timestamp);
-  sample.response_time_percentile_95_ms = total_->current_response_time_percentile_ms(0.95, timestamp);
+  sample.response_time_percentile_50_ms =
+      total_->current_response_time_percentile_ms(0.5, timestamp);
+  sample.response_time_percentile_95_ms =
+      total_->current_response_time_percentile_ms(0.95, timestamp);
   sample.total_avg_response_time_ms = total_->avg_response_time_ms();
   history_.push_back(sample);
 }

@@ -15,9 +15,13 @@ constexpr std::int64_t kKeptSeconds = 60;
 constexpr std::size_t kSnapshotsKept = 20;
 constexpr std::int64_t kPercentileWindowSeconds = 10;
 
-std::int64_t whole_second(double seconds) { return static_cast<std::int64_t>(std::floor(seconds)); }
+std::int64_t whole_second(double seconds) {
+  return static_cast<std::int64_t>(std::floor(seconds));
+}
 
-double ms(std::uint64_t us) { return static_cast<double>(us) / 1000.0; }
+double ms(std::uint64_t us) {
+  return static_cast<double>(us) / 1000.0;
+}
 
 std::uint64_t us_from_ms(double milliseconds) {
   if (!(milliseconds > 0)) return 0;  // negatives and NaN from a peer count as 0
@@ -105,9 +109,9 @@ void StatsEntry::snapshot(std::int64_t second) {
 void StatsEntry::extend(const StatsEntry& other) {
   const auto old_last = last_request_timestamp_;
   if (other.last_request_timestamp_) {
-    last_request_timestamp_ = last_request_timestamp_
-                                  ? std::max(*last_request_timestamp_, *other.last_request_timestamp_)
-                                  : *other.last_request_timestamp_;
+    last_request_timestamp_ =
+        last_request_timestamp_ ? std::max(*last_request_timestamp_, *other.last_request_timestamp_)
+                                : *other.last_request_timestamp_;
   }
   start_time_ = std::min(start_time_, other.start_time_);
   num_requests_ += other.num_requests_;
@@ -123,7 +127,8 @@ void StatsEntry::extend(const StatsEntry& other) {
   total_content_length_ += other.total_content_length_;
   response_times_.merge(other.response_times_);
   histogram_.merge(other.histogram_);
-  for (const auto& count : other.per_second_) count_second(count.second, count.requests, count.failures);
+  for (const auto& count : other.per_second_)
+    count_second(count.second, count.requests, count.failures);
   if (keep_percentile_window_ && last_request_timestamp_) {
     const std::int64_t last = whole_second(*last_request_timestamp_);
     if (last > (old_last ? whole_second(*old_last) : 0)) snapshot(last);
@@ -155,8 +160,10 @@ void StatsEntry::extend(const proto::StatsEntryReport& report) {
       }
     }
   }
-  for (const auto& bucket : report.num_reqs_per_sec) received.count_second(bucket.key, bucket.count, 0);
-  for (const auto& bucket : report.num_fail_per_sec) received.count_second(bucket.key, 0, bucket.count);
+  for (const auto& bucket : report.num_reqs_per_sec)
+    received.count_second(bucket.key, bucket.count, 0);
+  for (const auto& bucket : report.num_fail_per_sec)
+    received.count_second(bucket.key, 0, bucket.count);
   extend(received);
 }
 
@@ -198,7 +205,9 @@ double StatsEntry::min_response_time_ms() const {
   return min_response_time_us_ ? ms(*min_response_time_us_) : 0.0;
 }
 
-double StatsEntry::max_response_time_ms() const { return ms(max_response_time_us_); }
+double StatsEntry::max_response_time_ms() const {
+  return ms(max_response_time_us_);
+}
 
 double StatsEntry::median_response_time_ms() const {
   const auto median = response_times_.median(num_timed_requests());
@@ -227,9 +236,9 @@ std::uint64_t StatsEntry::precise_percentile_us(double percent) const {
 }
 
 double StatsEntry::avg_content_length() const {
-  return num_requests_ == 0 ? 0.0
-                            : static_cast<double>(total_content_length_) /
-                                  static_cast<double>(num_requests_);
+  return num_requests_ == 0
+             ? 0.0
+             : static_cast<double>(total_content_length_) / static_cast<double>(num_requests_);
 }
 
 double StatsEntry::window_average(const StatsEntry& total, bool failures) const {
@@ -240,12 +249,15 @@ double StatsEntry::window_average(const StatsEntry& total, bool failures) const 
   if (end <= first) return 0.0;
   std::int64_t sum = 0;
   for (const auto& count : per_second_) {
-    if (count.second >= first && count.second < end) sum += failures ? count.failures : count.requests;
+    if (count.second >= first && count.second < end)
+      sum += failures ? count.failures : count.requests;
   }
   return static_cast<double>(sum) / static_cast<double>(end - first);
 }
 
-double StatsEntry::current_rps(const StatsEntry& total) const { return window_average(total, false); }
+double StatsEntry::current_rps(const StatsEntry& total) const {
+  return window_average(total, false);
+}
 
 double StatsEntry::current_fail_per_sec(const StatsEntry& total) const {
   return window_average(total, true);

@@ -14,11 +14,14 @@ DealerClient::DealerClient(asio::io_context& io, std::string node_id)
   open();
 }
 
-DealerClient::~DealerClient() { close(); }
+DealerClient::~DealerClient() {
+  close();
+}
 
 void DealerClient::open() {
   socket_ = std::make_shared<ZmqAsioSocket>(io_, zmq::socket_type::dealer);
-  socket_->socket().set(zmq::sockopt::routing_id, zmq::const_buffer(node_id_.data(), node_id_.size()));
+  socket_->socket().set(zmq::sockopt::routing_id,
+                        zmq::const_buffer(node_id_.data(), node_id_.size()));
 }
 
 void DealerClient::connect(const std::string& host, std::uint16_t port) {
@@ -60,6 +63,8 @@ void DealerClient::reconnect() {
   if (on_message_) start(std::move(on_message_), std::move(on_bad_frame_));
 }
 
-void DealerClient::close(std::chrono::milliseconds linger) { socket_->close(linger); }
+void DealerClient::close(std::chrono::milliseconds linger) {
+  socket_->close(linger);
+}
 
 }  // namespace cicada::transport

@@ -13,7 +13,9 @@ RouterServer::RouterServer(asio::io_context& io)
   socket_->socket().set(zmq::sockopt::router_handover, 1);
 }
 
-RouterServer::~RouterServer() { close(); }
+RouterServer::~RouterServer() {
+  close();
+}
 
 std::uint16_t RouterServer::bind(const std::string& host, std::uint16_t port) {
   const std::string endpoint = detail::tcp_endpoint(host, port);
@@ -55,6 +57,8 @@ void RouterServer::send(const proto::Envelope& envelope) {
   socket_->send(std::move(frames));
 }
 
-void RouterServer::close(std::chrono::milliseconds linger) { socket_->close(linger); }
+void RouterServer::close(std::chrono::milliseconds linger) {
+  socket_->close(linger);
+}
 
 }  // namespace cicada::transport

@@ -13,7 +13,9 @@ ZmqAsioSocket::ZmqAsioSocket(asio::io_context& io, zmq::socket_type type)
   socket_.set(zmq::sockopt::ipv6, 1);
 }
 
-ZmqAsioSocket::~ZmqAsioSocket() { close(std::chrono::milliseconds(0)); }
+ZmqAsioSocket::~ZmqAsioSocket() {
+  close(std::chrono::milliseconds(0));
+}
 
 void ZmqAsioSocket::start(ReceiveHandler handler) {
   handler_ = std::move(handler);

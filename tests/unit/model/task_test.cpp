@@ -7,7 +7,9 @@
 namespace cicada {
 namespace {
 
-awaitable<void> nothing(TaskHolder&) { co_return; }
+awaitable<void> nothing(TaskHolder&) {
+  co_return;
+}
 
 Task plain(std::string name, std::vector<std::string> tags, int weight = 1) {
   Task task;

@@ -15,7 +15,9 @@ namespace {
 constexpr int kFrames = 100'000;
 
 std::string mutate(std::string frame, std::mt19937& rng) {
-  auto pick = [&rng](std::size_t n) { return std::uniform_int_distribution<std::size_t>(0, n)(rng); };
+  auto pick = [&rng](std::size_t n) {
+    return std::uniform_int_distribution<std::size_t>(0, n)(rng);
+  };
   const int mutations = 1 + static_cast<int>(pick(3));
   for (int m = 0; m < mutations; ++m) {
     switch (pick(5)) {
@@ -30,7 +32,8 @@ std::string mutate(std::string frame, std::mt19937& rng) {
                      static_cast<char>(pick(255)));
         break;
       case 3:  // delete a byte
-        if (!frame.empty()) frame.erase(frame.begin() + static_cast<std::ptrdiff_t>(pick(frame.size() - 1)));
+        if (!frame.empty())
+          frame.erase(frame.begin() + static_cast<std::ptrdiff_t>(pick(frame.size() - 1)));
         break;
       case 4:  // overwrite with a msgpack type marker that claims a big size
       {
@@ -52,7 +55,8 @@ std::string mutate(std::string frame, std::mt19937& rng) {
 
 std::string random_frame(std::mt19937& rng) {
   std::string frame(std::uniform_int_distribution<std::size_t>(0, 64)(rng), '\0');
-  for (auto& byte : frame) byte = static_cast<char>(std::uniform_int_distribution<int>(0, 255)(rng));
+  for (auto& byte : frame)
+    byte = static_cast<char>(std::uniform_int_distribution<int>(0, 255)(rng));
   return frame;
 }
 
@@ -67,12 +71,15 @@ TEST_CASE("100000 random and mutated frames decode to a value or an error, never
   int decoded_envelopes = 0;
   int errors = 0;
   for (int i = 0; i < kFrames; ++i) {
-    const std::string frame = i % 4 == 0 ? random_frame(rng) : mutate(seeds[static_cast<std::size_t>(i) % seeds.size()], rng);
+    const std::string frame = i % 4 == 0
+                                  ? random_frame(rng)
+                                  : mutate(seeds[static_cast<std::size_t>(i) % seeds.size()], rng);
     try {
       auto envelope = decode_envelope(frame);
       if (!envelope) {
         ++errors;
-        if (envelope.error().message.empty()) FAIL("an error without a message for frame " << test::to_hex(frame));
+        if (envelope.error().message.empty())
+          FAIL("an error without a message for frame " << test::to_hex(frame));
         continue;
       }
       ++decoded_envelopes;

@@ -9,7 +9,9 @@
 namespace cicada::proto {
 
 namespace {
-std::string hex_of(const Value& value) { return test::to_hex(encode_value(value)); }
+std::string hex_of(const Value& value) {
+  return test::to_hex(encode_value(value));
+}
 
 std::string decode_error(std::string_view hex) {
   auto result = decode_envelope(test::from_hex(hex));
@@ -48,9 +50,18 @@ TEST_CASE("scalars encode in Python msgpack's smallest forms") {
 
 TEST_CASE("every msgpack value decodes to what was encoded") {
   const Value value(Value::Array{
-      Value(), true, false, 0, -1, std::numeric_limits<std::int64_t>::min(),
-      std::numeric_limits<std::uint64_t>::max(), 1.5, "text", Value(Value::Binary{"\x00\x01"}),
-      Value(Value::Map{{Value(150.0), Value(1)}, {Value(7), Value("seven")}, {Value("k"), Value()}}),
+      Value(),
+      true,
+      false,
+      0,
+      -1,
+      std::numeric_limits<std::int64_t>::min(),
+      std::numeric_limits<std::uint64_t>::max(),
+      1.5,
+      "text",
+      Value(Value::Binary{"\x00\x01"}),
+      Value(
+          Value::Map{{Value(150.0), Value(1)}, {Value(7), Value("seven")}, {Value("k"), Value()}}),
   });
   auto decoded = decode_value(encode_value(value));
   REQUIRE(decoded);
@@ -59,7 +70,9 @@ TEST_CASE("every msgpack value decodes to what was encoded") {
 
 TEST_CASE("decoding accepts the older str and float forms other encoders use") {
   SUBCASE("str16 for a short string (msgpack < 1.0 without str8)") {
-    auto value = decode_value(test::from_hex("da0002" "6869"));
+    auto value =
+        decode_value(test::from_hex("da0002"
+                                    "6869"));
     REQUIRE(value);
     CHECK(*value->as_string() == "hi");
   }

@@ -204,8 +204,8 @@ TEST_CASE("unknown types are custom messages and keep their data exactly") {
     REQUIRE(envelope);
     CHECK(envelope->data.find("as_str")->as_string() != nullptr);
     CHECK(*envelope->data.find("__datetime__")->as_bool());
-    check_encodes_like_python(CustomMessage{envelope->type, envelope->data},
-                              "tv17_datetime_custom", "n");
+    check_encodes_like_python(CustomMessage{envelope->type, envelope->data}, "tv17_datetime_custom",
+                              "n");
   }
   SUBCASE("every msgpack type round-trips from the worker and from the master") {
     auto envelope = decode_envelope(golden_bytes("custom_message_all_types"));

@@ -37,13 +37,15 @@ TEST_CASE("console tables match Locust's layout and numbers line for line") {
     clock.set(t0 + request["offset"].get<double>());
     std::string error;
     if (!request["error"].is_null()) error = request["error"].get<std::string>();
-    stats.log_request(request["method"].get<std::string>(), request["name"].get<std::string>(),
-                      static_cast<std::uint64_t>(std::llround(request["response_time_ms"].get<double>() * 1000)),
-                      request["length"].get<std::int64_t>(), error.empty() ? nullptr : &error);
+    stats.log_request(
+        request["method"].get<std::string>(), request["name"].get<std::string>(),
+        static_cast<std::uint64_t>(std::llround(request["response_time_ms"].get<double>() * 1000)),
+        request["length"].get<std::int64_t>(), error.empty() ? nullptr : &error);
   }
   clock.set(recording["history_at"].get<double>());
-  const std::string printed = joined(stats_table(stats, false)) + "#\n" + joined(stats_table(stats, true)) +
-                              "#\n" + joined(percentile_table(stats)) + "#\n" + joined(error_report(stats));
+  const std::string printed = joined(stats_table(stats, false)) + "#\n" +
+                              joined(stats_table(stats, true)) + "#\n" +
+                              joined(percentile_table(stats)) + "#\n" + joined(error_report(stats));
   CHECK(printed == fixture("console.txt"));
 }
 

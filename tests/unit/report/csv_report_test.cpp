@@ -30,11 +30,13 @@ struct Replay {
     const double t0 = recording["t0"].get<double>();
     for (const auto& request : recording["requests"]) {
       clock.set(t0 + request["offset"].get<double>());
-      const auto us = static_cast<std::uint64_t>(std::llround(request["response_time_ms"].get<double>() * 1000));
+      const auto us = static_cast<std::uint64_t>(
+          std::llround(request["response_time_ms"].get<double>() * 1000));
       std::string error;
       if (!request["error"].is_null()) error = request["error"].get<std::string>();
-      stats.log_request(request["method"].get<std::string>(), request["name"].get<std::string>(), us,
-                        request["length"].get<std::int64_t>(), error.empty() ? nullptr : &error);
+      stats.log_request(request["method"].get<std::string>(), request["name"].get<std::string>(),
+                        us, request["length"].get<std::int64_t>(),
+                        error.empty() ? nullptr : &error);
     }
   }
 };
@@ -55,8 +57,10 @@ TEST_CASE("the exceptions CSV is byte-identical to Locust's, quoting multi-line 
   Replay replay;
   std::vector<UserException> exceptions;
   for (const auto& row : replay.recording["exceptions"]) {
-    exceptions.push_back(UserException{row["count"].get<std::int64_t>(), row["msg"].get<std::string>(),
-                                       row["traceback"].get<std::string>(), {"local"}});
+    exceptions.push_back(UserException{row["count"].get<std::int64_t>(),
+                                       row["msg"].get<std::string>(),
+                                       row["traceback"].get<std::string>(),
+                                       {"local"}});
   }
   CHECK(exceptions_csv(exceptions) == fixture("exceptions.csv"));
 }
@@ -68,7 +72,8 @@ TEST_CASE("stats history rows are byte-identical to Locust's, with and without f
   const auto users = replay.recording["user_count"].get<std::int64_t>();
   CHECK(stats_history_rows(replay.stats, at, users, false) == fixture("stats_history.csv"));
   CHECK(stats_history_rows(replay.stats, at, users, true) == fixture("stats_history_full.csv"));
-  CHECK(stats_history_header().rfind("Timestamp,User Count,Type,Name,Requests/s,Failures/s,50%", 0) == 0);
+  CHECK(stats_history_header().rfind("Timestamp,User Count,Type,Name,Requests/s,Failures/s,50%",
+                                     0) == 0);
 }
 
 TEST_CASE("an entry without requests shows N/A percentiles") {
@@ -76,7 +81,8 @@ TEST_CASE("an entry without requests shows N/A percentiles") {
   stats::RequestStats stats(clock);
   stats.entry("/never", "GET");
   const std::string csv = stats_csv(stats);
-  CHECK(csv.find("GET,/never,0,0,0,0.0,0,0,0,0.0,0.0,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A\r\n") !=
+  CHECK(csv.find(
+            "GET,/never,0,0,0,0.0,0,0,0,0.0,0.0,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A\r\n") !=
         std::string::npos);
 }
 

@@ -197,7 +197,8 @@ TEST_CASE("an exception in a task is reported and the user carries on") {
     CHECK(e.traceback == "Faulty > fail");
   });
   runner.start(1, 1);
-  test::run_until(env.io_context(), [&] { return scope.log.counts["fail"] == 3 && runner.user_count() == 0; });
+  test::run_until(env.io_context(),
+                  [&] { return scope.log.counts["fail"] == 3 && runner.user_count() == 0; });
   CHECK(user_errors == 2);
   REQUIRE(runner.exceptions().size() == 1);
   CHECK(runner.exceptions().front().count == 2);
@@ -205,8 +206,14 @@ TEST_CASE("an exception in a task is reported and the user carries on") {
 }
 
 TEST_CASE("a ramp reaches the weighted target, and a ramp down removes the newest users") {
-  UserClass a = UserClass::define<Idle>("A").task("nothing", &Idle::nothing).weight(1).wait_time(constant(0.05));
-  UserClass b = UserClass::define<Idle>("B").task("nothing", &Idle::nothing).weight(3).wait_time(constant(0.05));
+  UserClass a = UserClass::define<Idle>("A")
+                    .task("nothing", &Idle::nothing)
+                    .weight(1)
+                    .wait_time(constant(0.05));
+  UserClass b = UserClass::define<Idle>("B")
+                    .task("nothing", &Idle::nothing)
+                    .weight(3)
+                    .wait_time(constant(0.05));
   Environment env({b, a}, seeded());  // not in name order: the runner must not care
   auto& runner = env.create_local_runner();
   std::vector<std::string> events;
@@ -248,11 +255,12 @@ TEST_CASE("a ramp reaches the weighted target, and a ramp down removes the newes
 }
 
 TEST_CASE("the newest users of a class are the ones stopped") {
-  UserClass idle = UserClass::define<Idle>("Idle").task("nothing", &Idle::nothing).wait_time(constant(0.05));
+  UserClass idle =
+      UserClass::define<Idle>("Idle").task("nothing", &Idle::nothing).wait_time(constant(0.05));
   Environment env({idle}, seeded());
   auto& runner = env.create_local_runner();
   runner.spawn_users({{"Idle", 5}});  // indices 0..4
-  runner.start(8, 100);  // live users count: three more (5, 6, 7)
+  runner.start(8, 100);               // live users count: three more (5, 6, 7)
   test::run_until(env.io_context(), [&] { return runner.state() == RunnerState::kRunning; });
   CHECK(runner.user_count() == 8);
   runner.start(3, 100);
@@ -293,7 +301,8 @@ TEST_CASE("stop_timeout lets a running task finish, without it the task is cut s
   }
   SUBCASE("a waiting user stops at once even with a long grace period") {
     JournalScope scope;
-    UserClass sleeper = UserClass::define<Slow>("Slow").task("work", &Slow::work).wait_time(constant(3600));
+    UserClass sleeper =
+        UserClass::define<Slow>("Slow").task("work", &Slow::work).wait_time(constant(3600));
     EnvironmentOptions options = seeded();
     options.stop_timeout_seconds = 3600;
     Environment env({sleeper}, options);
@@ -329,7 +338,8 @@ TEST_CASE("requests recorded by users reach the statistics") {
 }
 
 TEST_CASE("100000 mostly waiting users spawn in one process") {
-  UserClass idle = UserClass::define<Idle>("Idle").task("nothing", &Idle::nothing).wait_time(constant(3600));
+  UserClass idle =
+      UserClass::define<Idle>("Idle").task("nothing", &Idle::nothing).wait_time(constant(3600));
   Environment env({idle}, seeded());
   auto& runner = env.create_local_runner();
   runner.spawn_users({{"Idle", 100'000}});

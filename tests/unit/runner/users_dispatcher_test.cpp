@@ -105,8 +105,8 @@ TEST_CASE("spawn rate sets users per iteration and the wait between them") {
     double rate;
     double wait;
   };
-  for (auto [rate, wait] : {Case{0.5, 2}, Case{1, 1}, Case{2, 1}, Case{2.4, 2 / 2.4}, Case{4, 1},
-                            Case{9, 1}}) {
+  for (auto [rate, wait] :
+       {Case{0.5, 2}, Case{1, 1}, Case{2, 1}, Case{2.4, 2 / 2.4}, Case{4, 1}, Case{9, 1}}) {
     dispatcher.new_dispatch(0, rate);
     CHECK(dispatcher.wait_between_dispatch_seconds() == doctest::Approx(wait));
   }
@@ -137,15 +137,15 @@ TEST_CASE("fixed_count classes reach their counts first and again after a ramp d
   double now = 0;
   dispatcher.new_dispatch(5, 1);
   auto up = run(dispatcher, now);
-  CHECK(up.iterations == std::vector<std::string>{"w [1,0,0]", "w [2,0,0]", "w [2,0,1]",
-                                                  "w [2,1,1]", "w [2,1,2]"});
+  CHECK(up.iterations ==
+        std::vector<std::string>{"w [1,0,0]", "w [2,0,0]", "w [2,0,1]", "w [2,1,1]", "w [2,1,2]"});
   dispatcher.new_dispatch(2, 1);
   auto down = run(dispatcher, now);
   CHECK(down.iterations == std::vector<std::string>{"w [2,1,1]", "w [2,0,1]", "w [2,0,0]"});
   dispatcher.new_dispatch(7, 1);
   auto again = run(dispatcher, now);
-  CHECK(again.iterations == std::vector<std::string>{"w [2,0,1]", "w [2,0,2]", "w [2,1,2]",
-                                                     "w [2,1,3]", "w [2,1,4]"});
+  CHECK(again.iterations ==
+        std::vector<std::string>{"w [2,0,1]", "w [2,0,2]", "w [2,1,2]", "w [2,1,3]", "w [2,1,4]"});
 
   SUBCASE("two workers") {
     std::vector<DispatchUserClass> mixed{{"User1", 1, 3}, {"User2", 1, 0}, {"User3", 2, 0}};
@@ -256,10 +256,10 @@ TEST_CASE("ramp down 9 to 0 at rate 2 removes the newest users first") {
   run(dispatcher, now);
   dispatcher.new_dispatch(0, 2);
   auto down = run(dispatcher, now);
-  CHECK(down.iterations == std::vector<std::string>{
-                               "1 [3,0,0] 2 [0,2,0] 3 [0,0,2]", "1 [2,0,0] 2 [0,2,0] 3 [0,0,1]",
-                               "1 [1,0,0] 2 [0,1,0] 3 [0,0,1]", "1 [1,0,0] 2 [0,0,0] 3 [0,0,0]",
-                               "1 [0,0,0] 2 [0,0,0] 3 [0,0,0]"});
+  CHECK(down.iterations ==
+        std::vector<std::string>{"1 [3,0,0] 2 [0,2,0] 3 [0,0,2]", "1 [2,0,0] 2 [0,2,0] 3 [0,0,1]",
+                                 "1 [1,0,0] 2 [0,1,0] 3 [0,0,1]", "1 [1,0,0] 2 [0,0,0] 3 [0,0,0]",
+                                 "1 [0,0,0] 2 [0,0,0] 3 [0,0,0]"});
 }
 
 TEST_CASE("4 workers, weights 1:2, 0 to 20 at rate 5") {

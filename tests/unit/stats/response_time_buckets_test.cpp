@@ -111,7 +111,7 @@ TEST_CASE("the window difference keeps only buckets that grew") {
 
 TEST_CASE("odd bucket keys from peers are kept exactly and merged") {
   ResponseTimeBuckets buckets;
-  buckets.record_bucket(155, 1);       // not a Locust key, but a custom client could send it
+  buckets.record_bucket(155, 1);        // not a Locust key, but a custom client could send it
   buckets.record_bucket(7'200'000, 2);  // two hours
   buckets.record_bucket(150, 1);
   ResponseTimeBuckets other;

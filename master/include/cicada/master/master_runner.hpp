@@ -60,8 +60,9 @@ class MasterRunner final : public Runner {
   /// The options map sent in every `spawn` (Locust's parsed_options).
   void set_parsed_options(proto::Value options) { parsed_options_ = std::move(options); }
 
-  void register_message(const std::string& type,
-                        std::function<void(const std::string& worker_id, const proto::Value&)> handler);
+  void register_message(
+      const std::string& type,
+      std::function<void(const std::string& worker_id, const proto::Value&)> handler);
   /// Sends a custom message to one worker, or to all when `worker_id` is empty.
   void send_message(const std::string& type, proto::Value data, const std::string& worker_id = "");
 
@@ -96,7 +97,8 @@ class MasterRunner final : public Runner {
   double last_timestamp_ = 0;
   proto::Value parsed_options_ = proto::Value(proto::Value::Map{});
   std::function<void()> on_no_workers_;
-  std::map<std::string, std::function<void(const std::string&, const proto::Value&)>> custom_handlers_;
+  std::map<std::string, std::function<void(const std::string&, const proto::Value&)>>
+      custom_handlers_;
   std::uint64_t bad_frames_ = 0;
   bool stopping_ = false;
 };

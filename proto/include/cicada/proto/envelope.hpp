@@ -21,7 +21,7 @@ struct Envelope {
 /// Limits applied while decoding bytes from the network. The defaults are far
 /// above anything Locust sends and far below what would exhaust memory.
 struct DecodeLimits {
-  std::size_t max_depth = 32;            ///< nesting of arrays/maps
+  std::size_t max_depth = 32;                  ///< nesting of arrays/maps
   std::size_t max_container_size = 1'000'000;  ///< elements of one array or map
   std::size_t max_string_bytes = 64u << 20;    ///< one str or bin
 };

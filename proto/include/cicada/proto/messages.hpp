@@ -125,9 +125,9 @@ struct CustomMessage {
 };
 
 /// What a master can receive from a worker.
-using WorkerMessage = std::variant<ClientReady, WorkerHeartbeat, Spawning, WorkerSpawningComplete,
-                                   Stats, ExceptionReport, ClientStopped, Quit, Logs,
-                                   CustomMessage>;
+using WorkerMessage =
+    std::variant<ClientReady, WorkerHeartbeat, Spawning, WorkerSpawningComplete, Stats,
+                 ExceptionReport, ClientStopped, Quit, Logs, CustomMessage>;
 
 /// What a worker can receive from a master.
 using MasterMessage = std::variant<Ack, MasterHeartbeat, Spawn, MasterSpawningComplete, Stop, Quit,
@@ -151,7 +151,9 @@ Value to_value(const Reconnect& message);
 Value to_value(const Logs& message);
 Value to_value(const CustomMessage& message);
 
-inline std::string_view type_of(const CustomMessage& message) { return message.type; }
+inline std::string_view type_of(const CustomMessage& message) {
+  return message.type;
+}
 template <typename Message>
 std::string_view type_of(const Message&) {
   return Message::kType;

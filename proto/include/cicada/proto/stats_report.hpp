@@ -50,9 +50,9 @@ struct StatsEntryReport {
   Number max_response_time = std::int64_t{0};    ///< ms
   std::optional<Number> min_response_time;       ///< ms; nil when nothing was timed
   std::int64_t total_content_length = 0;         ///< bytes
-  std::vector<Bucket> response_times;    ///< rounded ms -> count; float keys are normalised
-  std::vector<Bucket> num_reqs_per_sec;  ///< epoch second -> requests
-  std::vector<Bucket> num_fail_per_sec;  ///< epoch second -> failures
+  std::vector<Bucket> response_times;            ///< rounded ms -> count; float keys are normalised
+  std::vector<Bucket> num_reqs_per_sec;          ///< epoch second -> requests
+  std::vector<Bucket> num_fail_per_sec;          ///< epoch second -> failures
   /// cicada only: the precise latency histogram, encoded by the stats module.
   /// Travels under the extra key "cicada_histogram", which Locust ignores.
   std::optional<std::string> cicada_histogram;

@@ -81,8 +81,8 @@ class Value {
   /// Python-ish name of the held type, for error messages ("int", "str", ...).
   std::string_view type_name() const;
 
-  using Storage = std::variant<Nil, bool, std::int64_t, std::uint64_t, double, std::string,
-                               Binary, Array, Map>;
+  using Storage =
+      std::variant<Nil, bool, std::int64_t, std::uint64_t, double, std::string, Binary, Array, Map>;
   const Storage& storage() const { return data_; }
 
   friend bool operator==(const Value& a, const Value& b);
@@ -103,7 +103,9 @@ struct KeyValue {
   friend bool operator==(const KeyValue&, const KeyValue&) = default;
 };
 
-inline bool operator==(const Value& a, const Value& b) { return a.data_ == b.data_; }
+inline bool operator==(const Value& a, const Value& b) {
+  return a.data_ == b.data_;
+}
 
 /// Builds a map value from string keys, in the order given.
 Value make_map(std::initializer_list<std::pair<std::string_view, Value>> entries);

@@ -13,13 +13,13 @@ enum class Program { kStandalone, kMaster, kWorker };
 /// Everything the command line, a config file and the environment can set,
 /// under Locust's names (shared/reference/locust-user-interface.md §1).
 struct Options {
-  std::string locustfile = "locustfile.yaml";  ///< -f: a YAML scenario
-  std::optional<std::string> host;             ///< -H
-  std::optional<std::int64_t> users;           ///< -u
-  std::optional<double> spawn_rate;            ///< -r
+  std::string locustfile = "locustfile.yaml";    ///< -f: a YAML scenario
+  std::optional<std::string> host;               ///< -H
+  std::optional<std::int64_t> users;             ///< -u
+  std::optional<double> spawn_rate;              ///< -r
   std::optional<std::int64_t> run_time_seconds;  ///< -t
   bool headless = false;
-  bool list = false;                           ///< -l: print the user classes
+  bool list = false;  ///< -l: print the user classes
   std::vector<std::string> tags;
   std::vector<std::string> exclude_tags;
   std::optional<std::string> csv_prefix;
@@ -36,7 +36,7 @@ struct Options {
   bool insecure = false;
   std::optional<std::string> ca_file;
   std::optional<std::uint64_t> seed;
-  std::vector<std::string> user_classes;       ///< positional: only these classes
+  std::vector<std::string> user_classes;  ///< positional: only these classes
   // Distributed mode.
   std::string master_bind_host = "*";
   std::uint16_t master_bind_port = 5557;

@@ -13,7 +13,7 @@ class Runner;
 namespace report {
 class CsvFileWriter;
 }
-}
+}  // namespace cicada
 
 namespace cicada::cli {
 

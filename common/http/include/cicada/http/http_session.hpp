@@ -33,7 +33,7 @@ struct SessionOptions {
 struct RequestOptions {
   std::optional<std::string> name{};  ///< the stats row; default: path + query as requested
   Headers headers{};
-  Headers query{};                  ///< appended to the URL, percent-encoded
+  Headers query{};                    ///< appended to the URL, percent-encoded
   std::optional<std::string> body{};  ///< raw body
   std::optional<std::string> json{};  ///< JSON text; sets Content-Type: application/json
   Headers form{};                     ///< application/x-www-form-urlencoded body

@@ -3,9 +3,9 @@
 #include <functional>
 #include <memory>
 #include <optional>
-#include "cicada/core/random.hpp"
 #include <string>
 #include <vector>
+#include "cicada/core/random.hpp"
 
 #include "cicada/core/asio.hpp"
 #include "cicada/model/wait_time.hpp"
@@ -37,8 +37,8 @@ struct Task {
 /// What a task list is and how to pick from it.
 struct TaskList {
   std::vector<Task> tasks;
-  bool sequential = false;               ///< SequentialTaskSet: declaration order, cycling
-  std::optional<WaitTime> wait_time;     ///< a TaskSet's own wait_time, else its parent's
+  bool sequential = false;            ///< SequentialTaskSet: declaration order, cycling
+  std::optional<WaitTime> wait_time;  ///< a TaskSet's own wait_time, else its parent's
 
   /// Indices into `tasks`, each repeated `weight` times (Locust's task list).
   std::vector<std::size_t> schedule() const;

@@ -41,7 +41,6 @@ class TaskHolder {
   TaskHolder() = default;
 
  private:
-
   const TaskList* tasks_ = nullptr;
   const WaitTime* fallback_wait_ = nullptr;
   WaitTime::PacingState pacing_{};

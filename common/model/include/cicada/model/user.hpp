@@ -4,9 +4,9 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include "cicada/core/random.hpp"
 #include <string>
 #include <vector>
+#include "cicada/core/random.hpp"
 
 #include <boost/asio/steady_timer.hpp>
 

@@ -96,17 +96,20 @@ template <typename Holder>
 class TaskListBuilder {
  public:
   /// A member coroutine as a task: `.task("index", &WebUser::index, {.weight = 2})`.
-  TaskListBuilder& task(std::string name, awaitable<void> (Holder::*body)(), TaskOptions options = {}) {
-    return add(std::move(name), [body](TaskHolder& holder) {
-      return (static_cast<Holder&>(holder).*body)();
-    }, std::move(options));
+  TaskListBuilder& task(std::string name, awaitable<void> (Holder::*body)(),
+                        TaskOptions options = {}) {
+    return add(
+        std::move(name),
+        [body](TaskHolder& holder) { return (static_cast<Holder&>(holder).*body)(); },
+        std::move(options));
   }
   /// Any callable taking the holder: for tasks built at run time (scenarios).
   TaskListBuilder& task(std::string name, std::function<awaitable<void>(Holder&)> body,
                         TaskOptions options = {}) {
-    return add(std::move(name), [body = std::move(body)](TaskHolder& holder) {
-      return body(static_cast<Holder&>(holder));
-    }, std::move(options));
+    return add(
+        std::move(name),
+        [body = std::move(body)](TaskHolder& holder) { return body(static_cast<Holder&>(holder)); },
+        std::move(options));
   }
   /// A nested task set.
   TaskListBuilder& task(const TaskSetClass& task_set, TaskOptions options = {}) {
@@ -201,7 +204,8 @@ TaskListBuilder<T> TaskSetClass::define(std::string name) {
   static_assert(std::is_base_of_v<TaskSet, T>, "a task set must derive from cicada::TaskSet");
   TaskListBuilder<T> builder;
   builder.task_set_class_.name_ = std::move(name);
-  builder.task_set_class_.factory_ = [](User& user, TaskHolder& parent) -> std::unique_ptr<TaskSet> {
+  builder.task_set_class_.factory_ = [](User& user,
+                                        TaskHolder& parent) -> std::unique_ptr<TaskSet> {
     return std::make_unique<T>(user, parent);
   };
   return builder;

@@ -46,7 +46,9 @@ class WaitTime {
   std::function<double(cicada::Random&)> custom_;
 };
 
-inline WaitTime constant(double seconds) { return WaitTime::constant(seconds); }
+inline WaitTime constant(double seconds) {
+  return WaitTime::constant(seconds);
+}
 inline WaitTime between(double min_seconds, double max_seconds) {
   return WaitTime::between(min_seconds, max_seconds);
 }

@@ -22,14 +22,14 @@ class WorkerRunner;
 
 /// Settings of a test (Locust's Environment keyword arguments).
 struct EnvironmentOptions {
-  std::optional<std::string> host;     ///< overrides every class's host (-H)
-  std::vector<std::string> tags;       ///< run only tasks with one of these tags
+  std::optional<std::string> host;  ///< overrides every class's host (-H)
+  std::vector<std::string> tags;    ///< run only tasks with one of these tags
   std::vector<std::string> exclude_tags;
-  double stop_timeout_seconds = 0;     ///< grace period for stopping users
-  bool reset_stats = false;            ///< reset statistics when a ramp completes
-  std::optional<std::uint64_t> seed;   ///< random seed; random when unset
-  bool insecure = false;               ///< HTTP users skip TLS certificate checks
-  std::string ca_file;                 ///< HTTP users trust this CA file (PEM)
+  double stop_timeout_seconds = 0;    ///< grace period for stopping users
+  bool reset_stats = false;           ///< reset statistics when a ramp completes
+  std::optional<std::uint64_t> seed;  ///< random seed; random when unset
+  bool insecure = false;              ///< HTTP users skip TLS certificate checks
+  std::string ca_file;                ///< HTTP users trust this CA file (PEM)
 };
 
 /// Everything one test run shares: the user classes, options, events,
@@ -57,7 +57,8 @@ class Environment {
   /// Creates a master listening on bind_host:bind_port (port 0: ephemeral).
   /// Defined in cicada::master (link it, or cicada::cicada). Throws
   /// transport::TransportError when the address cannot be bound.
-  MasterRunner& create_master_runner(const std::string& bind_host = "*", std::uint16_t bind_port = 5557);
+  MasterRunner& create_master_runner(const std::string& bind_host = "*",
+                                     std::uint16_t bind_port = 5557);
   /// Creates a worker that connects to master_host:master_port.
   /// Defined in cicada::worker (link it, or cicada::cicada).
   WorkerRunner& create_worker_runner(const std::string& master_host = "127.0.0.1",

@@ -42,7 +42,7 @@ class ResponseTimeBuckets {
   friend bool operator==(const ResponseTimeBuckets&, const ResponseTimeBuckets&);
 
  private:
-  std::vector<std::int64_t> dense_;             // indexed by dense_index(bucket)
+  std::vector<std::int64_t> dense_;                // indexed by dense_index(bucket)
   std::map<std::int64_t, std::int64_t> overflow_;  // buckets above kDenseMaxMs
 };
 
