@@ -4,18 +4,18 @@ include(CMakePackageConfigHelpers)
 
 set(CICADA_CMAKE_INSTALL_DIR "${CMAKE_INSTALL_LIBDIR}/cmake/cicada")
 
-install(TARGETS cicada cicada_proto cicada_core cicada_transport cicada_stats
-  cicada_model cicada_http cicada_runner cicada_report
+get_property(cicada_libraries GLOBAL PROPERTY CICADA_LIBRARIES)
+get_property(cicada_include_dirs GLOBAL PROPERTY CICADA_INCLUDE_DIRS)
+
+install(TARGETS cicada ${cicada_libraries}
   EXPORT cicadaTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 
-foreach(include_dir proto/include common/core/include common/transport/include
-    common/stats/include common/model/include common/http/include common/runner/include
-    common/report/include)
-  install(DIRECTORY "${PROJECT_SOURCE_DIR}/${include_dir}/" DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+foreach(include_dir ${cicada_include_dirs})
+  install(DIRECTORY "${include_dir}/" DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 endforeach()
 
 install(EXPORT cicadaTargets NAMESPACE cicada:: DESTINATION ${CICADA_CMAKE_INSTALL_DIR})

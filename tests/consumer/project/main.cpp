@@ -3,7 +3,9 @@
 // master's ROUTER over loopback. Exits 0 when both worked.
 #include <cstdio>
 
+#include "cicada/master/master_runner.hpp"
 #include "cicada/model/user_class.hpp"
+#include "cicada/worker/worker_runner.hpp"
 #include "cicada/proto/messages.hpp"
 #include "cicada/runner/environment.hpp"
 #include "cicada/runner/local_runner.hpp"
@@ -56,6 +58,12 @@ bool master_heard_worker() {
 }  // namespace
 
 int main() {
+  // The distributed factories come with cicada::cicada too.
+  cicada::MasterRunner& (cicada::Environment::*master_factory)(const std::string&, std::uint16_t) =
+      &cicada::Environment::create_master_runner;
+  cicada::WorkerRunner& (cicada::Environment::*worker_factory)(const std::string&, std::uint16_t) =
+      &cicada::Environment::create_worker_runner;
+  if (master_factory == nullptr || worker_factory == nullptr) return 1;
   const bool ran = users_ran();
   const bool heard = master_heard_worker();
   std::printf("consumer: users %s, master %s\n", ran ? "ran" : "did not run",
