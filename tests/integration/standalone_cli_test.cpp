@@ -148,6 +148,24 @@ TEST_CASE(
   CHECK(from_env.output.find("'many' is not a whole number") != std::string::npos);
 }
 
+TEST_CASE("settings come from a config file, and the command line wins over it") {
+  Target target;
+  const auto scenario = target.scenario("ok.yaml", "      - get: /\n");
+  std::ofstream(target.dir + "/run.conf")
+      << "locustfile = " << scenario << "\nheadless = true\nusers = 2\n"
+      << "run-time = 1\nonly-summary = true\n";
+  auto run = cicada({"--config", target.dir + "/run.conf"}, target.dir);
+  CHECK(run.exit_code == 0);
+  CHECK(run.output.find("Run time limit set to 1 seconds") != std::string::npos);
+  CHECK(run.output.find("(2 total users)") != std::string::npos);
+  run = cicada({"--config", target.dir + "/run.conf", "-u", "3"}, target.dir);
+  CHECK(run.output.find("(3 total users)") != std::string::npos);
+  std::ofstream(target.dir + "/bad.conf") << "users = many\n";
+  run = cicada({"--config", target.dir + "/bad.conf"}, target.dir);
+  CHECK(run.exit_code == 2);
+  CHECK(run.output == "cicada: error: --users: 'many' is not a whole number >= 0\n");
+}
+
 TEST_CASE("cicada-master and cicada-worker list their flags and refuse bad ones with one line") {
   Target target;
   for (const char* binary : {CICADA_MASTER_BINARY, CICADA_WORKER_BINARY}) {

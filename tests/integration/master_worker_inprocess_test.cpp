@@ -1,0 +1,88 @@
+// A master and a worker runner in one test process (each with its own loop),
+// for what the executables do not show: custom messages both ways, and user
+// exceptions forwarded to the master.
+#include <doctest/doctest.h>
+
+#include "cicada/master/master_runner.hpp"
+#include "cicada/model/control_flow.hpp"
+#include "cicada/runner/environment.hpp"
+#include "cicada/worker/worker_runner.hpp"
+
+namespace cicada {
+namespace {
+
+using namespace std::chrono_literals;
+
+class Faulty : public User {
+ public:
+  using User::User;
+  awaitable<void> fail() {
+    co_await sleep(std::chrono::milliseconds(20));
+    throw std::runtime_error("boom in a worker");
+  }
+};
+
+struct Pair {
+  UserClass faulty = UserClass::define<Faulty>("Faulty").task("fail", &Faulty::fail);
+  Environment master_env{{faulty}};
+  Environment worker_env{{faulty}};
+  MasterRunner& master = master_env.create_master_runner("127.0.0.1", 0);
+  WorkerRunner& worker = worker_env.create_worker_runner("127.0.0.1", master.port());
+
+  template <typename Done>
+  void run_until(Done done, std::chrono::milliseconds limit = 20s) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (!done()) {
+      if (std::chrono::steady_clock::now() > deadline) {
+        FAIL("timed out");
+        return;
+      }
+      for (auto* io : {&master_env.io_context(), &worker_env.io_context()}) {
+        if (io->stopped()) io->restart();
+        io->run_for(5ms);
+      }
+    }
+  }
+};
+
+}  // namespace
+
+TEST_CASE("custom messages travel both ways between a master and a worker") {
+  Pair pair;
+  pair.run_until([&] { return pair.master.worker_count() == 1 && pair.worker.connected(); });
+  std::vector<std::string> at_master;
+  std::vector<std::int64_t> at_worker;
+  pair.master.register_message("acme_report",
+                               [&](const std::string& worker_id, const proto::Value& data) {
+                                 CHECK(worker_id == pair.worker.node_id());
+                                 at_master.push_back(*data.as_string());
+                               });
+  pair.worker.register_message(
+      "acme_config", [&](const proto::Value& data) { at_worker.push_back(*data.as_int()); });
+  CHECK_THROWS_AS(pair.worker.register_message("acme_config", [](const proto::Value&) {}),
+                  std::logic_error);
+
+  pair.worker.send_message("acme_report", proto::Value("hello master"));
+  pair.master.send_message("acme_config", proto::Value(42));
+  pair.master.send_message("acme_config", proto::Value(43), pair.worker.node_id());
+  pair.run_until([&] { return at_master.size() == 1 && at_worker.size() == 2; });
+  CHECK(at_master[0] == "hello master");
+  CHECK(at_worker == std::vector<std::int64_t>{42, 43});
+}
+
+TEST_CASE("an exception in a worker's user reaches the master's exception table") {
+  Pair pair;
+  pair.run_until([&] { return pair.master.worker_count() == 1; });
+  pair.master.start(2, 2);
+  pair.run_until([&] {
+    return !pair.master.exceptions().empty() && pair.master.exceptions().front().count >= 2;
+  });
+  const auto& row = pair.master.exceptions().front();
+  CHECK(row.message == "boom in a worker");
+  CHECK(row.traceback == "Faulty > fail");
+  CHECK(row.nodes == std::set<std::string>{pair.worker.node_id()});
+  pair.master.quit();
+  pair.run_until([&] { return pair.master_env.io_context().stopped(); });
+}
+
+}  // namespace cicada
