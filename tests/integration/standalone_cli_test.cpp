@@ -153,7 +153,7 @@ TEST_CASE("settings come from a config file, and the command line wins over it")
   const auto scenario = target.scenario("ok.yaml", "      - get: /\n");
   std::ofstream(target.dir + "/run.conf")
       << "locustfile = " << scenario << "\nheadless = true\nusers = 2\n"
-      << "run-time = 1\nonly-summary = true\n";
+      << "spawn-rate = 10\nrun-time = 1\nonly-summary = true\n";
   auto run = cicada({"--config", target.dir + "/run.conf"}, target.dir);
   CHECK(run.exit_code == 0);
   CHECK(run.output.find("Run time limit set to 1 seconds") != std::string::npos);
