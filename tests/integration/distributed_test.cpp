@@ -113,7 +113,9 @@ TEST_CASE("1 master and 3 workers: ramp, retarget, a worker killed, a worker joi
   ::kill(victim, SIGKILL);
   const auto killed_at = std::chrono::steady_clock::now();
   cluster.run_until([&] { return ids_in_state(*cluster.master, "missing").size() == 1; });
-  CHECK(std::chrono::steady_clock::now() - killed_at < 7s);
+  const auto noticed_after = std::chrono::steady_clock::now() - killed_at;
+  MESSAGE("missing after " << std::chrono::duration<double>(noticed_after).count() << " s");
+  CHECK(noticed_after < 6s);  // Locust's rule: the 5th heartbeat tick without news
   cluster.run_until([&] { return cluster.master->user_count() == 30 && cluster.spread(15); });
 
   // A new worker joins mid-run and gets its share.

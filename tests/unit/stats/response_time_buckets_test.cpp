@@ -39,6 +39,7 @@ TEST_CASE("response times round into Locust's buckets as Python's round does") {
   CHECK(locust_bucket_ms(147'300) == 150);
   CHECK(locust_bucket_ms(155'000) == 160);
   CHECK(locust_bucket_ms(999'600) == 1000);
+  CHECK(locust_bucket_ms(999'500) == 1000);  // 99.95 tens: rounds up, crossing into the next range
   CHECK(locust_bucket_ms(1'250'000) == 1200);
   CHECK(locust_bucket_ms(1'350'000) == 1400);
   CHECK(locust_bucket_ms(3'432'000) == 3400);
