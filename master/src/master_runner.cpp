@@ -143,8 +143,8 @@ void MasterRunner::handle_worker_message(const std::string& id, proto::WorkerMes
           }
           if (dispatcher_) {
             dispatcher_->add_worker(id);
-            if (state() == RunnerState::kRunning && !dispatcher_->dispatch_in_progress())
-              redispatch();
+            // A running ramp picks the rebalance up by itself; otherwise start one.
+            if (state() == RunnerState::kRunning && !ramp_active_) redispatch();
           }
         } else if constexpr (std::is_same_v<M, proto::WorkerHeartbeat>) {
           if (known == workers_.end()) return;
@@ -190,9 +190,7 @@ void MasterRunner::handle_worker_message(const std::string& id, proto::WorkerMes
           if (known == workers_.end()) return;
           spdlog::info("Worker {} quit. {} workers left.", id, worker_count() - 1);
           remove_worker(id, true);
-          if (dispatcher_ && state() == RunnerState::kRunning &&
-              !dispatcher_->dispatch_in_progress())
-            redispatch();
+          if (dispatcher_ && state() == RunnerState::kRunning && !ramp_active_) redispatch();
           if (worker_count() == 0 && on_no_workers_) on_no_workers_();
         } else if constexpr (std::is_same_v<M, proto::Logs>) {
           // Kept by Locust for its UI; nothing to do until cicada has one.
@@ -263,7 +261,9 @@ void MasterRunner::tick() {
 }
 
 void MasterRunner::redispatch() {
-  dispatcher_.reset();
+  // The dispatcher already holds the rebalanced distribution (add/remove_worker):
+  // a new dispatch sends it at once and keeps every running user where it is
+  // wanted, instead of ramping again from zero.
   start(target_user_count_, spawn_rate_);
 }
 
@@ -299,6 +299,7 @@ void MasterRunner::start(std::int64_t user_count, double spawn_rate) {
   ramp_timer_.cancel();
   dispatcher_->new_dispatch(user_count, spawn_rate);
   spdlog::info("Ramping to {} users at a rate of {:.2f} per second", user_count, spawn_rate);
+  ramp_active_ = true;
   spawn_logged(io_.get_executor(), run_ramp(this, ramp_generation_), "ramp");
 }
 
@@ -329,6 +330,7 @@ awaitable<void> MasterRunner::run_ramp(MasterRunner* runner, std::uint64_t gener
     }
   }
   if (generation != runner->ramp_generation_) co_return;
+  runner->ramp_active_ = false;
   // Give the workers a moment to report the users they started (Locust waits up to 1 s).
   const double deadline = steady_seconds() + 1.0;
   while (runner->user_count() != runner->target_user_count_ && steady_seconds() < deadline) {
@@ -376,6 +378,7 @@ awaitable<void> MasterRunner::run_stop(MasterRunner* runner) {
   environment.events().test_stopping.fire(environment);
   runner->stopping_ = true;
   ++runner->ramp_generation_;
+  runner->ramp_active_ = false;
   runner->ramp_timer_.cancel();
   runner->dispatcher_.reset();
   runner->set_state(RunnerState::kStopping);

@@ -151,6 +151,28 @@ TEST_CASE("without kills the master's count equals the server's") {
   for (auto& worker : cluster.workers) CHECK(worker->wait(10s) == 0);
 }
 
+TEST_CASE("a worker joining a running test gets users at once, without a new ramp from zero") {
+  Cluster cluster;
+  for (int i = 0; i < 2; ++i) cluster.add_worker();
+  cluster.run_until([&] { return cluster.master->worker_count() == 2; });
+  cluster.master->start(12, 100);
+  cluster.run_until(
+      [&] { return cluster.master->state() == RunnerState::kRunning && cluster.spread(6, 0); });
+  cluster.master->start(12, 0.5);  // same users; a ramp from zero would now take 24 s
+  cluster.run_until([&] { return cluster.master->state() == RunnerState::kRunning; });
+  cluster.add_worker();
+  std::int64_t fewest_users = 12;
+  cluster.run_until(
+      [&] {
+        fewest_users = std::min(fewest_users, cluster.master->user_count());
+        return ids_in_state(*cluster.master, "running").size() == 3 && cluster.spread(4, 0);
+      },
+      10s);
+  CHECK(fewest_users >= 8);  // the two old workers only gave up what the new one took
+  cluster.master->quit();
+  cluster.master->join();
+}
+
 TEST_CASE("a master without a test definition learns the classes from its cicada workers") {
   Cluster cluster(false);
   cluster.add_worker();

@@ -101,6 +101,7 @@ class MasterRunner final : public Runner {
       custom_handlers_;
   std::uint64_t bad_frames_ = 0;
   bool stopping_ = false;
+  bool ramp_active_ = false;  ///< a ramp coroutine is sending spawn messages
 };
 
 }  // namespace cicada
