@@ -13,24 +13,10 @@ int main(int argc, char** argv) {
   const auto& options = *parsed.options;
   if (!cicada::cli::setup_logging(options, "cicada")) return 2;
 
-  std::vector<cicada::UserClass> classes;
+  auto prepared = cicada::cli::prepare_test(options, "cicada", false);
+  if (prepared.exit_code) return *prepared.exit_code;
   try {
-    classes = cicada::cli::load_user_classes(options);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "cicada: error: %s\n", e.what());
-    return 2;
-  }
-  if (options.list) {
-    std::printf("Available Users:\n");
-    for (const auto& user_class : classes) std::printf("    %s\n", user_class.name().c_str());
-    return 0;
-  }
-  if (!options.headless) {
-    std::fprintf(stderr, "cicada: error: the web UI is not available yet: add --headless\n");
-    return 2;
-  }
-  try {
-    return cicada::cli::run_standalone(options, std::move(classes));
+    return cicada::cli::run_standalone(options, std::move(prepared.user_classes));
   } catch (const std::exception& e) {
     std::fprintf(stderr, "cicada: error: %s\n", e.what());
     return 2;

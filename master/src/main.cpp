@@ -5,7 +5,6 @@
 #include <csignal>
 #include <cstdio>
 #include <exception>
-#include <filesystem>
 
 #include "cicada/cli/options.hpp"
 #include "cicada/cli/run.hpp"
@@ -19,25 +18,10 @@ int main(int argc, char** argv) {
   if (!parsed.options) return parsed.exit_code;
   auto options = *parsed.options;
 
-  std::vector<cicada::UserClass> classes;
-  try {
-    // Without -f (and no default file) the master learns the classes from its cicada workers.
-    const bool no_test_definition = options.locustfile == cicada::cli::Options{}.locustfile &&
-                                    !std::filesystem::exists(options.locustfile);
-    if (!no_test_definition) classes = cicada::cli::load_user_classes(options);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "cicada-master: error: %s\n", e.what());
-    return 2;
-  }
-  if (options.list) {
-    std::printf("Available Users:\n");
-    for (const auto& user_class : classes) std::printf("    %s\n", user_class.name().c_str());
-    return 0;
-  }
-  if (!options.headless) {
-    std::fprintf(stderr, "cicada-master: error: the web UI is not available yet: add --headless\n");
-    return 2;
-  }
+  // Without -f (and no default file) the master learns the classes from its cicada workers.
+  auto prepared = cicada::cli::prepare_test(options, "cicada-master", true);
+  if (prepared.exit_code) return *prepared.exit_code;
+  auto& classes = prepared.user_classes;
   // --processes N: fork the local workers first, while this process has no threads yet.
   std::vector<pid_t> children;
   if (options.processes) {

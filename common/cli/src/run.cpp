@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 
 #include "cicada/report/console_report.hpp"
@@ -67,6 +68,29 @@ std::vector<UserClass> load_user_classes(const Options& options) {
     classes = std::move(chosen);
   }
   return classes;
+}
+
+Prepared prepare_test(const Options& options, const char* program, bool definition_optional) {
+  Prepared prepared;
+  try {
+    const bool no_definition = definition_optional && options.locustfile == Options{}.locustfile &&
+                               !std::filesystem::exists(options.locustfile);
+    if (!no_definition) prepared.user_classes = load_user_classes(options);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "%s: error: %s\n", program, e.what());
+    prepared.exit_code = 2;
+    return prepared;
+  }
+  if (options.list) {
+    std::printf("Available Users:\n");
+    for (const auto& user_class : prepared.user_classes)
+      std::printf("    %s\n", user_class.name().c_str());
+    prepared.exit_code = 0;
+  } else if (!options.headless) {
+    std::fprintf(stderr, "%s: error: the web UI is not available yet: add --headless\n", program);
+    prepared.exit_code = 2;
+  }
+  return prepared;
 }
 
 int exit_code(Environment& environment, const Options& options) {

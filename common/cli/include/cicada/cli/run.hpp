@@ -3,6 +3,7 @@
 #include <vector>
 
 #include <memory>
+#include <optional>
 
 #include "cicada/cli/options.hpp"
 #include "cicada/model/user_class.hpp"
@@ -25,6 +26,16 @@ bool setup_logging(const Options& options, const char* program);
 /// the positional class names. Throws std::runtime_error with one line
 /// naming the file and place of any mistake.
 std::vector<UserClass> load_user_classes(const Options& options);
+
+/// What a test-running executable does before its run: load the test
+/// definition (or none, for a master without -f), print the classes for
+/// --list, insist on --headless. Returns the classes, or the exit code to end
+/// with after printing why ("<program>: error: ...").
+struct Prepared {
+  std::vector<UserClass> user_classes;
+  std::optional<int> exit_code;
+};
+Prepared prepare_test(const Options& options, const char* program, bool definition_optional);
 
 /// Locust's exit code: process_exit_code if set, else --exit-code-on-error
 /// when anything failed or user code raised, else 2 after an unhandled error
