@@ -6,7 +6,9 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "cicada/core/clock.hpp"
 #include "cicada/core/spawn.hpp"
+#include "cicada/core/timer_wait.hpp"
 #include "cicada/runner/environment.hpp"
 #include "cicada/transport/router_server.hpp"
 
@@ -16,10 +18,6 @@ namespace {
 constexpr int kHeartbeatLiveness = 3;  // Locust's HEARTBEAT_LIVENESS
 constexpr int kHeartbeatDeadAt = -60;  // HEARTBEAT_DEAD_INTERNAL
 constexpr const char* kUserClassesMessage = "cicada_user_classes";
-
-double steady_seconds() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
 
 double wall_seconds() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -304,15 +302,11 @@ void MasterRunner::start(std::int64_t user_count, double spawn_rate) {
 }
 
 awaitable<void> MasterRunner::run_ramp(MasterRunner* runner, std::uint64_t generation) {
-  boost::system::error_code ignored;
   while (generation == runner->ramp_generation_ && runner->dispatcher_) {
     auto step = runner->dispatcher_->next(steady_seconds());
     if (step.kind == UsersDispatcher::Step::Kind::kDone) break;
     if (step.kind == UsersDispatcher::Step::Kind::kWait) {
-      runner->ramp_timer_.expires_after(
-          std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-              std::chrono::duration<double>(step.wait_seconds)));
-      co_await runner->ramp_timer_.async_wait(asio::redirect_error(use_awaitable, ignored));
+      co_await wait_for(runner->ramp_timer_, std::chrono::duration<double>(step.wait_seconds));
       continue;
     }
     const auto& distribution = step.distribution;
@@ -334,15 +328,11 @@ awaitable<void> MasterRunner::run_ramp(MasterRunner* runner, std::uint64_t gener
   // Give the workers a moment to report the users they started (Locust waits up to 1 s).
   const double deadline = steady_seconds() + 1.0;
   while (runner->user_count() != runner->target_user_count_ && steady_seconds() < deadline) {
-    runner->ramp_timer_.expires_after(std::chrono::milliseconds(10));
-    co_await runner->ramp_timer_.async_wait(asio::redirect_error(use_awaitable, ignored));
+    co_await wait_for(runner->ramp_timer_, std::chrono::milliseconds(10));
     if (generation != runner->ramp_generation_) co_return;
   }
-  std::string counts = "{";
-  for (const auto& [name, count] : runner->user_classes_count()) {
-    counts += (counts.size() > 1 ? ", \"" : "\"") + name + "\": " + std::to_string(count);
-  }
-  spdlog::info("All users spawned: {}}} ({} total users)", counts, runner->user_count());
+  spdlog::info("All users spawned: {} ({} total users)",
+               format_class_counts(runner->user_classes_count()), runner->user_count());
   runner->set_state(RunnerState::kRunning);
   if (runner->environment_.options().reset_stats) {
     spdlog::info("Resetting stats");
@@ -385,10 +375,8 @@ awaitable<void> MasterRunner::run_stop(MasterRunner* runner) {
   for (const auto& [id, node] : runner->workers_) runner->send_to(id, proto::Stop{});
   // Wait until the workers report their users gone (Locust: stop_timeout + 60 s).
   const double deadline = steady_seconds() + environment.options().stop_timeout_seconds + 60;
-  boost::system::error_code ignored;
   while (runner->user_count() > 0 && steady_seconds() < deadline && !runner->quitting()) {
-    runner->ramp_timer_.expires_after(std::chrono::milliseconds(50));
-    co_await runner->ramp_timer_.async_wait(asio::redirect_error(use_awaitable, ignored));
+    co_await wait_for(runner->ramp_timer_, std::chrono::milliseconds(50));
   }
   runner->stopping_ = false;
   runner->set_state(RunnerState::kStopped);
@@ -407,11 +395,9 @@ awaitable<void> MasterRunner::run_quit(MasterRunner* runner) {
       runner->state() == RunnerState::kSpawning || runner->state() == RunnerState::kRunning;
   for (const auto& [id, node] : runner->workers_) runner->send_to(id, proto::Quit{});
   // Workers answer quit with a last stats report: give them a moment, as Locust does.
-  boost::system::error_code ignored;
   const double deadline = steady_seconds() + 2.0;
   while (runner->worker_count() > 0 && steady_seconds() < deadline) {
-    runner->ramp_timer_.expires_after(std::chrono::milliseconds(20));
-    co_await runner->ramp_timer_.async_wait(asio::redirect_error(use_awaitable, ignored));
+    co_await wait_for(runner->ramp_timer_, std::chrono::milliseconds(20));
   }
   runner->set_state(RunnerState::kStopped);
   if (was_running) runner->environment_.events().test_stop.fire(runner->environment_);

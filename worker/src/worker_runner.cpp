@@ -6,7 +6,9 @@
 #include <boost/asio/redirect_error.hpp>
 #include <random>
 
+#include "cicada/core/clock.hpp"
 #include "cicada/core/spawn.hpp"
+#include "cicada/core/timer_wait.hpp"
 #include "cicada/runner/environment.hpp"
 #include "cicada/transport/dealer_client.hpp"
 #include "process_usage.hpp"
@@ -17,10 +19,6 @@ namespace {
 constexpr auto kConnectTimeout = std::chrono::seconds(5);  // Locust's CONNECT_TIMEOUT
 constexpr int kConnectRetries = 60;                        // CONNECT_RETRY_COUNT
 constexpr double kMasterHeartbeatTimeoutSeconds = 60;      // MASTER_HEARTBEAT_TIMEOUT
-
-double steady_seconds() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
 
 }  // namespace
 
@@ -75,9 +73,7 @@ awaitable<void> WorkerRunner::connect_to_master(WorkerRunner* runner) {
   for (int attempt = 0; attempt <= kConnectRetries && !runner->connected_ && !runner->quitting();
        ++attempt) {
     runner->send(proto::ClientReady{std::string(kLocustVersion)});
-    runner->ack_timer_.expires_after(kConnectTimeout);
-    boost::system::error_code ignored;
-    co_await runner->ack_timer_.async_wait(asio::redirect_error(use_awaitable, ignored));
+    co_await wait_for(runner->ack_timer_, kConnectTimeout);
     if (!runner->connected_ && attempt >= 2) {
       spdlog::warn("Still waiting for the master to answer ({} of {} tries)", attempt + 1,
                    kConnectRetries + 1);

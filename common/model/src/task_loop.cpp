@@ -2,15 +2,12 @@
 
 #include <spdlog/spdlog.h>
 
+#include "cicada/core/clock.hpp"
 #include "cicada/model/control_flow.hpp"
 #include "cicada/model/user_class.hpp"
 
 namespace cicada {
 namespace {
-
-double steady_seconds() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
 
 /// How one pass of a task loop ended.
 enum class Outcome { kContinue, kInterrupt, kStop, kError };

@@ -1,16 +1,10 @@
 #include "cicada/model/user.hpp"
 
-#include <boost/asio/redirect_error.hpp>
-
+#include "cicada/core/clock.hpp"
+#include "cicada/core/timer_wait.hpp"
 #include "cicada/model/control_flow.hpp"
 
 namespace cicada {
-
-namespace {
-double steady_seconds() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
-}  // namespace
 
 awaitable<void> TaskHolder::on_start() {
   co_return;
@@ -63,9 +57,7 @@ void User::record_request(RequestEvent event) {
 
 awaitable<void> User::sleep(std::chrono::duration<double> duration) {
   throw_if_killed();
-  timer_.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(duration));
-  boost::system::error_code ignored;
-  co_await timer_.async_wait(asio::redirect_error(use_awaitable, ignored));
+  co_await wait_for(timer_, duration);
   throw_if_killed();
 }
 

@@ -5,17 +5,15 @@
 #include <spdlog/spdlog.h>
 #include <boost/asio/redirect_error.hpp>
 
+#include "cicada/core/clock.hpp"
 #include "cicada/core/spawn.hpp"
+#include "cicada/core/timer_wait.hpp"
 #include "cicada/runner/environment.hpp"
 
 namespace cicada {
 namespace {
 
 constexpr const char* kLocalWorker = "local";
-
-double steady_seconds() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
 
 }  // namespace
 
@@ -87,11 +85,7 @@ awaitable<void> LocalRunner::run_ramp(LocalRunner* runner, std::uint64_t generat
     auto step = runner->dispatcher_->next(steady_seconds());
     if (step.kind == UsersDispatcher::Step::Kind::kDone) break;
     if (step.kind == UsersDispatcher::Step::Kind::kWait) {
-      runner->ramp_timer_.expires_after(
-          std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-              std::chrono::duration<double>(step.wait_seconds)));
-      boost::system::error_code ignored;
-      co_await runner->ramp_timer_.async_wait(asio::redirect_error(use_awaitable, ignored));
+      co_await wait_for(runner->ramp_timer_, std::chrono::duration<double>(step.wait_seconds));
       continue;
     }
     const auto* targets = step.distribution.worker(kLocalWorker);
@@ -106,12 +100,8 @@ awaitable<void> LocalRunner::run_ramp(LocalRunner* runner, std::uint64_t generat
 }
 
 void LocalRunner::all_users_spawned() {
-  std::string counts = "{";
-  for (const auto& [name, count] : user_classes_count()) {
-    counts += (counts.size() > 1 ? ", \"" : "\"") + name + "\": " + std::to_string(count);
-  }
-  counts += "}";
-  spdlog::info("All users spawned: {} ({} total users)", counts, user_count());
+  spdlog::info("All users spawned: {} ({} total users)", format_class_counts(user_classes_count()),
+               user_count());
   set_state(RunnerState::kRunning);
   if (environment_.options().reset_stats) {
     spdlog::info("Resetting stats");

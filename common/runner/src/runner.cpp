@@ -30,6 +30,14 @@ std::string_view to_string(RunnerState state) {
   return "unknown";
 }
 
+std::string format_class_counts(const std::map<std::string, std::int64_t>& counts) {
+  std::string text = "{";
+  for (const auto& [name, count] : counts) {
+    text += (text.size() > 1 ? ", \"" : "\"") + name + "\": " + std::to_string(count);
+  }
+  return text + "}";
+}
+
 Runner::Runner(Environment& environment)
     : environment_(environment), io_(environment.io_context()), work_(asio::make_work_guard(io_)) {}
 

@@ -6,21 +6,14 @@
 #include <spdlog/spdlog.h>
 #include <boost/asio/redirect_error.hpp>
 
+#include "cicada/core/clock.hpp"
 #include "cicada/core/spawn.hpp"
+#include "cicada/core/timer_wait.hpp"
 #include "cicada/model/task_loop.hpp"
 #include "cicada/runner/environment.hpp"
 
 namespace cicada {
 namespace {
-
-double steady_seconds() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
-
-std::chrono::steady_clock::duration to_steady(double seconds) {
-  return std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-      std::chrono::duration<double>(seconds));
-}
 
 // SplitMix64: spreads one seed into independent per-user seeds.
 std::uint64_t mix_seed(std::uint64_t seed, std::uint64_t index) {
@@ -164,10 +157,8 @@ void UserPool::apply_targets(const std::map<std::string, std::int64_t>& targets)
 
 awaitable<void> UserPool::wait_for_stopped(UserPool* pool) {
   const double grace = pool->environment_.options().stop_timeout_seconds;
-  boost::system::error_code ignored;
   if (grace > 0 && pool->awaited_remaining_ > 0) {
-    pool->stop_waiter_.expires_after(to_steady(grace));
-    co_await pool->stop_waiter_.async_wait(asio::redirect_error(use_awaitable, ignored));
+    co_await wait_for(pool->stop_waiter_, std::chrono::duration<double>(grace));
     if (pool->awaited_remaining_ > 0) {
       spdlog::info(
           "Not all users finished their tasks & terminated in {} seconds. Stopping them...", grace);
@@ -178,8 +169,8 @@ awaitable<void> UserPool::wait_for_stopped(UserPool* pool) {
   }
   const double deadline = steady_seconds() + kKillGraceSeconds;
   while (pool->awaited_remaining_ > 0 && steady_seconds() < deadline) {
-    pool->stop_waiter_.expires_after(to_steady(deadline - steady_seconds()));
-    co_await pool->stop_waiter_.async_wait(asio::redirect_error(use_awaitable, ignored));
+    co_await wait_for(pool->stop_waiter_,
+                      std::chrono::duration<double>(deadline - steady_seconds()));
   }
   if (pool->awaited_remaining_ > 0) {
     spdlog::warn(

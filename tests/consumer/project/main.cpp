@@ -5,12 +5,12 @@
 
 #include "cicada/master/master_runner.hpp"
 #include "cicada/model/user_class.hpp"
-#include "cicada/worker/worker_runner.hpp"
 #include "cicada/proto/messages.hpp"
 #include "cicada/runner/environment.hpp"
 #include "cicada/runner/local_runner.hpp"
 #include "cicada/transport/dealer_client.hpp"
 #include "cicada/transport/router_server.hpp"
+#include "cicada/worker/worker_runner.hpp"
 
 namespace {
 

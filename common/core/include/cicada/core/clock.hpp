@@ -39,4 +39,9 @@ class ManualClock final : public Clock {
   double now_;
 };
 
+/// Seconds on the monotonic clock, for pacing and timeouts (not wall time).
+inline double steady_seconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
 }  // namespace cicada

@@ -24,6 +24,9 @@ class Environment;
 enum class RunnerState { kReady, kSpawning, kRunning, kCleanup, kStopping, kStopped, kMissing };
 std::string_view to_string(RunnerState state);
 
+/// Class counts as Locust logs them: {"A": 1, "B": 2}, sorted by name.
+std::string format_class_counts(const std::map<std::string, std::int64_t>& counts);
+
 /// One distinct exception raised in user code (Locust's runner.exceptions).
 struct UserException {
   std::int64_t count = 0;

@@ -1,0 +1,16 @@
+#pragma once
+
+#include <chrono>
+
+#include <boost/asio/steady_timer.hpp>
+
+#include "cicada/core/asio.hpp"
+
+namespace cicada {
+
+/// Sleeps on `timer` for `duration` (fractional seconds are fine). Returns
+/// early, without an error, when the timer is cancelled or re-armed: callers
+/// check their own state after waking. The timer's thread only.
+awaitable<void> wait_for(asio::steady_timer& timer, std::chrono::duration<double> duration);
+
+}  // namespace cicada
