@@ -59,6 +59,20 @@ const CLI::Validator kPositiveNumber(
     },
     "NUMBER>0");
 
+/// An option taking Locust's time span ("90", "1h30m"), stored as whole seconds.
+CLI::Option* add_timespan_option(CLI::App& app, const std::string& flags,
+                                 const std::string& long_name,
+                                 std::function<void(std::int64_t)> store, const std::string& help) {
+  return app.add_option_function<std::string>(
+      flags,
+      [long_name, store = std::move(store)](const std::string& text) {
+        const auto seconds = parse_timespan(text);
+        if (!seconds) throw CLI::ValidationError(long_name, std::string(kTimespanHelp));
+        store(*seconds);
+      },
+      help);
+}
+
 }  // namespace
 
 ParseResult parse_options(int argc, const char* const* argv, Program program) {
@@ -108,14 +122,10 @@ ParseResult parse_options(int argc, const char* const* argv, Program program) {
     app.add_option("-r,--spawn-rate", options.spawn_rate, "Users started per second")
         ->envname(env_name("SPAWN_RATE"))
         ->check(kPositiveNumber);
-    app.add_option_function<std::string>(
-           "-t,--run-time",
-           [&options](const std::string& text) {
-             auto seconds = parse_timespan(text);
-             if (!seconds) throw CLI::ValidationError("--run-time", std::string(kTimespanHelp));
-             options.run_time_seconds = *seconds;
-           },
-           "Stop after this long, e.g. 300s, 20m, 3h, 1h30m")
+    add_timespan_option(
+        app, "-t,--run-time", "--run-time",
+        [&options](std::int64_t seconds) { options.run_time_seconds = seconds; },
+        "Stop after this long, e.g. 300s, 20m, 3h, 1h30m")
         ->envname(env_name("RUN_TIME"));
     app.add_flag("--headless", options.headless, "Run without the web UI, start at once")
         ->envname(env_name("HEADLESS"));
@@ -136,14 +146,10 @@ ParseResult parse_options(int argc, const char* const* argv, Program program) {
     app.add_flag("--json", options.json, "Print the final statistics as JSON on stdout");
     app.add_option("--json-file", options.json_file,
                    "Write the final statistics as JSON to FILE.json");
-    app.add_option_function<std::string>(
-           "-s,--stop-timeout",
-           [&options](const std::string& text) {
-             auto seconds = parse_timespan(text);
-             if (!seconds) throw CLI::ValidationError("--stop-timeout", std::string(kTimespanHelp));
-             options.stop_timeout_seconds = *seconds;
-           },
-           "Let running tasks finish for this long when users stop")
+    add_timespan_option(
+        app, "-s,--stop-timeout", "--stop-timeout",
+        [&options](std::int64_t seconds) { options.stop_timeout_seconds = seconds; },
+        "Let running tasks finish for this long when users stop")
         ->envname(env_name("STOP_TIMEOUT"));
     app.add_option("--exit-code-on-error", options.exit_code_on_error,
                    "Exit code when there were failures")

@@ -13,9 +13,9 @@ RequestStats::RequestStats(const Clock& clock, bool keep_percentile_window)
                                           keep_percentile_window)) {}
 
 StatsEntry& RequestStats::entry(std::string_view name, std::string_view method) {
-  Key key{std::string(name), std::string(method)};
-  auto it = entries_.find(key);
+  auto it = entries_.find(KeyView(name, method));
   if (it == entries_.end()) {
+    Key key{std::string(name), std::string(method)};
     auto created =
         std::make_unique<StatsEntry>(key.first, key.second, now(), keep_percentile_window_);
     entries_in_order_.push_back(created.get());
@@ -25,7 +25,7 @@ StatsEntry& RequestStats::entry(std::string_view name, std::string_view method) 
 }
 
 const StatsEntry* RequestStats::find(std::string_view name, std::string_view method) const {
-  auto it = entries_.find(Key{std::string(name), std::string(method)});
+  auto it = entries_.find(KeyView(name, method));
   return it == entries_.end() ? nullptr : it->second.get();
 }
 

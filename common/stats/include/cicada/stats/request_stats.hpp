@@ -86,6 +86,16 @@ class RequestStats {
 
  private:
   using Key = std::pair<std::string, std::string>;  // (name, method): sorts like Locust
+  using KeyView = std::pair<std::string_view, std::string_view>;
+  /// Compares keys and key views alike, so a lookup by (name, method) views
+  /// allocates nothing: the request listener does one per request.
+  struct KeyLess {
+    using is_transparent = void;
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const {
+      return KeyView(a.first, a.second) < KeyView(b.first, b.second);
+    }
+  };
 
   void record_error(const std::string& method, const std::string& name, const std::string& error,
                     std::int64_t occurrences, std::optional<double> first_seen,
@@ -94,7 +104,7 @@ class RequestStats {
 
   const Clock& clock_;
   bool keep_percentile_window_;
-  std::map<Key, std::unique_ptr<StatsEntry>> entries_;
+  std::map<Key, std::unique_ptr<StatsEntry>, KeyLess> entries_;
   std::vector<StatsEntry*> entries_in_order_;
   std::unique_ptr<StatsEntry> total_;
   std::unordered_map<std::string, StatsError> errors_;
