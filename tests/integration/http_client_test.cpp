@@ -12,6 +12,7 @@
 #include "cicada/target/target_server.hpp"
 #include "support/child_process.hpp"
 #include "support/loop.hpp"
+#include "support/scripted_server.hpp"
 
 namespace cicada {
 namespace {
@@ -347,6 +348,70 @@ TEST_CASE("against a real nginx: keep-alive, 404s, and https with --insecure or 
     CHECK(h.run(verified->client().get("/")).body() == "ca ok");
     CHECK(h.recorded.back().error.empty());
   }
+}
+
+
+// A target that misbehaves once must cost one failed request, not every later
+// one: nothing of a bad response may be read as the start of the next.
+TEST_CASE("after one bad response the following requests succeed") {
+  Harness h;
+  const std::string good = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+  auto check_recovery = [&](test::ScriptedServer& server, const std::string& first_error_prefix) {
+    http::SessionOptions options;
+    options.base_url = server.base();
+    options.max_body_bytes = 100;
+    auto user = h.user(options);
+    auto first = h.run(user->client().get("/"));
+    CHECK(first.status() == 0);
+    CHECK(first.error().rfind(first_error_prefix, 0) == 0);
+    for (int i = 0; i < 5; ++i) {
+      auto next = h.run(user->client().get("/"));
+      CHECK(next.status() == 200);
+      CHECK(next.body() == "ok");
+    }
+    CHECK(server.requests() == 6);
+  };
+  SUBCASE("bytes that are not HTTP") {
+    test::ScriptedServer server(h.io, {"SSH-2.0-OpenSSH\r\n\r\n", good});
+    check_recovery(server, "BadStatusLine('malformed HTTP response: bad status line')");
+  }
+  SUBCASE("a body over the size limit") {
+    test::ScriptedServer server(
+        h.io, {"HTTP/1.1 200 OK\r\nContent-Length: 500\r\n\r\n" + std::string(500, 'x'), good});
+    check_recovery(server, "ResponseTooLarge('body larger than 100 bytes')");
+  }
+  SUBCASE("a malformed header") {
+    test::ScriptedServer server(h.io, {"HTTP/1.1 200 OK\r\nno colon here\r\n\r\n", good});
+    check_recovery(server, "ProtocolError('malformed HTTP response: bad header line')");
+  }
+}
+
+TEST_CASE("bytes after a complete response are dropped with its connection") {
+  Harness h;
+  test::ScriptedServer server(
+      h.io, {"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokHTTP/1.1 500 Stray\r\n\r\n",
+             "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\ngood"});
+  http::SessionOptions options;
+  options.base_url = server.base();
+  auto user = h.user(options);
+  CHECK(h.run(user->client().get("/")).body() == "ok");
+  auto second = h.run(user->client().get("/"));
+  CHECK(second.status() == 200);
+  CHECK(second.body() == "good");
+  CHECK(server.connections() == 2);
+}
+
+TEST_CASE("a chunked response reaches the user decoded, and its connection is reused") {
+  Harness h;
+  test::ScriptedServer server(
+      h.io, {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n"});
+  http::SessionOptions options;
+  options.base_url = server.base();
+  auto user = h.user(options);
+  for (int i = 0; i < 3; ++i) CHECK(h.run(user->client().get("/")).body() == "abcde");
+  CHECK(server.connections() == 1);
+  REQUIRE(h.recorded.size() == 3);
+  CHECK(h.recorded.back().length == 5);
 }
 
 }  // namespace cicada

@@ -4,10 +4,17 @@
 
 namespace cicada {
 
+// Not a coroutine: the wait is the caller's only frame. The completion's error
+// (a cancel or re-arm) is not wanted by anyone, so it goes to a per-thread
+// sink that outlives every wait.
 awaitable<void> wait_for(asio::steady_timer& timer, std::chrono::duration<double> duration) {
+  if (duration.count() <= 0) {
+    // No wait (constant(0)): yield to the loop without re-arming its timerfd.
+    return asio::post(timer.get_executor(), use_awaitable);
+  }
+  thread_local boost::system::error_code ignored;
   timer.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(duration));
-  boost::system::error_code cancelled;  // a wake-up like any other
-  co_await timer.async_wait(asio::redirect_error(use_awaitable, cancelled));
+  return timer.async_wait(asio::redirect_error(use_awaitable, ignored));
 }
 
 }  // namespace cicada

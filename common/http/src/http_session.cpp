@@ -1,28 +1,17 @@
-// The HTTP client: the only translation unit (with beast_impl.cpp) that
-// instantiates Beast, so its compile cost is paid once.
+// The convenient HTTP API (HttpSession) over the lean connection: request
+// heads assembled into pooled buffers, cookies, redirects, catch_response.
 #include "cicada/http/http_session.hpp"
 
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/ssl.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
-
+#include <array>
 #include <chrono>
-#include <limits>
-#include <map>
-#include <mutex>
 
 #include "cicada/model/user.hpp"
 #include "cicada/stats/stats_error.hpp"
+#include "connection.hpp"
+#include "exchange.hpp"
 #include "url.hpp"
 
 namespace cicada::http {
-namespace beast = boost::beast;
-namespace bhttp = beast::http;
-namespace ssl = asio::ssl;
-using tcp = asio::ip::tcp;
 
 namespace {
 
@@ -30,41 +19,66 @@ double wall_seconds() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-std::string seconds_text(std::chrono::duration<double> d) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.1f", d.count());
-  return text;
+std::chrono::steady_clock::duration steady(std::chrono::duration<double> d) {
+  return std::chrono::duration_cast<std::chrono::steady_clock::duration>(d);
 }
 
-// One TLS client context per trust configuration: loading CA stores is slow,
-// and every user's session can share it.
-std::shared_ptr<ssl::context> tls_context(bool insecure, const std::string& ca_file,
-                                          std::string& error) {
-  static std::mutex mutex;
-  static std::map<std::pair<bool, std::string>, std::shared_ptr<ssl::context>> contexts;
-  std::lock_guard lock(mutex);
-  auto& context = contexts[{insecure, ca_file}];
-  if (context) return context;
-  auto created = std::make_shared<ssl::context>(ssl::context::tls_client);
-  boost::system::error_code ec;
-  if (insecure) {
-    created->set_verify_mode(ssl::verify_none, ec);
-  } else {
-    created->set_verify_mode(ssl::verify_peer, ec);
-    if (ca_file.empty()) {
-      created->set_default_verify_paths(ec);
-    } else {
-      created->load_verify_file(ca_file, ec);
-    }
+/// The reason phrase a server left out (RFC 9110's, as Python's http module has them).
+std::string_view standard_reason(int status) {
+  switch (status) {
+    case 200: return "OK";
+    case 201: return "Created";
+    case 202: return "Accepted";
+    case 204: return "No Content";
+    case 301: return "Moved Permanently";
+    case 302: return "Found";
+    case 303: return "See Other";
+    case 304: return "Not Modified";
+    case 307: return "Temporary Redirect";
+    case 308: return "Permanent Redirect";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
+    case 409: return "Conflict";
+    case 410: return "Gone";
+    case 413: return "Payload Too Large";
+    case 422: return "Unprocessable Entity";
+    case 429: return "Too Many Requests";
+    case 500: return "Internal Server Error";
+    case 501: return "Not Implemented";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+    default: return "";
   }
-  if (ec) {
-    error = "SSLError('cannot load CA certificates" + (ca_file.empty() ? "" : " from " + ca_file) +
-            ": " + ec.message() + "')";
-    return nullptr;
-  }
-  context = std::move(created);
-  return context;
 }
+
+bool has_header(const Headers* headers, std::string_view name) {
+  if (headers == nullptr) return false;
+  for (const auto& [key, value] : *headers) {
+    if (detail::iequals(key, name)) return true;
+  }
+  return false;
+}
+
+/// Where a request goes: the parsed URL, and the texts derived from it once.
+struct Endpoint {
+  detail::Url url;
+  std::string host_header;
+  std::string origin;
+
+  static std::unique_ptr<Endpoint> parse(std::string_view text, std::string& error) {
+    auto url = detail::parse_url(text, error);
+    if (!url) return nullptr;
+    auto endpoint = std::make_unique<Endpoint>(Endpoint{std::move(*url), "", ""});
+    endpoint->host_header = endpoint->url.host_header();
+    endpoint->origin = endpoint->url.origin();
+    return endpoint;
+  }
+};
 
 }  // namespace
 
@@ -72,344 +86,167 @@ std::shared_ptr<ssl::context> tls_context(bool insecure, const std::string& ca_f
 class SessionImpl {
  public:
   SessionImpl(User& user, SessionOptions options)
-      : options_(std::move(options)), user_(user), resolver_(user.executor()) {
-    kill_hook_ = user_.on_kill([this] { close(); });
+      : options_(std::move(options)), user_(user), connection_(user.executor()) {
+    kill_hook_ = user_.on_kill([this] { connection_.close(); });
+    std::string ignored;
+    base_ = Endpoint::parse(options_.base_url, ignored);
+    // Locust joins the host and a relative URL as text: keep the host's own path.
+    if (base_) {
+      const auto authority = options_.base_url.find("://") + 3;
+      const auto path = options_.base_url.find('/', authority);
+      if (path != std::string::npos) base_path_ = options_.base_url.substr(path);
+    }
   }
-  ~SessionImpl() {
-    user_.remove_on_kill(kill_hook_);
-    close();
-  }
+  ~SessionImpl() { user_.remove_on_kill(kill_hook_); }
 
   awaitable<Response> request(std::string method, std::string url, RequestOptions options);
+  awaitable<Response> send(RequestView request);
 
   CookieJar cookies_;
   SessionOptions options_;
-  std::uint64_t connections_opened_ = 0;
+
+  std::uint64_t connections_opened() const { return connection_.connections_opened(); }
 
  private:
-  struct Attempt {
-    bhttp::response<bhttp::string_body> response;
-    std::string error;       // transport failure text; empty when a response arrived
-    bool retryable = false;  // failed on a reused connection before any response byte
-  };
-
-  void close() {
-    boost::system::error_code ignored;
-    if (tls_) tls_->next_layer().socket().close(ignored);
-    if (plain_) plain_->socket().close(ignored);
-    tls_.reset();
-    plain_.reset();
-    connection_origin_.clear();
-  }
-
-  awaitable<std::string> connect(const detail::Url& url);
-  awaitable<Attempt> exchange(const detail::Url& url, bhttp::request<bhttp::string_body>& request,
-                              std::chrono::duration<double> timeout, bool reused);
-  template <typename Stream>
-  awaitable<Attempt> exchange_on(Stream& stream, bhttp::request<bhttp::string_body>& request,
-                                 bool reused);
-
-  std::string read_error_text(const boost::system::error_code& error,
-                              const bhttp::response_parser<bhttp::string_body>& parser) const;
+  void write_head(detail::Exchange& exchange, std::string_view method, const Endpoint& endpoint,
+                  const RequestView& request, std::string_view body,
+                  std::string_view content_type);
 
   User& user_;
-  tcp::resolver resolver_;
-  std::optional<beast::tcp_stream> plain_;
-  std::optional<beast::ssl_stream<beast::tcp_stream>> tls_;
-  std::string connection_origin_;
-  beast::flat_buffer buffer_;
-  std::chrono::duration<double> current_timeout_{60};
+  detail::Connection connection_;
+  std::unique_ptr<Endpoint> base_;
+  std::string base_path_;
   std::size_t kill_hook_ = 0;
 };
 
-awaitable<std::string> SessionImpl::connect(const detail::Url& url) {
-  close();
-  boost::system::error_code error;
-  const auto endpoints = co_await resolver_.async_resolve(
-      url.host, url.port, asio::redirect_error(use_awaitable, error));
-  user_.throw_if_killed();
-  if (error)
-    co_return "NameResolutionError(" +
-        stats::python_repr("cannot resolve " + url.host + ": " + error.message()) + ")";
-
-  beast::tcp_stream stream(user_.executor());
-  stream.expires_after(
-      std::chrono::duration_cast<std::chrono::steady_clock::duration>(options_.connect_timeout));
-  co_await stream.async_connect(endpoints, asio::redirect_error(use_awaitable, error));
-  user_.throw_if_killed();
-  if (error == beast::error::timeout) {
-    co_return "ConnectTimeout(" +
-        stats::python_repr("connecting to " + url.host + ":" + url.port + " timed out after " +
-                           seconds_text(options_.connect_timeout) + " s") +
-        ")";
-  }
-  if (error == asio::error::connection_refused)
-    co_return "ConnectionRefusedError(111, 'Connection refused')";
-  if (error)
-    co_return "ConnectionError(" +
-        stats::python_repr(url.host + ":" + url.port + ": " + error.message()) + ")";
-  stream.socket().set_option(tcp::no_delay(true), error);
-  ++connections_opened_;
-
-  if (url.scheme == "https") {
-    std::string context_error;
-    auto context = tls_context(options_.insecure, options_.ca_file, context_error);
-    if (!context) co_return context_error;
-    tls_.emplace(std::move(stream), *context);
-    // SSL_set_tlsext_host_name is a macro with a C cast; call what it expands to.
-    if (SSL_ctrl(tls_->native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
-                 const_cast<char*>(url.host.c_str())) != 1) {
-      close();
-      co_return "SSLError('cannot set the TLS server name')";
+void SessionImpl::write_head(detail::Exchange& exchange, std::string_view method,
+                             const Endpoint& endpoint, const RequestView& request,
+                             std::string_view body, std::string_view content_type) {
+  std::string& head = exchange.request_head;
+  head.clear();
+  head.append(method).append(" ").append(exchange.target).append(" HTTP/1.1\r\n");
+  const Headers* headers = request.headers;
+  if (!has_header(headers, "host")) head.append("Host: ").append(endpoint.host_header).append("\r\n");
+  if (!has_header(headers, "user-agent"))
+    head.append("User-Agent: ").append(options_.user_agent).append("\r\n");
+  if (!has_header(headers, "accept")) head.append("Accept: */*\r\n");
+  if (!content_type.empty() && !has_header(headers, "content-type"))
+    head.append("Content-Type: ").append(content_type).append("\r\n");
+  if (headers != nullptr) {
+    for (const auto& [name, value] : *headers) {
+      if (detail::iequals(name, "content-length")) continue;  // we frame the body ourselves
+      head.append(name).append(": ").append(value).append("\r\n");
     }
-    if (!options_.insecure) tls_->set_verify_callback(ssl::host_name_verification(url.host));
-    tls_->next_layer().expires_after(
-        std::chrono::duration_cast<std::chrono::steady_clock::duration>(options_.connect_timeout));
-    co_await tls_->async_handshake(ssl::stream_base::client,
-                                   asio::redirect_error(use_awaitable, error));
-    user_.throw_if_killed();
-    if (error) {
-      std::string reason = error.message();
-      if (error.category() == asio::error::get_ssl_category()) {
-        const long verify = SSL_get_verify_result(tls_->native_handle());
-        if (verify != X509_V_OK)
-          reason =
-              std::string("certificate verify failed: ") + X509_verify_cert_error_string(verify);
-      }
-      close();
-      co_return "SSLError(" + stats::python_repr(reason) + ")";
-    }
-  } else {
-    plain_.emplace(std::move(stream));
   }
-  connection_origin_ = url.origin();
-  co_return std::string();
+  if (cookies_.size() > 0 && !has_header(headers, "cookie")) {
+    const std::string_view target(exchange.target);
+    const std::string cookie =
+        cookies_.header_for(endpoint.url.host, std::string(target.substr(0, target.find('?'))));
+    if (!cookie.empty()) head.append("Cookie: ").append(cookie).append("\r\n");
+  }
+  if (!body.empty() || method == "POST" || method == "PUT" || method == "PATCH") {
+    std::array<char, 24> digits{};
+    const int length = std::snprintf(digits.data(), digits.size(), "%zu", body.size());
+    head.append("Content-Length: ").append(digits.data(), static_cast<std::size_t>(length)).append("\r\n");
+  }
+  head.append("\r\n");
 }
 
-std::string SessionImpl::read_error_text(
-    const boost::system::error_code& error,
-    const bhttp::response_parser<bhttp::string_body>& parser) const {
-  if (error == beast::error::timeout) {
-    return "ReadTimeout(" +
-           stats::python_repr("no response within " + seconds_text(current_timeout_) + " s") + ")";
-  }
-  if (error == bhttp::error::body_limit) {
-    return "ResponseTooLarge(" +
-           stats::python_repr("body larger than " + std::to_string(options_.max_body_bytes) +
-                              " bytes") +
-           ")";
-  }
-  if (parser.is_header_done() &&
-      (error == bhttp::error::end_of_stream || error == bhttp::error::partial_message ||
-       error == asio::error::connection_reset || error == asio::error::eof)) {
-    const std::size_t got = parser.get().body().size();
-    const auto expected = parser.content_length();
-    if (expected) {
-      return "IncompleteRead(" + std::to_string(got) + " bytes read, " +
-             std::to_string(*expected - got) + " more expected)";
-    }
-    return "IncompleteRead(" + std::to_string(got) + " bytes read)";
-  }
-  if (error == bhttp::error::end_of_stream || error == asio::error::eof) {
-    return "RemoteDisconnected('Remote end closed connection without response')";
-  }
-  if (error == asio::error::connection_reset)
-    return "ConnectionResetError(104, 'Connection reset by peer')";
-  if (error.category() == bhttp::make_error_code(bhttp::error::bad_version).category()) {
-    return "BadStatusLine(" + stats::python_repr("malformed HTTP response: " + error.message()) +
-           ")";
-  }
-  return "ConnectionError(" + stats::python_repr(error.message()) + ")";
-}
-
-template <typename Stream>
-awaitable<SessionImpl::Attempt> SessionImpl::exchange_on(
-    Stream& stream, bhttp::request<bhttp::string_body>& request, bool reused) {
-  Attempt attempt;
-  auto& tcp_layer = beast::get_lowest_layer(stream);
-  const auto timeout =
-      std::chrono::duration_cast<std::chrono::steady_clock::duration>(current_timeout_);
-  boost::system::error_code error;
-  tcp_layer.expires_after(timeout);
-  co_await bhttp::async_write(stream, request, asio::redirect_error(use_awaitable, error));
-  user_.throw_if_killed();
-  if (error) {
-    attempt.retryable = reused && error != beast::error::timeout;
-    attempt.error =
-        error == beast::error::timeout
-            ? "WriteTimeout(" +
-                  stats::python_repr("request not sent within " + seconds_text(current_timeout_) +
-                                     " s") +
-                  ")"
-            : "ConnectionError(" + stats::python_repr("sending failed: " + error.message()) + ")";
-    co_return attempt;
-  }
-  bhttp::response_parser<bhttp::string_body> parser;
-  // Beast 1.74's body_limit is not enforced for responses, so we check the
-  // size ourselves: from Content-Length before reading, and while reading.
-  parser.body_limit(std::numeric_limits<std::uint64_t>::max());
-  if (request.method() == bhttp::verb::head) parser.skip(true);
-  tcp_layer.expires_after(timeout);
-  co_await bhttp::async_read_header(stream, buffer_, parser,
-                                    asio::redirect_error(use_awaitable, error));
-  user_.throw_if_killed();
-  const auto too_large = [&] {
-    return (parser.content_length() && *parser.content_length() > options_.max_body_bytes) ||
-           parser.get().body().size() > options_.max_body_bytes;
-  };
-  while (!error && !parser.is_done() && !too_large()) {
-    tcp_layer.expires_after(timeout);
-    co_await bhttp::async_read_some(stream, buffer_, parser,
-                                    asio::redirect_error(use_awaitable, error));
-    user_.throw_if_killed();
-  }
-  if (!error && too_large()) error = bhttp::error::body_limit;
-  if (error) {
-    // A kept-alive connection the server closed meanwhile fails before any
-    // byte of the response: worth one retry on a fresh connection.
-    attempt.retryable = reused && !parser.got_some() &&
-                        (error == bhttp::error::end_of_stream ||
-                         error == asio::error::connection_reset || error == asio::error::eof);
-    attempt.error = read_error_text(error, parser);
-    co_return attempt;
-  }
-  attempt.response = parser.release();
-  co_return attempt;
-}
-
-awaitable<SessionImpl::Attempt> SessionImpl::exchange(const detail::Url& url,
-                                                      bhttp::request<bhttp::string_body>& request,
-                                                      std::chrono::duration<double> timeout,
-                                                      bool reused) {
-  current_timeout_ = timeout;
-  if (tls_) {
-    Attempt attempt = co_await exchange_on(*tls_, request, reused);
-    co_return attempt;
-  }
-  Attempt attempt = co_await exchange_on(*plain_, request, reused);
-  (void)url;
-  co_return attempt;
-}
-
-awaitable<Response> SessionImpl::request(std::string method, std::string url,
-                                         RequestOptions options) {
+awaitable<Response> SessionImpl::send(RequestView request) {
   const double start_wall = wall_seconds();
   const auto started = std::chrono::steady_clock::now();
 
-  // Locust concatenates relative URLs to the host, and adds query parameters.
-  std::string full_url = url.find("://") == std::string::npos ? options_.base_url + url : url;
-  if (!options.query.empty()) {
-    std::string encoded;
-    for (const auto& [key, value] : options.query) {
-      encoded += (encoded.empty() ? "" : "&") + detail::form_encode(key) + "=" +
-                 detail::form_encode(value);
-    }
-    full_url += (full_url.find('?') == std::string::npos ? "?" : "&") + encoded;
-  }
-
   Response response;
+  response.exchange_.reset(detail::acquire_exchange().release());
   response.user_ = &user_;
-  response.method_ = method;
   response.start_time_ = start_wall;
-  response.url_ = full_url;
+  detail::Exchange& exchange = *response.exchange_;
+  exchange.method.assign(request.method);
 
+  // Where the first hop goes: relative URLs join the session's host as text, as
+  // in Locust. Other hosts (absolute URLs, redirects) are parsed onto the heap,
+  // which keeps this frame small.
+  std::unique_ptr<Endpoint> elsewhere;
+  const Endpoint* endpoint = nullptr;
   std::string parse_error;
-  auto parsed = detail::parse_url(full_url, parse_error);
-  if (parsed) {
-    response.name_ = options.name.value_or(parsed->target);
-  } else {
-    response.name_ = options.name.value_or(url);
-    if (options_.base_url.empty() && url.find("://") == std::string::npos) {
-      parse_error = "no host to send " + url + " to: set --host or the user class's host";
+  if (request.url.find("://") == std::string_view::npos) {
+    if (base_) {
+      endpoint = base_.get();
+      exchange.target.assign(base_path_).append(request.url);
+      if (exchange.target.empty() || exchange.target.front() != '/') exchange.target.insert(0, "/");
+    } else {
+      parse_error = options_.base_url.empty()
+                        ? "no host to send " + std::string(request.url) +
+                              " to: set --host or the user class's host"
+                        : "bad host " + options_.base_url;
     }
+  } else {
+    elsewhere = Endpoint::parse(request.url, parse_error);
+    if (elsewhere) {
+      endpoint = elsewhere.get();
+      exchange.target.assign(elsewhere->url.target);
+    }
+  }
+  if (endpoint != nullptr) {
+    exchange.name.assign(request.name.empty() ? std::string_view(exchange.target) : request.name);
+    exchange.url.assign(endpoint->url.scheme).append("://").append(endpoint->host_header).append(exchange.target);
+  } else {
+    exchange.name.assign(request.name.empty() ? request.url : request.name);
+    exchange.url.assign(request.url);
     response.error_ = "InvalidURL(" + stats::python_repr(parse_error) + ")";
   }
 
-  std::string body;
-  std::string content_type;
-  if (options.json) {
-    body = *options.json;
-    content_type = "application/json";
-  } else if (!options.form.empty()) {
-    for (const auto& [key, value] : options.form) {
-      body +=
-          (body.empty() ? "" : "&") + detail::form_encode(key) + "=" + detail::form_encode(value);
-    }
-    content_type = "application/x-www-form-urlencoded";
-  } else if (options.body) {
-    body = *options.body;
-  }
-
-  const bool follow = options.allow_redirects.value_or(options_.follow_redirects);
-  const auto timeout = options.timeout.value_or(options_.network_timeout);
+  const bool follow = request.allow_redirects.value_or(options_.follow_redirects);
+  const auto timeout = steady(request.timeout.value_or(options_.network_timeout));
+  const detail::ConnectSettings connect_settings{steady(options_.connect_timeout), options_.insecure,
+                                                 &options_.ca_file};
+  std::string_view method = request.method;
+  std::string_view body = request.body;
+  std::string_view content_type = request.content_type;
   int redirects = 0;
-  std::string current_method = method;
 
-  while (parsed) {
-    bhttp::request<bhttp::string_body> request;
-    request.version(11);
-    request.method_string(current_method);
-    request.target(parsed->target);
-    request.set(bhttp::field::host, parsed->host_header());
-    request.set(bhttp::field::user_agent, options_.user_agent);
-    request.set(bhttp::field::accept, "*/*");
-    if (!content_type.empty()) request.set(bhttp::field::content_type, content_type);
-    for (const auto& [name, value] : options.headers) request.set(name, value);
-    const std::string path = parsed->target.substr(0, parsed->target.find('?'));
-    const std::string cookie = cookies_.header_for(parsed->host, path);
-    if (!cookie.empty() &&
-        options.headers.end() ==
-            std::find_if(options.headers.begin(), options.headers.end(),
-                         [](const auto& h) { return beast::iequals(h.first, "cookie"); })) {
-      request.set(bhttp::field::cookie, cookie);
-    }
-    if (!body.empty() || current_method == "POST" || current_method == "PUT" ||
-        current_method == "PATCH") {
-      request.body() = body;
-    }
-    request.keep_alive(true);
-    request.prepare_payload();
+  while (endpoint != nullptr) {
+    write_head(exchange, method, *endpoint, request, body, content_type);
+    const std::array<asio::const_buffer, 2> bytes{asio::buffer(exchange.request_head),
+                                                  asio::buffer(body.data(), body.size())};
 
-    Attempt attempt;
+    detail::ExchangeOutcome outcome;
     for (int round = 0; round < 2; ++round) {
-      const bool reused = connection_origin_ == parsed->origin();
+      const bool reused = connection_.is_open() && connection_.origin() == endpoint->origin;
       if (!reused) {
-        const std::string connect_error = co_await connect(*parsed);
-        if (!connect_error.empty()) {
-          attempt.error = connect_error;
-          break;
-        }
+        outcome.error = co_await connection_.connect(endpoint->url, connect_settings);
+        user_.throw_if_killed();
+        if (!outcome.error.empty()) break;
       }
-      attempt = co_await exchange(*parsed, request, timeout, reused);
-      if (attempt.error.empty() || !attempt.retryable) break;
-      close();  // stale keep-alive connection: try once more on a new one
+      exchange.parser.reset(method == "HEAD", options_.max_body_bytes);
+      outcome = co_await connection_.exchange(bytes, &exchange.buffer, &exchange.parser, timeout,
+                                              reused);
+      user_.throw_if_killed();
+      if (outcome.error.empty() || !outcome.retryable) break;
+      connection_.close();  // stale keep-alive connection: try once more on a new one
     }
-    if (!attempt.error.empty()) {
-      close();
-      response.error_ = attempt.error;
+    if (!outcome.error.empty()) {
+      connection_.close();
+      response.status_ = 0;
+      response.error_ = std::move(outcome.error);
       break;
     }
+    if (!outcome.keep_alive) connection_.close();
 
-    auto& received = attempt.response;
-    response.status_ = static_cast<int>(received.result_int());
-    response.reason_ = std::string(received.reason());
-    if (response.reason_.empty())
-      response.reason_ = std::string(bhttp::obsolete_reason(received.result()));
-    response.headers_.clear();
-    for (const auto& field : received) {
-      response.headers_.emplace_back(std::string(field.name_string()), std::string(field.value()));
-      if (field.name() == bhttp::field::set_cookie)
-        cookies_.set(parsed->host, std::string(field.value()));
+    response.status_ = exchange.parser.status();
+    exchange.url.assign(endpoint->url.scheme).append("://").append(endpoint->host_header).append(exchange.target);
+    std::optional<std::string_view> location;
+    for (const auto& span : exchange.parser.headers()) {
+      const std::string_view name = exchange.buffer.view(span.name_at, span.name_size);
+      const std::string_view value = exchange.buffer.view(span.value_at, span.value_size);
+      if (detail::iequals(name, "set-cookie")) cookies_.set(endpoint->url.host, std::string(value));
+      if (!location && detail::iequals(name, "location")) location = value;
     }
-    response.body_ = std::move(received.body());
-    response.url_ = parsed->scheme + "://" + parsed->host_header() + parsed->target;
-    if (!received.keep_alive()) close();
 
     const int status = response.status_;
     const bool is_redirect =
         status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
-    const auto location = received.find(bhttp::field::location);
-    if (!follow || !is_redirect || location == received.end()) break;
+    if (!follow || !is_redirect || !location) break;
     if (++redirects > options_.max_redirects) {
       response.error_ =
           "TooManyRedirects(" +
@@ -418,30 +255,76 @@ awaitable<Response> SessionImpl::request(std::string method, std::string url,
       break;
     }
     // Browsers and python-requests turn a redirected POST into a GET (not for 307/308).
-    if (status == 303 ? current_method != "HEAD"
-                      : ((status == 301 || status == 302) && current_method == "POST")) {
-      current_method = "GET";
-      body.clear();
-      content_type.clear();
+    if (status == 303 ? method != "HEAD" : ((status == 301 || status == 302) && method == "POST")) {
+      method = "GET";
+      body = {};
+      content_type = {};
     }
-    const std::string next = detail::resolve_location(
-        *parsed, std::string_view(location->value().data(), location->value().size()));
-    parsed = detail::parse_url(next, parse_error);
-    if (!parsed) response.error_ = "InvalidURL(" + stats::python_repr(parse_error) + ")";
+    // The Location view dies with the next response: resolve it first.
+    const std::string next = detail::resolve_location(endpoint->url, *location);
+    elsewhere = Endpoint::parse(next, parse_error);
+    if (!elsewhere) {
+      response.error_ = "InvalidURL(" + stats::python_repr(parse_error) + ")";
+      break;
+    }
+    endpoint = elsewhere.get();
+    exchange.target.assign(elsewhere->url.target);
   }
+  exchange.method.assign(request.method);
 
   response.elapsed_ = std::chrono::duration_cast<std::chrono::microseconds>(
       std::chrono::steady_clock::now() - started);
   if (response.error_.empty() && response.status_ >= 400) {
     const char* kind = response.status_ < 500 ? "Client Error" : "Server Error";
+    std::string_view reason = response.reason();
+    if (reason.empty()) reason = standard_reason(response.status_);
     // Locust 2.46 names the stats row instead of the URL, so failures group by name.
     response.error_ = "HTTPError(" +
                       stats::python_repr(std::to_string(response.status_) + " " + kind + ": " +
-                                         response.reason_ + " for url: " + response.name_) +
+                                         std::string(reason) + " for url: " + exchange.name) +
                       ")";
   }
   response.pending_ = true;
-  if (!options.catch_response) response.report();
+  if (!request.catch_response) response.report();
+  co_return response;
+}
+
+awaitable<Response> SessionImpl::request(std::string method, std::string url,
+                                         RequestOptions options) {
+  // Locust adds query parameters to the URL, and encodes form bodies.
+  if (!options.query.empty()) {
+    std::string encoded;
+    for (const auto& [key, value] : options.query) {
+      encoded += (encoded.empty() ? "" : "&") + detail::form_encode(key) + "=" +
+                 detail::form_encode(value);
+    }
+    url += (url.find('?') == std::string::npos ? "?" : "&") + encoded;
+  }
+  std::string body;
+  std::string_view content_type;
+  if (options.json) {
+    body = std::move(*options.json);
+    content_type = "application/json";
+  } else if (!options.form.empty()) {
+    for (const auto& [key, value] : options.form) {
+      body +=
+          (body.empty() ? "" : "&") + detail::form_encode(key) + "=" + detail::form_encode(value);
+    }
+    content_type = "application/x-www-form-urlencoded";
+  } else if (options.body) {
+    body = std::move(*options.body);
+  }
+  RequestView view;
+  view.method = method;
+  view.url = url;
+  if (options.name) view.name = *options.name;
+  view.headers = &options.headers;
+  view.body = body;
+  view.content_type = content_type;
+  view.catch_response = options.catch_response;
+  view.allow_redirects = options.allow_redirects;
+  view.timeout = options.timeout;
+  Response response = co_await send(view);
   co_return response;
 }
 
@@ -453,6 +336,9 @@ HttpSession::~HttpSession() = default;
 awaitable<Response> HttpSession::request(std::string method, std::string url,
                                          RequestOptions options) {
   return impl_->request(std::move(method), std::move(url), std::move(options));
+}
+awaitable<Response> HttpSession::send(RequestView request) {
+  return impl_->send(request);
 }
 awaitable<Response> HttpSession::get(std::string url, RequestOptions options) {
   return impl_->request("GET", std::move(url), std::move(options));
@@ -483,7 +369,7 @@ const SessionOptions& HttpSession::settings() const {
   return impl_->options_;
 }
 std::uint64_t HttpSession::connections_opened() const {
-  return impl_->connections_opened_;
+  return impl_->connections_opened();
 }
 
 }  // namespace cicada::http

@@ -1,12 +1,16 @@
 #include "cicada/http/response.hpp"
 
-#include <algorithm>
-#include <cctype>
-
 #include "cicada/model/user.hpp"
 #include "cicada/stats/stats_error.hpp"
+#include "exchange.hpp"
 
 namespace cicada::http {
+
+void detail::ExchangeRelease::operator()(Exchange* exchange) const {
+  release_exchange(std::unique_ptr<Exchange>(exchange));
+}
+
+Response::Response() = default;
 
 Response::Response(Response&& other) noexcept {
   *this = std::move(other);
@@ -15,16 +19,11 @@ Response::Response(Response&& other) noexcept {
 Response& Response::operator=(Response&& other) noexcept {
   if (this == &other) return *this;
   report();
+  exchange_ = std::move(other.exchange_);
   status_ = other.status_;
-  reason_ = std::move(other.reason_);
-  body_ = std::move(other.body_);
-  headers_ = std::move(other.headers_);
-  url_ = std::move(other.url_);
   error_ = std::move(other.error_);
   elapsed_ = other.elapsed_;
   user_ = other.user_;
-  method_ = std::move(other.method_);
-  name_ = std::move(other.name_);
   start_time_ = other.start_time_;
   verdict_ = std::move(other.verdict_);
   pending_ = std::exchange(other.pending_, false);
@@ -35,17 +34,41 @@ Response::~Response() {
   report();
 }
 
+std::string_view Response::reason() const {
+  if (!exchange_ || status_ == 0) return {};
+  return exchange_->parser.reason(exchange_->buffer);
+}
+
+std::string_view Response::body() const {
+  if (!exchange_ || status_ == 0) return {};
+  return exchange_->parser.body(exchange_->buffer);
+}
+
+std::vector<std::pair<std::string_view, std::string_view>> Response::headers() const {
+  std::vector<std::pair<std::string_view, std::string_view>> list;
+  if (!exchange_ || status_ == 0) return list;
+  for (const auto& span : exchange_->parser.headers()) {
+    list.emplace_back(exchange_->buffer.view(span.name_at, span.name_size),
+                      exchange_->buffer.view(span.value_at, span.value_size));
+  }
+  return list;
+}
+
 std::optional<std::string_view> Response::header(std::string_view name) const {
-  for (const auto& [key, value] : headers_) {
-    if (key.size() == name.size() &&
-        std::equal(key.begin(), key.end(), name.begin(), [](char a, char b) {
-          return std::tolower(static_cast<unsigned char>(a)) ==
-                 std::tolower(static_cast<unsigned char>(b));
-        })) {
-      return std::string_view(value);
-    }
+  if (!exchange_ || status_ == 0) return std::nullopt;
+  for (const auto& span : exchange_->parser.headers()) {
+    if (detail::iequals(exchange_->buffer.view(span.name_at, span.name_size), name))
+      return exchange_->buffer.view(span.value_at, span.value_size);
   }
   return std::nullopt;
+}
+
+std::string_view Response::url() const {
+  return exchange_ ? std::string_view(exchange_->url) : std::string_view();
+}
+
+std::string_view Response::name() const {
+  return exchange_ ? std::string_view(exchange_->name) : std::string_view();
 }
 
 void Response::success() {
@@ -58,11 +81,12 @@ void Response::failure(std::string reason) {
 }
 
 void Response::report() {
-  if (!pending_ || user_ == nullptr) return;
+  if (!pending_ || user_ == nullptr || !exchange_) return;
   pending_ = false;
   const std::string& outcome = verdict_ ? *verdict_ : error_;
-  user_->record_request({method_, name_, elapsed_, static_cast<std::int64_t>(body_.size()),
-                         outcome.empty() ? nullptr : &outcome, start_time_, url_});
+  user_->record_request({exchange_->method, exchange_->name, elapsed_,
+                         static_cast<std::int64_t>(body().size()),
+                         outcome.empty() ? nullptr : &outcome, start_time_, exchange_->url});
 }
 
 }  // namespace cicada::http

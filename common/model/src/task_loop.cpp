@@ -28,14 +28,17 @@ std::string describe(const User& user, const TaskHolder& holder, const Task* tas
 
 awaitable<void> run_holder(User& user, TaskHolder& holder, const TaskList& tasks);
 
-awaitable<void> execute(User& user, TaskHolder& holder, const Task& task) {
-  if (task.run) {
-    co_await task.run(holder);
-    co_return;
-  }
+awaitable<void> run_task_set(User& user, TaskHolder& holder, const Task& task) {
   std::unique_ptr<TaskSet> nested = task.task_set->create(user, holder);
   nested->bind_tasks(&task.task_set->tasks(), &holder.effective_wait_time(), steady_seconds());
   co_await run_holder(user, *nested, task.task_set->tasks());
+}
+
+// Not a coroutine: a task's own frame is the only one between the loop and its
+// work (each coroutine frame is an allocation per task run).
+awaitable<void> execute(User& user, TaskHolder& holder, const Task& task) {
+  if (task.run) return task.run(holder);
+  return run_task_set(user, holder, task);
 }
 
 void report_task_error(User& user, TaskHolder& holder, const Task* task,

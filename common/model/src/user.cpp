@@ -25,15 +25,13 @@ const WaitTime& TaskHolder::effective_wait_time() const {
   return *fallback_wait_;
 }
 
+// Not a coroutine: the wait between tasks costs one frame (wait_between_tasks), not two.
 awaitable<void> TaskHolder::wait() {
   User& owner = user();
   if (owner.stop_requested()) throw StopUser();
   const double seconds =
       effective_wait_time().next_wait_seconds(pacing_, steady_seconds(), owner.random());
-  owner.set_state(User::State::kWaiting);
-  co_await owner.sleep(std::chrono::duration<double>(seconds));
-  if (owner.stop_requested()) throw StopUser();
-  owner.set_state(User::State::kRunning);
+  return owner.wait_between_tasks(std::chrono::duration<double>(seconds));
 }
 
 User::User(UserContext context)
@@ -53,6 +51,15 @@ void User::record_request(RequestEvent event) {
         std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
   }
   context_.events->request.fire(event);
+}
+
+awaitable<void> User::wait_between_tasks(std::chrono::duration<double> duration) {
+  set_state(State::kWaiting);
+  throw_if_killed();
+  co_await wait_for(timer_, duration);
+  throw_if_killed();
+  if (stop_requested()) throw StopUser();
+  set_state(State::kRunning);
 }
 
 awaitable<void> User::sleep(std::chrono::duration<double> duration) {

@@ -263,6 +263,7 @@ class Loader {
       if (node["expect"]) request.expect = expect(node["expect"]);
       if (node["capture"]) request.captures = captures(node["capture"]);
       if (task_name != nullptr) *task_name = request.method + " " + scalar(node[method], method);
+      detail::prepare_constant(request);
       steps.push_back(Step{std::move(request)});
     } else if (!node["think"]) {
       fail(node,

@@ -37,8 +37,19 @@ struct Expect {
   std::vector<std::pair<std::string, JsonBody>> json_equals;  ///< (path, expected value)
 };
 
+/// A request step with no ${...} anywhere, rendered once at load time: every
+/// user sends it from these strings, with no rendering or copying per request.
+struct ConstantRequest {
+  std::string url;
+  std::string name;  ///< empty: the URL's path and query
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  std::string content_type;
+};
+
 struct RequestStep {
   std::string method;
+  std::optional<ConstantRequest> constant;  ///< set when nothing in the request varies
   Template url;
   std::optional<Template> name;
   std::vector<std::pair<std::string, Template>> headers;
@@ -76,6 +87,10 @@ struct UserPlan {
   std::vector<Step> on_stop;
   std::vector<std::shared_ptr<const DataSet>> data;
 };
+
+/// Fills `step.constant` when the step's request has no templates and no
+/// query or form parameters (those are encoded by the HTTP session).
+void prepare_constant(RequestStep& step);
 
 /// Finds `path` ("$.a.b[0].c") in `document`; nullptr when absent.
 const nlohmann::json* find_json_path(const nlohmann::json& document, const std::string& path);

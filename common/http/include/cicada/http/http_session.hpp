@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cicada/core/asio.hpp"
@@ -42,6 +43,21 @@ struct RequestOptions {
   std::optional<std::chrono::duration<double>> timeout{};  ///< overrides network_timeout
 };
 
+/// A request described by views, for callers that keep the viewed text alive
+/// until the request completes (the scenario engine does: its steps are
+/// rendered once). Nothing is copied to send it.
+struct RequestView {
+  std::string_view method;
+  std::string_view url;           ///< absolute, or relative to the session's base URL
+  std::string_view name;          ///< the stats row; empty: path + query as requested
+  const Headers* headers = nullptr;
+  std::string_view body;
+  std::string_view content_type;  ///< sent as Content-Type when not empty
+  bool catch_response = false;
+  std::optional<bool> allow_redirects{};
+  std::optional<std::chrono::duration<double>> timeout{};
+};
+
 /// Simple cookie storage: name=value per host, sent back to that host.
 class CookieJar {
  public:
@@ -77,6 +93,9 @@ class HttpSession {
   HttpSession& operator=(const HttpSession&) = delete;
 
   awaitable<Response> request(std::string method, std::string url, RequestOptions options = {});
+  /// The same request path without copies: everything `request` views must
+  /// stay alive until the returned awaitable completes.
+  awaitable<Response> send(RequestView request);
   awaitable<Response> get(std::string url, RequestOptions options = {});
   awaitable<Response> post(std::string url, RequestOptions options = {});
   awaitable<Response> put(std::string url, RequestOptions options = {});

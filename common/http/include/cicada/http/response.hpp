@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,7 +17,19 @@ namespace cicada::http {
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
+namespace detail {
+struct Exchange;
+/// Returns an Exchange to its thread's pool.
+struct ExchangeRelease {
+  void operator()(Exchange* exchange) const;
+};
+}  // namespace detail
+
 /// What came back from one request (after redirects), and how it is reported.
+///
+/// The status line, headers and body are views into the bytes received, which
+/// the Response owns until it is destroyed (they come from a pool, so a
+/// request allocates nothing in the steady state). Copy what must outlive it.
 ///
 /// Without catch_response the request was already recorded when the response
 /// is handed over. With catch_response it is recorded when the Response is
@@ -24,7 +37,7 @@ using Headers = std::vector<std::pair<std::string, std::string>>;
 /// decide the outcome, otherwise the status does, as in Locust.
 class Response {
  public:
-  Response() = default;
+  Response();
   Response(Response&& other) noexcept;
   Response& operator=(Response&& other) noexcept;
   Response(const Response&) = delete;
@@ -33,13 +46,16 @@ class Response {
 
   /// The HTTP status, or 0 when no response arrived (refused, timeout, ...).
   int status() const { return status_; }
-  const std::string& reason() const { return reason_; }
-  const std::string& body() const { return body_; }
-  const Headers& headers() const { return headers_; }
+  std::string_view reason() const;
+  std::string_view body() const;
+  /// Every header, in the order received (builds a list: prefer header()).
+  std::vector<std::pair<std::string_view, std::string_view>> headers() const;
   /// The first header named `name` (case-insensitive).
   std::optional<std::string_view> header(std::string_view name) const;
   /// The final URL, after redirects.
-  const std::string& url() const { return url_; }
+  std::string_view url() const;
+  /// The statistics row this request is recorded under.
+  std::string_view name() const;
   /// Why the request failed at the transport level or by status; empty if it did not.
   const std::string& error() const { return error_; }
   /// True when a response arrived with a status below 400.
@@ -54,21 +70,15 @@ class Response {
   void report();
 
  private:
-  friend class HttpSession;
   friend class SessionImpl;
 
+  std::unique_ptr<detail::Exchange, detail::ExchangeRelease> exchange_;
   int status_ = 0;
-  std::string reason_;
-  std::string body_;
-  Headers headers_;
-  std::string url_;
   std::string error_;
   std::chrono::microseconds elapsed_{0};
 
   // Deferred reporting (catch_response).
   User* user_ = nullptr;
-  std::string method_;
-  std::string name_;
   double start_time_ = 0;
   std::optional<std::string> verdict_;  // "" = success, else the failure text
   bool pending_ = false;

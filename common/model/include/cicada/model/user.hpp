@@ -81,6 +81,8 @@ class User : public TaskHolder {
   friend class TaskHolder;
   friend class TaskLoop;
   void set_state(State state) { state_ = state; }
+  /// The wait after a task: marks the user waiting (so a stop ends it at once).
+  awaitable<void> wait_between_tasks(std::chrono::duration<double> duration);
 
   UserContext context_;
   cicada::Random random_;

@@ -89,7 +89,7 @@ class Environment {
   std::optional<int> process_exit_code;
 
  private:
-  asio::io_context io_;
+  asio::io_context io_{1};  // one thread runs it: Asio skips some locking
   const Clock& clock_;
   std::vector<UserClass> user_classes_;
   EnvironmentOptions options_;

@@ -1,0 +1,301 @@
+// The HTTP/1.1 connection: the hot path of every request. It holds no Beast:
+// a plain (or TLS) socket, the response parser, and the loop's timeout wheel.
+#include "connection.hpp"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/write.hpp>
+
+#include <array>
+#include <map>
+#include <mutex>
+
+#include "cicada/stats/stats_error.hpp"
+
+namespace cicada::http::detail {
+namespace ssl = asio::ssl;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+std::string seconds_text(std::chrono::steady_clock::duration d) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f", std::chrono::duration<double>(d).count());
+  return text;
+}
+
+// One TLS client context per trust configuration: loading CA stores is slow,
+// and every user's session can share it.
+std::shared_ptr<ssl::context> tls_context(bool insecure, const std::string& ca_file,
+                                          std::string& error) {
+  static std::mutex mutex;
+  static std::map<std::pair<bool, std::string>, std::shared_ptr<ssl::context>> contexts;
+  std::lock_guard lock(mutex);
+  auto& context = contexts[{insecure, ca_file}];
+  if (context) return context;
+  auto created = std::make_shared<ssl::context>(ssl::context::tls_client);
+  boost::system::error_code ec;
+  if (insecure) {
+    created->set_verify_mode(ssl::verify_none, ec);
+  } else {
+    created->set_verify_mode(ssl::verify_peer, ec);
+    if (ca_file.empty()) {
+      created->set_default_verify_paths(ec);
+    } else {
+      created->load_verify_file(ca_file, ec);
+    }
+  }
+  if (ec) {
+    error = "SSLError('cannot load CA certificates" + (ca_file.empty() ? "" : " from " + ca_file) +
+            ": " + ec.message() + "')";
+    return nullptr;
+  }
+  context = std::move(created);
+  return context;
+}
+
+/// The buffers of `request` after its first `written` bytes.
+struct RemainingBuffers {
+  std::array<asio::const_buffer, 8> buffers;
+  std::size_t count = 0;
+  std::span<const asio::const_buffer> span() const { return {buffers.data(), count}; }
+};
+
+RemainingBuffers remaining_after(std::span<const asio::const_buffer> request, std::size_t written) {
+  RemainingBuffers rest;
+  for (const auto& piece : request) {
+    if (written >= piece.size()) {
+      written -= piece.size();
+      continue;
+    }
+    if (rest.count == rest.buffers.size()) break;  // requests are built from at most 8 pieces
+    rest.buffers[rest.count++] = piece + written;
+    written = 0;
+  }
+  return rest;
+}
+
+bool is_disconnect(const boost::system::error_code& error) {
+  return error == asio::error::eof || error == asio::error::connection_reset ||
+         error == asio::error::broken_pipe;
+}
+
+}  // namespace
+
+Connection::Connection(asio::any_io_executor executor)
+    : executor_(executor),
+      resolver_(executor),
+      deadline_(TimeoutWheel::of(executor), [this] {
+        boost::system::error_code ignored;
+        resolver_.cancel();
+        if (plain_) plain_->cancel(ignored);
+        if (tls_) tls_->lowest_layer().cancel(ignored);
+      }) {}
+
+Connection::~Connection() {
+  close();
+}
+
+void Connection::close() {
+  boost::system::error_code ignored;
+  // The objects stay: a coroutine suspended on them resumes with an error.
+  if (plain_) plain_->close(ignored);
+  if (tls_) tls_->lowest_layer().close(ignored);
+  deadline_.disarm();
+  origin_.clear();
+}
+
+awaitable<std::string> Connection::connect(Url url, ConnectSettings settings) {
+  close();
+  plain_.reset();
+  tls_.reset();
+  boost::system::error_code error;
+  deadline_.arm(settings.timeout);
+  const auto timed_out = [&] {
+    return "ConnectTimeout(" +
+           stats::python_repr("connecting to " + url.host + ":" + url.port + " timed out after " +
+                              seconds_text(settings.timeout) + " s") +
+           ")";
+  };
+  const auto endpoints = co_await resolver_.async_resolve(
+      url.host, url.port, asio::redirect_error(use_awaitable, error));
+  if (deadline_.expired()) co_return timed_out();
+  if (error) {
+    deadline_.disarm();
+    co_return "NameResolutionError(" +
+        stats::python_repr("cannot resolve " + url.host + ": " + error.message()) + ")";
+  }
+
+  tcp::socket socket(executor_);
+  // `socket` is reachable by the deadline through plain_ only once it is there.
+  plain_.emplace(std::move(socket));
+  co_await asio::async_connect(*plain_, endpoints, asio::redirect_error(use_awaitable, error));
+  if (deadline_.expired()) {
+    close();
+    co_return timed_out();
+  }
+  if (error) {
+    deadline_.disarm();
+    close();
+    if (error == asio::error::connection_refused)
+      co_return "ConnectionRefusedError(111, 'Connection refused')";
+    co_return "ConnectionError(" +
+        stats::python_repr(url.host + ":" + url.port + ": " + error.message()) + ")";
+  }
+  plain_->set_option(tcp::no_delay(true), error);
+  plain_->non_blocking(true, error);
+  ++connections_opened_;
+
+  if (url.scheme == "https") {
+    std::string context_error;
+    auto context = tls_context(settings.insecure, settings.ca_file ? *settings.ca_file : "",
+                               context_error);
+    if (!context) {
+      deadline_.disarm();
+      close();
+      co_return context_error;
+    }
+    tls_.emplace(std::move(*plain_), *context);
+    plain_.reset();
+    // SSL_set_tlsext_host_name is a macro with a C cast; call what it expands to.
+    if (SSL_ctrl(tls_->native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
+                 const_cast<char*>(url.host.c_str())) != 1) {
+      deadline_.disarm();
+      close();
+      co_return "SSLError('cannot set the TLS server name')";
+    }
+    if (!settings.insecure) tls_->set_verify_callback(ssl::host_name_verification(url.host));
+    co_await tls_->async_handshake(ssl::stream_base::client,
+                                   asio::redirect_error(use_awaitable, error));
+    if (deadline_.expired()) {
+      close();
+      co_return timed_out();
+    }
+    if (error) {
+      deadline_.disarm();
+      std::string reason = error.message();
+      if (error.category() == asio::error::get_ssl_category()) {
+        const long verify = SSL_get_verify_result(tls_->native_handle());
+        if (verify != X509_V_OK)
+          reason =
+              std::string("certificate verify failed: ") + X509_verify_cert_error_string(verify);
+      }
+      close();
+      co_return "SSLError(" + stats::python_repr(reason) + ")";
+    }
+  }
+  deadline_.disarm();
+  origin_ = url.origin();
+  co_return std::string();
+}
+
+std::string Connection::read_failure(const boost::system::error_code& error,
+                                     const ResponseParser& parser) const {
+  if (deadline_.expired()) {
+    return "ReadTimeout(" +
+           stats::python_repr("no response within " + seconds_text(timeout_) + " s") + ")";
+  }
+  if (parser.header_done() && (is_disconnect(error) || error == ssl::error::stream_truncated)) {
+    const std::uint64_t got = parser.body_size();
+    if (const auto expected = parser.content_length()) {
+      return "IncompleteRead(" + std::to_string(got) + " bytes read, " +
+             std::to_string(*expected - got) + " more expected)";
+    }
+    return "IncompleteRead(" + std::to_string(got) + " bytes read)";
+  }
+  if (error == asio::error::eof || error == ssl::error::stream_truncated) {
+    return "RemoteDisconnected('Remote end closed connection without response')";
+  }
+  if (error == asio::error::connection_reset)
+    return "ConnectionResetError(104, 'Connection reset by peer')";
+  return "ConnectionError(" + stats::python_repr(error.message()) + ")";
+}
+
+awaitable<ExchangeOutcome> Connection::exchange(std::span<const asio::const_buffer> request,
+                                                ByteBuffer* buffer, ResponseParser* parser,
+                                                std::chrono::steady_clock::duration timeout,
+                                                bool reused) {
+  // Not a coroutine: the stream's own coroutine is the only frame.
+  timeout_ = timeout;
+  buffer->clear();
+  if (tls_) return exchange_on(*tls_, request, buffer, parser, reused);
+  return exchange_on(*plain_, request, buffer, parser, reused);
+}
+
+template <typename Stream>
+awaitable<ExchangeOutcome> Connection::exchange_on(Stream& stream,
+                                                   std::span<const asio::const_buffer> request,
+                                                   ByteBuffer* buffer, ResponseParser* parser,
+                                                   bool reused) {
+  ExchangeOutcome outcome;
+  boost::system::error_code error;
+  deadline_.arm(timeout_);
+
+  std::size_t written = 0;
+  if constexpr (std::is_same_v<Stream, tcp::socket>) {
+    // Most requests fit the socket's send buffer: write now, skip the reactor.
+    written = stream.write_some(request, error);
+    if (error == asio::error::would_block || error == asio::error::try_again) error = {};
+  }
+  std::size_t total = 0;
+  for (const auto& piece : request) total += piece.size();
+  if (!error && written < total) {
+    const RemainingBuffers rest = remaining_after(request, written);
+    co_await asio::async_write(stream, rest.span(), asio::redirect_error(use_awaitable, error));
+  }
+  if (error) {
+    deadline_.disarm();
+    const bool timed_out = deadline_.expired();
+    outcome.retryable = reused && !timed_out;
+    outcome.error = timed_out ? "WriteTimeout(" +
+                                    stats::python_repr("request not sent within " +
+                                                       seconds_text(timeout_) + " s") +
+                                    ")"
+                              : "ConnectionError(" +
+                                    stats::python_repr("sending failed: " + error.message()) + ")";
+    co_return outcome;
+  }
+
+  ResponseParser::Result result = ResponseParser::Result::kNeedMore;
+  while (result == ResponseParser::Result::kNeedMore) {
+    if (buffer->room() < 4096) buffer->prepare(4096);
+    const std::size_t got = co_await stream.async_read_some(
+        asio::buffer(buffer->data() + buffer->size(), buffer->room()),
+        asio::redirect_error(use_awaitable, error));
+    buffer->commit(got);
+    if (error) {
+      if (error == asio::error::eof || error == ssl::error::stream_truncated) {
+        result = parser->finish_at_eof(*buffer);
+        if (result == ResponseParser::Result::kDone) error = {};
+      }
+      break;
+    }
+    result = parser->parse(*buffer);
+  }
+  deadline_.disarm();
+  if (result == ResponseParser::Result::kError) {
+    if (parser->error() == ResponseParser::Error::kBodyTooLarge) {
+      outcome.error = "ResponseTooLarge(" +
+                      stats::python_repr("body larger than " +
+                                         std::to_string(parser->max_body_bytes()) + " bytes") +
+                      ")";
+    } else if (parser->error() == ResponseParser::Error::kBadStatusLine) {
+      outcome.error = "BadStatusLine(" +
+                      stats::python_repr("malformed HTTP response: " + parser->error_text()) + ")";
+    } else {
+      outcome.error = "ProtocolError(" +
+                      stats::python_repr("malformed HTTP response: " + parser->error_text()) + ")";
+    }
+    co_return outcome;
+  }
+  if (error) {
+    // A kept-alive connection the server closed meanwhile fails before any
+    // byte of the response: worth one retry on a fresh connection.
+    outcome.retryable = reused && buffer->size() == 0 && !deadline_.expired() && is_disconnect(error);
+    outcome.error = read_failure(error, *parser);
+    co_return outcome;
+  }
+  outcome.keep_alive = parser->keep_alive(*buffer);
+  co_return outcome;
+}
+
+}  // namespace cicada::http::detail
