@@ -37,10 +37,11 @@ bench_nginx_start() {
   cat > "$dir/nginx.conf" <<CONF
 worker_processes 1;
 worker_cpu_affinity 01;
+worker_rlimit_nofile 19500;
 daemon on;
 pid $dir/nginx.pid;
 error_log $dir/error.log warn;
-events { worker_connections 4096; }
+events { worker_connections 19000; }
 http {
   access_log off;
   keepalive_requests 100000000;
@@ -51,7 +52,7 @@ http {
   uwsgi_temp_path $dir/uwsgi;
   scgi_temp_path $dir/scgi;
   server {
-    listen 127.0.0.1:$port backlog=4096;
+    listen 127.0.0.1:$port backlog=16384;
     default_type text/plain;
     location = /100 { return 200 "$body100"; }
     location = /1k { return 200 "$body1k"; }

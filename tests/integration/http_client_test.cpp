@@ -414,4 +414,17 @@ TEST_CASE("a chunked response reaches the user decoded, and its connection is re
   CHECK(h.recorded.back().length == 5);
 }
 
+TEST_CASE("bodies larger than one read arrive whole, and the connection carries on") {
+  Harness h;
+  auto user = h.user();
+  for (const std::size_t size : {std::size_t{65536}, std::size_t{300000}, std::size_t{3}}) {
+    CAPTURE(size);
+    auto response = h.run(user->client().get("/bytes?n=" + std::to_string(size)));
+    REQUIRE(response.status() == 200);
+    CHECK(response.body().size() == size);
+    CHECK(response.body().find_first_not_of('x') == std::string_view::npos);
+  }
+  CHECK(user->client().connections_opened() == 1);
+}
+
 }  // namespace cicada

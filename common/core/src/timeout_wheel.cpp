@@ -15,7 +15,7 @@ TimeoutWheel::~TimeoutWheel() {
 TimeoutWheel& TimeoutWheel::of(const asio::any_io_executor& executor) {
   auto& wheel = asio::use_service<TimeoutWheel>(asio::query(executor, asio::execution::context));
   // A service is built from its context alone; its timer needs an executor.
-  if (!wheel.timer_) wheel.timer_.emplace(executor);
+  if (!wheel.timer_ && !wheel.shut_down_) wheel.timer_.emplace(executor);
   return wheel;
 }
 
@@ -33,7 +33,9 @@ void TimeoutWheel::shutdown() {
     }
   }
   armed_ = 0;
-  if (timer_) timer_->cancel();
+  // The timer goes now, while the timer service it belongs to still exists
+  // (services are destroyed in reverse order of creation, after all shut down).
+  timer_.reset();
 }
 
 void TimeoutWheel::link(Deadline& deadline, std::size_t slot) {

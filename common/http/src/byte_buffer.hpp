@@ -46,7 +46,7 @@ class ByteBuffer {
 
  private:
   void grow(std::size_t wanted) {
-    std::size_t capacity = capacity_ == 0 ? 2048 : capacity_;
+    std::size_t capacity = capacity_ == 0 ? 512 : capacity_;
     while (capacity < wanted) capacity *= 2;
     auto bigger = std::make_unique_for_overwrite<char[]>(capacity);
     if (size_ > 0) std::memcpy(bigger.get(), bytes_.get(), size_);

@@ -6,6 +6,7 @@
 #include <boost/asio/write.hpp>
 
 #include <array>
+#include <charconv>
 #include <map>
 #include <mutex>
 
@@ -74,6 +75,13 @@ RemainingBuffers remaining_after(std::span<const asio::const_buffer> request, st
   return rest;
 }
 
+/// The loop's read buffer: every plain connection of this thread reads into
+/// it and copies out what arrived (reads complete one at a time per thread).
+std::span<char> read_scratch() {
+  thread_local std::array<char, 64 * 1024> scratch;
+  return {scratch.data(), scratch.size()};
+}
+
 bool is_disconnect(const boost::system::error_code& error) {
   return error == asio::error::eof || error == asio::error::connection_reset ||
          error == asio::error::broken_pipe;
@@ -116,19 +124,28 @@ awaitable<std::string> Connection::connect(Url url, ConnectSettings settings) {
                               seconds_text(settings.timeout) + " s") +
            ")";
   };
-  const auto endpoints = co_await resolver_.async_resolve(
-      url.host, url.port, asio::redirect_error(use_awaitable, error));
-  if (deadline_.expired()) co_return timed_out();
-  if (error) {
-    deadline_.disarm();
-    co_return "NameResolutionError(" +
-        stats::python_repr("cannot resolve " + url.host + ": " + error.message()) + ")";
+  plain_.emplace(executor_);
+  // An address needs no resolver: no trip to Asio's resolver thread, and no
+  // result list held per connecting user.
+  boost::system::error_code not_an_address;
+  const auto address = asio::ip::make_address(url.host, not_an_address);
+  std::uint16_t port = 0;
+  const auto [port_end, port_error] =
+      std::from_chars(url.port.data(), url.port.data() + url.port.size(), port);
+  if (!not_an_address && port_error == std::errc() && port_end == url.port.data() + url.port.size()) {
+    co_await plain_->async_connect(tcp::endpoint(address, port),
+                                   asio::redirect_error(use_awaitable, error));
+  } else {
+    const auto endpoints = co_await resolver_.async_resolve(
+        url.host, url.port, asio::redirect_error(use_awaitable, error));
+    if (deadline_.expired()) co_return timed_out();
+    if (error) {
+      deadline_.disarm();
+      co_return "NameResolutionError(" +
+          stats::python_repr("cannot resolve " + url.host + ": " + error.message()) + ")";
+    }
+    co_await asio::async_connect(*plain_, endpoints, asio::redirect_error(use_awaitable, error));
   }
-
-  tcp::socket socket(executor_);
-  // `socket` is reachable by the deadline through plain_ only once it is there.
-  plain_.emplace(std::move(socket));
-  co_await asio::async_connect(*plain_, endpoints, asio::redirect_error(use_awaitable, error));
   if (deadline_.expired()) {
     close();
     co_return timed_out();
@@ -154,7 +171,7 @@ awaitable<std::string> Connection::connect(Url url, ConnectSettings settings) {
       close();
       co_return context_error;
     }
-    tls_.emplace(std::move(*plain_), *context);
+    tls_ = std::make_unique<ssl::stream<tcp::socket>>(std::move(*plain_), *context);
     plain_.reset();
     // SSL_set_tlsext_host_name is a macro with a C cast; call what it expands to.
     if (SSL_ctrl(tls_->native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
@@ -256,12 +273,36 @@ awaitable<ExchangeOutcome> Connection::exchange_on(Stream& stream,
   }
 
   ResponseParser::Result result = ResponseParser::Result::kNeedMore;
+  bool more_waiting = false;  // the last read filled the scratch: the socket may hold more
   while (result == ResponseParser::Result::kNeedMore) {
-    if (buffer->room() < 4096) buffer->prepare(4096);
-    const std::size_t got = co_await stream.async_read_some(
-        asio::buffer(buffer->data() + buffer->size(), buffer->room()),
-        asio::redirect_error(use_awaitable, error));
-    buffer->commit(got);
+    std::size_t got = 0;
+    if constexpr (std::is_same_v<Stream, tcp::socket>) {
+      // Wait until readable, then read into the loop's one scratch buffer and
+      // keep only what arrived: a request in flight holds a buffer the size
+      // of its response, not the size of a read. The reactor is edge-triggered:
+      // after a full read, read again before waiting for a new edge.
+      if (!more_waiting) {
+        co_await stream.async_wait(tcp::socket::wait_read,
+                                   asio::redirect_error(use_awaitable, error));
+      }
+      if (!error) {
+        const std::span<char> scratch = read_scratch();
+        got = stream.read_some(asio::buffer(scratch.data(), scratch.size()), error);
+        if (error == asio::error::would_block || error == asio::error::try_again) {
+          error = {};
+          more_waiting = false;
+          continue;
+        }
+        more_waiting = got == scratch.size();
+        buffer->append({scratch.data(), got});
+      }
+    } else {
+      if (buffer->room() < 1024) buffer->prepare(buffer->size() < 1024 ? 1024 : buffer->size());
+      got = co_await stream.async_read_some(
+          asio::buffer(buffer->data() + buffer->size(), buffer->room()),
+          asio::redirect_error(use_awaitable, error));
+      buffer->commit(got);
+    }
     if (error) {
       if (error == asio::error::eof || error == ssl::error::stream_truncated) {
         result = parser->finish_at_eof(*buffer);

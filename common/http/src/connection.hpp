@@ -4,6 +4,7 @@
 #include <boost/asio/ssl.hpp>
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -49,7 +50,7 @@ class Connection {
                                       ByteBuffer* buffer, ResponseParser* parser,
                                       std::chrono::steady_clock::duration timeout, bool reused);
 
-  bool is_open() const { return plain_.has_value() || tls_.has_value(); }
+  bool is_open() const { return origin_.size() > 0; }
   /// "scheme://host:port" of the open connection, or "".
   const std::string& origin() const { return origin_; }
   std::uint64_t connections_opened() const { return connections_opened_; }
@@ -67,7 +68,8 @@ class Connection {
   asio::ip::tcp::resolver resolver_;
   TimeoutWheel::Deadline deadline_;
   std::optional<asio::ip::tcp::socket> plain_;
-  std::optional<asio::ssl::stream<asio::ip::tcp::socket>> tls_;
+  // On the heap: an idle plain-HTTP user should not carry a TLS stream's 400 bytes.
+  std::unique_ptr<asio::ssl::stream<asio::ip::tcp::socket>> tls_;
   std::string origin_;
   std::chrono::steady_clock::duration timeout_{};
   std::uint64_t connections_opened_ = 0;

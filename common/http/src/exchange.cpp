@@ -6,7 +6,7 @@ namespace cicada::http::detail {
 namespace {
 
 // Enough for the requests a loop has in flight at once; beyond it, extras are freed.
-constexpr std::size_t kMaxPooled = 4096;
+constexpr std::size_t kMaxPooled = 1024;
 // A buffer grown by one large body is not kept: pooled memory stays small.
 constexpr std::size_t kMaxPooledBufferBytes = 64 * 1024;
 

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <chrono>
+#include <unordered_map>
 
 #include "cicada/model/user.hpp"
 #include "cicada/stats/stats_error.hpp"
@@ -80,6 +81,29 @@ struct Endpoint {
   }
 };
 
+/// A session's host, parsed once per host and thread and shared by every
+/// user aimed at it (a user's memory is mostly what it does not share).
+struct BaseEndpoint {
+  std::unique_ptr<Endpoint> endpoint;  ///< null when the host is not a URL
+  std::string path;  ///< Locust joins host and relative URL as text: the host's own path
+};
+
+std::shared_ptr<const BaseEndpoint> base_endpoint(const std::string& base_url) {
+  thread_local std::unordered_map<std::string, std::shared_ptr<const BaseEndpoint>> cache;
+  auto& cached = cache[base_url];
+  if (cached) return cached;
+  auto base = std::make_shared<BaseEndpoint>();
+  std::string ignored;
+  base->endpoint = Endpoint::parse(base_url, ignored);
+  if (base->endpoint) {
+    const auto authority = base_url.find("://") + 3;
+    const auto path = base_url.find('/', authority);
+    if (path != std::string::npos) base->path = base_url.substr(path);
+  }
+  cached = std::move(base);
+  return cached;
+}
+
 }  // namespace
 
 /// The connection and request logic behind HttpSession.
@@ -88,14 +112,6 @@ class SessionImpl {
   SessionImpl(User& user, SessionOptions options)
       : options_(std::move(options)), user_(user), connection_(user.executor()) {
     kill_hook_ = user_.on_kill([this] { connection_.close(); });
-    std::string ignored;
-    base_ = Endpoint::parse(options_.base_url, ignored);
-    // Locust joins the host and a relative URL as text: keep the host's own path.
-    if (base_) {
-      const auto authority = options_.base_url.find("://") + 3;
-      const auto path = options_.base_url.find('/', authority);
-      if (path != std::string::npos) base_path_ = options_.base_url.substr(path);
-    }
   }
   ~SessionImpl() { user_.remove_on_kill(kill_hook_); }
 
@@ -114,8 +130,7 @@ class SessionImpl {
 
   User& user_;
   detail::Connection connection_;
-  std::unique_ptr<Endpoint> base_;
-  std::string base_path_;
+  std::shared_ptr<const BaseEndpoint> base_ = base_endpoint(options_.base_url);
   std::size_t kill_hook_ = 0;
 };
 
@@ -170,9 +185,9 @@ awaitable<Response> SessionImpl::send(RequestView request) {
   const Endpoint* endpoint = nullptr;
   std::string parse_error;
   if (request.url.find("://") == std::string_view::npos) {
-    if (base_) {
-      endpoint = base_.get();
-      exchange.target.assign(base_path_).append(request.url);
+    if (base_->endpoint) {
+      endpoint = base_->endpoint.get();
+      exchange.target.assign(base_->path).append(request.url);
       if (exchange.target.empty() || exchange.target.front() != '/') exchange.target.insert(0, "/");
     } else {
       parse_error = options_.base_url.empty()
