@@ -36,7 +36,7 @@ generator_command() {  # name body -> the command line, for the results file too
     wrk) echo "wrk -t1 -c$connections -d${run_for}s $url/$body" ;;
     h2load) echo "h2load --h1 -t1 -c$connections -D $run_for $url/$body" ;;
     cicada) echo "$bin/standalone/cicada -f bench/scenarios/get_$body.yaml -H $url --headless -u $connections -r $connections -t ${run_for}s --only-summary" ;;
-    cicada-worker) echo "$bin/master/cicada-master -f bench/scenarios/get_$body.yaml -H $url --headless -u $connections -r $connections -t ${run_for}s --processes 1 --master-bind-port $((port + 1)) --only-summary" ;;
+    cicada-worker) echo "$bin/master/cicada-master -f bench/scenarios/get_$body.yaml -H $url --headless -u $connections -r $connections -t ${run_for}s --processes 1 --master-bind-port $((port + 100)) --only-summary" ;;
     locust) echo "env BENCH_PATH=/$body /usr/bin/python3 -m locust -f bench/locust_fast_http.py -H $url --headless -u $connections -r $connections -t ${run_for}s --only-summary" ;;
   esac
 }
