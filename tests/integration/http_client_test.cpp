@@ -350,7 +350,6 @@ TEST_CASE("against a real nginx: keep-alive, 404s, and https with --insecure or 
   }
 }
 
-
 // A target that misbehaves once must cost one failed request, not every later
 // one: nothing of a bad response may be read as the start of the next.
 TEST_CASE("after one bad response the following requests succeed") {
@@ -404,7 +403,8 @@ TEST_CASE("bytes after a complete response are dropped with its connection") {
 TEST_CASE("a chunked response reaches the user decoded, and its connection is reused") {
   Harness h;
   test::ScriptedServer server(
-      h.io, {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n"});
+      h.io,
+      {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n"});
   http::SessionOptions options;
   options.base_url = server.base();
   auto user = h.user(options);

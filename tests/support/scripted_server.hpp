@@ -20,7 +20,8 @@ namespace cicada::test {
 class ScriptedServer {
  public:
   ScriptedServer(asio::io_context& io, std::vector<std::string> replies)
-      : io_(io), acceptor_(io, {asio::ip::make_address("127.0.0.1"), 0}),
+      : io_(io),
+        acceptor_(io, {asio::ip::make_address("127.0.0.1"), 0}),
         replies_(std::move(replies)) {
     asio::co_spawn(io_, accept(this), asio::detached);
   }
@@ -46,16 +47,18 @@ class ScriptedServer {
     }
   }
 
-  static awaitable<void> serve(ScriptedServer* self, std::shared_ptr<asio::ip::tcp::socket> socket) {
+  static awaitable<void> serve(ScriptedServer* self,
+                               std::shared_ptr<asio::ip::tcp::socket> socket) {
     std::string pending;
     while (true) {
       boost::system::error_code error;
-      const std::size_t head = co_await asio::async_read_until(
-          *socket, asio::dynamic_buffer(pending), "\r\n\r\n",
-          asio::redirect_error(use_awaitable, error));
+      const std::size_t head =
+          co_await asio::async_read_until(*socket, asio::dynamic_buffer(pending), "\r\n\r\n",
+                                          asio::redirect_error(use_awaitable, error));
       if (error) co_return;
       pending.erase(0, head);
-      const std::size_t index = std::min(static_cast<std::size_t>(self->requests_), self->replies_.size() - 1);
+      const std::size_t index =
+          std::min(static_cast<std::size_t>(self->requests_), self->replies_.size() - 1);
       ++self->requests_;
       const std::string reply = self->replies_[index];
       co_await asio::async_write(*socket, asio::buffer(reply),

@@ -1,6 +1,5 @@
 #include "cicada/core/timeout_wheel.hpp"
 
-
 namespace cicada {
 
 asio::execution_context::id TimeoutWheel::id;
@@ -111,7 +110,9 @@ void TimeoutWheel::Deadline::arm(std::chrono::steady_clock::duration timeout) {
   // +1: the first tick may come at once, and a timeout must never fire early.
   const auto tick = std::chrono::duration_cast<std::chrono::steady_clock::duration>(kTick);
   const std::uint64_t ticks =
-      static_cast<std::uint64_t>(std::max<std::int64_t>(0, (timeout + tick - std::chrono::steady_clock::duration(1)) / tick)) + 1;
+      static_cast<std::uint64_t>(std::max<std::int64_t>(
+          0, (timeout + tick - std::chrono::steady_clock::duration(1)) / tick)) +
+      1;
   turns_ = (ticks - 1) / kSlots;
   wheel_->link(*this, (wheel_->cursor_ + ticks) % kSlots);
   wheel_->schedule_tick();

@@ -90,9 +90,7 @@ bool is_disconnect(const boost::system::error_code& error) {
 }  // namespace
 
 Connection::Connection(asio::any_io_executor executor)
-    : executor_(executor),
-      resolver_(executor),
-      deadline_(TimeoutWheel::of(executor), [this] {
+    : executor_(executor), resolver_(executor), deadline_(TimeoutWheel::of(executor), [this] {
         boost::system::error_code ignored;
         resolver_.cancel();
         if (plain_) plain_->cancel(ignored);
@@ -132,7 +130,8 @@ awaitable<std::string> Connection::connect(Url url, ConnectSettings settings) {
   std::uint16_t port = 0;
   const auto [port_end, port_error] =
       std::from_chars(url.port.data(), url.port.data() + url.port.size(), port);
-  if (!not_an_address && port_error == std::errc() && port_end == url.port.data() + url.port.size()) {
+  if (!not_an_address && port_error == std::errc() &&
+      port_end == url.port.data() + url.port.size()) {
     co_await plain_->async_connect(tcp::endpoint(address, port),
                                    asio::redirect_error(use_awaitable, error));
   } else {
@@ -164,8 +163,8 @@ awaitable<std::string> Connection::connect(Url url, ConnectSettings settings) {
 
   if (url.scheme == "https") {
     std::string context_error;
-    auto context = tls_context(settings.insecure, settings.ca_file ? *settings.ca_file : "",
-                               context_error);
+    auto context =
+        tls_context(settings.insecure, settings.ca_file ? *settings.ca_file : "", context_error);
     if (!context) {
       deadline_.disarm();
       close();
@@ -263,12 +262,12 @@ awaitable<ExchangeOutcome> Connection::exchange_on(Stream& stream,
     deadline_.disarm();
     const bool timed_out = deadline_.expired();
     outcome.retryable = reused && !timed_out;
-    outcome.error = timed_out ? "WriteTimeout(" +
-                                    stats::python_repr("request not sent within " +
-                                                       seconds_text(timeout_) + " s") +
-                                    ")"
-                              : "ConnectionError(" +
-                                    stats::python_repr("sending failed: " + error.message()) + ")";
+    outcome.error =
+        timed_out
+            ? "WriteTimeout(" +
+                  stats::python_repr("request not sent within " + seconds_text(timeout_) + " s") +
+                  ")"
+            : "ConnectionError(" + stats::python_repr("sending failed: " + error.message()) + ")";
     co_return outcome;
   }
 
@@ -331,7 +330,8 @@ awaitable<ExchangeOutcome> Connection::exchange_on(Stream& stream,
   if (error) {
     // A kept-alive connection the server closed meanwhile fails before any
     // byte of the response: worth one retry on a fresh connection.
-    outcome.retryable = reused && buffer->size() == 0 && !deadline_.expired() && is_disconnect(error);
+    outcome.retryable =
+        reused && buffer->size() == 0 && !deadline_.expired() && is_disconnect(error);
     outcome.error = read_failure(error, *parser);
     co_return outcome;
   }

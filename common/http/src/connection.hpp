@@ -26,9 +26,9 @@ struct ConnectSettings {
 
 /// What one request/response exchange came to.
 struct ExchangeOutcome {
-  std::string error;       ///< the recorded failure text; empty when a response arrived
-  bool retryable = false;  ///< failed on a reused connection before any response byte
-  bool keep_alive = false; ///< the connection can carry the next request
+  std::string error;        ///< the recorded failure text; empty when a response arrived
+  bool retryable = false;   ///< failed on a reused connection before any response byte
+  bool keep_alive = false;  ///< the connection can carry the next request
 };
 
 /// One keep-alive HTTP/1.1 connection (plain TCP, or TLS over it): connect,
@@ -59,7 +59,8 @@ class Connection {
 
  private:
   template <typename Stream>
-  awaitable<ExchangeOutcome> exchange_on(Stream& stream, std::span<const asio::const_buffer> request,
+  awaitable<ExchangeOutcome> exchange_on(Stream& stream,
+                                         std::span<const asio::const_buffer> request,
                                          ByteBuffer* buffer, ResponseParser* parser, bool reused);
   std::string read_failure(const boost::system::error_code& error,
                            const ResponseParser& parser) const;

@@ -2,6 +2,8 @@
 
 #include "cicada/http/http_session.hpp"
 
+#include "ascii.hpp"
+
 namespace cicada::http {
 namespace {
 
@@ -10,13 +12,6 @@ std::string trim(std::string_view text) {
   if (first == std::string_view::npos) return "";
   const auto last = text.find_last_not_of(" \t");
   return std::string(text.substr(first, last - first + 1));
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
 }
 
 }  // namespace
@@ -40,8 +35,8 @@ void CookieJar::set(const std::string& host, const std::string& set_cookie_heade
     const std::string key = trim(attribute.substr(0, attribute_eq));
     const std::string value =
         attribute_eq == std::string_view::npos ? "" : trim(attribute.substr(attribute_eq + 1));
-    if (iequals(key, "path") && !value.empty()) cookie.path = value;
-    if (iequals(key, "max-age") && !value.empty() && (value.front() == '-' || value == "0"))
+    if (detail::iequals(key, "path") && !value.empty()) cookie.path = value;
+    if (detail::iequals(key, "max-age") && !value.empty() && (value.front() == '-' || value == "0"))
       expired = true;
     if (next == std::string_view::npos) break;
     attributes.remove_prefix(next + 1);

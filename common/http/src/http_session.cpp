@@ -27,33 +27,60 @@ std::chrono::steady_clock::duration steady(std::chrono::duration<double> d) {
 /// The reason phrase a server left out (RFC 9110's, as Python's http module has them).
 std::string_view standard_reason(int status) {
   switch (status) {
-    case 200: return "OK";
-    case 201: return "Created";
-    case 202: return "Accepted";
-    case 204: return "No Content";
-    case 301: return "Moved Permanently";
-    case 302: return "Found";
-    case 303: return "See Other";
-    case 304: return "Not Modified";
-    case 307: return "Temporary Redirect";
-    case 308: return "Permanent Redirect";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 408: return "Request Timeout";
-    case 409: return "Conflict";
-    case 410: return "Gone";
-    case 413: return "Payload Too Large";
-    case 422: return "Unprocessable Entity";
-    case 429: return "Too Many Requests";
-    case 500: return "Internal Server Error";
-    case 501: return "Not Implemented";
-    case 502: return "Bad Gateway";
-    case 503: return "Service Unavailable";
-    case 504: return "Gateway Timeout";
-    default: return "";
+    case 200:
+      return "OK";
+    case 201:
+      return "Created";
+    case 202:
+      return "Accepted";
+    case 204:
+      return "No Content";
+    case 301:
+      return "Moved Permanently";
+    case 302:
+      return "Found";
+    case 303:
+      return "See Other";
+    case 304:
+      return "Not Modified";
+    case 307:
+      return "Temporary Redirect";
+    case 308:
+      return "Permanent Redirect";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 408:
+      return "Request Timeout";
+    case 409:
+      return "Conflict";
+    case 410:
+      return "Gone";
+    case 413:
+      return "Payload Too Large";
+    case 422:
+      return "Unprocessable Entity";
+    case 429:
+      return "Too Many Requests";
+    case 500:
+      return "Internal Server Error";
+    case 501:
+      return "Not Implemented";
+    case 502:
+      return "Bad Gateway";
+    case 503:
+      return "Service Unavailable";
+    case 504:
+      return "Gateway Timeout";
+    default:
+      return "";
   }
 }
 
@@ -125,8 +152,7 @@ class SessionImpl {
 
  private:
   void write_head(detail::Exchange& exchange, std::string_view method, const Endpoint& endpoint,
-                  const RequestView& request, std::string_view body,
-                  std::string_view content_type);
+                  const RequestView& request, std::string_view body, std::string_view content_type);
 
   User& user_;
   detail::Connection connection_;
@@ -141,7 +167,8 @@ void SessionImpl::write_head(detail::Exchange& exchange, std::string_view method
   head.clear();
   head.append(method).append(" ").append(exchange.target).append(" HTTP/1.1\r\n");
   const Headers* headers = request.headers;
-  if (!has_header(headers, "host")) head.append("Host: ").append(endpoint.host_header).append("\r\n");
+  if (!has_header(headers, "host"))
+    head.append("Host: ").append(endpoint.host_header).append("\r\n");
   if (!has_header(headers, "user-agent"))
     head.append("User-Agent: ").append(options_.user_agent).append("\r\n");
   if (!has_header(headers, "accept")) head.append("Accept: */*\r\n");
@@ -162,7 +189,9 @@ void SessionImpl::write_head(detail::Exchange& exchange, std::string_view method
   if (!body.empty() || method == "POST" || method == "PUT" || method == "PATCH") {
     std::array<char, 24> digits{};
     const int length = std::snprintf(digits.data(), digits.size(), "%zu", body.size());
-    head.append("Content-Length: ").append(digits.data(), static_cast<std::size_t>(length)).append("\r\n");
+    head.append("Content-Length: ")
+        .append(digits.data(), static_cast<std::size_t>(length))
+        .append("\r\n");
   }
   head.append("\r\n");
 }
@@ -190,10 +219,9 @@ awaitable<Response> SessionImpl::send(RequestView request) {
       exchange.target.assign(base_->path).append(request.url);
       if (exchange.target.empty() || exchange.target.front() != '/') exchange.target.insert(0, "/");
     } else {
-      parse_error = options_.base_url.empty()
-                        ? "no host to send " + std::string(request.url) +
-                              " to: set --host or the user class's host"
-                        : "bad host " + options_.base_url;
+      parse_error = options_.base_url.empty() ? "no host to send " + std::string(request.url) +
+                                                    " to: set --host or the user class's host"
+                                              : "bad host " + options_.base_url;
     }
   } else {
     elsewhere = Endpoint::parse(request.url, parse_error);
@@ -204,7 +232,10 @@ awaitable<Response> SessionImpl::send(RequestView request) {
   }
   if (endpoint != nullptr) {
     exchange.name.assign(request.name.empty() ? std::string_view(exchange.target) : request.name);
-    exchange.url.assign(endpoint->url.scheme).append("://").append(endpoint->host_header).append(exchange.target);
+    exchange.url.assign(endpoint->url.scheme)
+        .append("://")
+        .append(endpoint->host_header)
+        .append(exchange.target);
   } else {
     exchange.name.assign(request.name.empty() ? request.url : request.name);
     exchange.url.assign(request.url);
@@ -213,8 +244,8 @@ awaitable<Response> SessionImpl::send(RequestView request) {
 
   const bool follow = request.allow_redirects.value_or(options_.follow_redirects);
   const auto timeout = steady(request.timeout.value_or(options_.network_timeout));
-  const detail::ConnectSettings connect_settings{steady(options_.connect_timeout), options_.insecure,
-                                                 &options_.ca_file};
+  const detail::ConnectSettings connect_settings{steady(options_.connect_timeout),
+                                                 options_.insecure, &options_.ca_file};
   std::string_view method = request.method;
   std::string_view body = request.body;
   std::string_view content_type = request.content_type;
@@ -234,8 +265,8 @@ awaitable<Response> SessionImpl::send(RequestView request) {
         if (!outcome.error.empty()) break;
       }
       exchange.parser.reset(method == "HEAD", options_.max_body_bytes);
-      outcome = co_await connection_.exchange(bytes, &exchange.buffer, &exchange.parser, timeout,
-                                              reused);
+      outcome =
+          co_await connection_.exchange(bytes, &exchange.buffer, &exchange.parser, timeout, reused);
       user_.throw_if_killed();
       if (outcome.error.empty() || !outcome.retryable) break;
       connection_.close();  // stale keep-alive connection: try once more on a new one
@@ -249,7 +280,10 @@ awaitable<Response> SessionImpl::send(RequestView request) {
     if (!outcome.keep_alive) connection_.close();
 
     response.status_ = exchange.parser.status();
-    exchange.url.assign(endpoint->url.scheme).append("://").append(endpoint->host_header).append(exchange.target);
+    exchange.url.assign(endpoint->url.scheme)
+        .append("://")
+        .append(endpoint->host_header)
+        .append(exchange.target);
     std::optional<std::string_view> location;
     for (const auto& span : exchange.parser.headers()) {
       const std::string_view name = exchange.buffer.view(span.name_at, span.name_size);
@@ -285,7 +319,6 @@ awaitable<Response> SessionImpl::send(RequestView request) {
     endpoint = elsewhere.get();
     exchange.target.assign(elsewhere->url.target);
   }
-  exchange.method.assign(request.method);
 
   response.elapsed_ = std::chrono::duration_cast<std::chrono::microseconds>(
       std::chrono::steady_clock::now() - started);

@@ -7,10 +7,6 @@
 namespace cicada::http::detail {
 namespace {
 
-char lower(char c) {
-  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
 bool is_token_char(char c) {
   if (c >= 'a' && c <= 'z') return true;
   if (c >= 'A' && c <= 'Z') return true;
@@ -42,14 +38,6 @@ std::size_t line_end(std::string_view data, std::size_t from) {
 
 }  // namespace
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
-
 void ResponseParser::reset(bool no_body, std::uint64_t max_body_bytes) {
   state_ = State::kHead;
   error_ = Error::kNone;
@@ -76,13 +64,20 @@ ResponseParser::Result ResponseParser::fail(Error error) {
 
 std::string ResponseParser::error_text() const {
   switch (error_) {
-    case Error::kNone: return "";
-    case Error::kBadStatusLine: return "bad status line";
-    case Error::kBadHeader: return "bad header line";
-    case Error::kHeaderTooLarge: return "header larger than 64 KiB or over 128 fields";
-    case Error::kBadContentLength: return "bad Content-Length";
-    case Error::kBadChunk: return "bad chunk in chunked body";
-    case Error::kBodyTooLarge: return "body too large";
+    case Error::kNone:
+      return "";
+    case Error::kBadStatusLine:
+      return "bad status line";
+    case Error::kBadHeader:
+      return "bad header line";
+    case Error::kHeaderTooLarge:
+      return "header larger than 64 KiB or over 128 fields";
+    case Error::kBadContentLength:
+      return "bad Content-Length";
+    case Error::kBadChunk:
+      return "bad chunk in chunked body";
+    case Error::kBodyTooLarge:
+      return "body too large";
   }
   return "";
 }
@@ -124,7 +119,8 @@ ResponseParser::Result ResponseParser::parse(ByteBuffer& buffer) {
 }
 
 ResponseParser::Result ResponseParser::finish_at_eof(ByteBuffer& buffer) {
-  if (state_ != State::kUntilClose) return state_ == State::kDone ? Result::kDone : Result::kNeedMore;
+  if (state_ != State::kUntilClose)
+    return state_ == State::kDone ? Result::kDone : Result::kNeedMore;
   body_size_ = buffer.size() - body_at_;
   if (body_over_limit()) return fail(Error::kBodyTooLarge);
   end_ = buffer.size();
@@ -138,8 +134,9 @@ ResponseParser::Result ResponseParser::parse_head(ByteBuffer& buffer) {
     // The head ends at an empty line; until it is here there is nothing to do.
     const std::size_t blank = data.find("\n\r\n", position_ > 3 ? position_ - 3 : 0);
     const std::size_t blank_lf = data.find("\n\n", position_ > 2 ? position_ - 2 : 0);
-    const std::size_t head_end = std::min(blank == std::string_view::npos ? blank : blank + 3,
-                                          blank_lf == std::string_view::npos ? blank_lf : blank_lf + 2);
+    const std::size_t head_end =
+        std::min(blank == std::string_view::npos ? blank : blank + 3,
+                 blank_lf == std::string_view::npos ? blank_lf : blank_lf + 2);
     if (head_end == std::string_view::npos) {
       position_ = data.size();
       if (data.size() > kMaxHeadBytes) return fail(Error::kHeaderTooLarge);
@@ -158,9 +155,10 @@ ResponseParser::Result ResponseParser::parse_head(ByteBuffer& buffer) {
       return fail(Error::kBadStatusLine);
     minor_version_ = line[7] - '0';
     int status = 0;
-    const auto [status_end, status_error] = std::from_chars(line.data() + 9, line.data() + 12, status);
-    if (status_error != std::errc() || status_end != line.data() + 12 || status < 100 || status > 999 ||
-        (line.size() > 12 && line[12] != ' '))
+    const auto [status_end, status_error] =
+        std::from_chars(line.data() + 9, line.data() + 12, status);
+    if (status_error != std::errc() || status_end != line.data() + 12 || status < 100 ||
+        status > 999 || (line.size() > 12 && line[12] != ' '))
       return fail(Error::kBadStatusLine);
     status_ = status;
     const std::size_t reason_at = line.size() > 12 ? 13 : 12;
@@ -191,14 +189,16 @@ ResponseParser::Result ResponseParser::parse_head(ByteBuffer& buffer) {
       if (!std::all_of(name.begin(), name.end(), is_token_char)) return fail(Error::kBadHeader);
       const std::string_view value = trim(line.substr(colon + 1));
       if (headers_.size() == kMaxHeaders) return fail(Error::kHeaderTooLarge);
-      headers_.push_back({static_cast<std::uint32_t>(line_at),
-                          static_cast<std::uint32_t>(name.size()),
-                          static_cast<std::uint32_t>(value.empty() ? line_at + line.size()
-                                                                   : static_cast<std::size_t>(value.data() - data.data())),
-                          static_cast<std::uint32_t>(value.size())});
+      headers_.push_back(
+          {static_cast<std::uint32_t>(line_at), static_cast<std::uint32_t>(name.size()),
+           static_cast<std::uint32_t>(value.empty()
+                                          ? line_at + line.size()
+                                          : static_cast<std::size_t>(value.data() - data.data())),
+           static_cast<std::uint32_t>(value.size())});
       if (iequals(name, "content-length")) {
         std::uint64_t length = 0;
-        const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), length);
+        const auto [end, error] =
+            std::from_chars(value.data(), value.data() + value.size(), length);
         if (error != std::errc() || end != value.data() + value.size() || value.empty() ||
             (content_length_ && *content_length_ != length))
           return fail(Error::kBadContentLength);

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ascii.hpp"
 #include "byte_buffer.hpp"
 
 namespace cicada::http::detail {
@@ -58,8 +59,6 @@ class ResponseParser {
 
   bool header_done() const { return state_ > State::kHead; }
   bool done() const { return state_ == State::kDone; }
-  /// Nothing of this response arrived yet (a stale keep-alive connection).
-  bool got_nothing(const ByteBuffer& buffer) const { return buffer.size() == 0; }
 
   int status() const { return status_; }
   int minor_version() const { return minor_version_; }
@@ -78,7 +77,17 @@ class ResponseParser {
   bool keep_alive(const ByteBuffer& buffer) const;
 
  private:
-  enum class State { kHead, kFixedBody, kChunkSize, kChunkData, kChunkDataEnd, kTrailers, kUntilClose, kDone, kError };
+  enum class State {
+    kHead,
+    kFixedBody,
+    kChunkSize,
+    kChunkData,
+    kChunkDataEnd,
+    kTrailers,
+    kUntilClose,
+    kDone,
+    kError
+  };
 
   Result fail(Error error);
   Result parse_head(ByteBuffer& buffer);
@@ -104,8 +113,5 @@ class ResponseParser {
   std::uint64_t chunk_left_ = 0;
   std::size_t end_ = 0;  // raw bytes that belong to this response, once done
 };
-
-/// ASCII case-insensitive equality (header names, tokens).
-bool iequals(std::string_view a, std::string_view b);
 
 }  // namespace cicada::http::detail

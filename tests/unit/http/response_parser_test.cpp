@@ -120,7 +120,8 @@ TEST_CASE("an interim 100 Continue is skipped") {
 }
 
 TEST_CASE("a folded header value is joined to its header") {
-  const Parsed parsed = feed("HTTP/1.1 200 OK\r\nX-Long: a\r\n  b\r\nContent-Length: 0\r\n\r\n", 64);
+  const Parsed parsed =
+      feed("HTTP/1.1 200 OK\r\nX-Long: a\r\n  b\r\nContent-Length: 0\r\n\r\n", 64);
   REQUIRE(parsed.result == ResponseParser::Result::kDone);
   CHECK(header_value(parsed, "X-Long") == "a\r\n  b");
 }

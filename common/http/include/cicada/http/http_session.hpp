@@ -48,8 +48,8 @@ struct RequestOptions {
 /// rendered once). Nothing is copied to send it.
 struct RequestView {
   std::string_view method;
-  std::string_view url;           ///< absolute, or relative to the session's base URL
-  std::string_view name;          ///< the stats row; empty: path + query as requested
+  std::string_view url;   ///< absolute, or relative to the session's base URL
+  std::string_view name;  ///< the stats row; empty: path + query as requested
   const Headers* headers = nullptr;
   std::string_view body;
   std::string_view content_type;  ///< sent as Content-Type when not empty
