@@ -393,11 +393,19 @@ awaitable<void> MasterRunner::run_quit(MasterRunner* runner) {
   runner->ramp_timer_.cancel();
   const bool was_running =
       runner->state() == RunnerState::kSpawning || runner->state() == RunnerState::kRunning;
+  // Nothing is dispatched any more: leaving workers must not rebalance anything.
+  runner->dispatcher_.reset();
   for (const auto& [id, node] : runner->workers_) runner->send_to(id, proto::Quit{});
-  // Workers answer quit with a last stats report: give them a moment, as Locust does.
-  const double deadline = steady_seconds() + 2.0;
-  while (runner->worker_count() > 0 && steady_seconds() < deadline) {
+  // Workers answer quit with a last stats report. Wait while they keep leaving
+  // (thousands take a moment), and 2 s at most for one that says nothing, as Locust does.
+  const double give_up = steady_seconds() + 30.0;
+  double deadline = steady_seconds() + 2.0;
+  std::int64_t left = runner->worker_count();
+  while (left > 0 && steady_seconds() < std::min(deadline, give_up)) {
     co_await wait_for(runner->ramp_timer_, std::chrono::milliseconds(20));
+    const std::int64_t now_left = runner->worker_count();
+    if (now_left < left) deadline = steady_seconds() + 2.0;
+    left = now_left;
   }
   runner->set_state(RunnerState::kStopped);
   if (was_running) runner->environment_.events().test_stop.fire(runner->environment_);

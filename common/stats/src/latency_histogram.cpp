@@ -112,23 +112,48 @@ std::string LatencyHistogram::encode() const {
   return out;
 }
 
-bool LatencyHistogram::decode(std::string_view bytes) {
-  clear();
-  const std::size_t max_index = bucket_index(kMaxValueUs);
+namespace {
+
+// Walks `encode()`'s (gap, count) pairs, calling visit(index, count) for each.
+// False at the first malformed pair: a truncated varint, an index past the
+// largest bucket, a zero count, or a total that would overflow.
+template <typename Visit>
+bool walk_encoded(std::string_view bytes, std::uint64_t total_count, Visit visit) {
+  const std::size_t max_index = LatencyHistogram::bucket_index(LatencyHistogram::kMaxValueUs);
   std::size_t index = 0;
   while (!bytes.empty()) {
     std::uint64_t gap = 0;
     std::uint64_t count = 0;
     if (!get_varint(bytes, gap) || !get_varint(bytes, count) || gap > max_index - index ||
-        count == 0 || total_count_ + count < total_count_) {
-      clear();
+        count == 0 || total_count + count < total_count) {
       return false;
     }
     index += static_cast<std::size_t>(gap);
-    if (index >= counts_.size()) counts_.resize(index + 1, 0);
+    total_count += count;
+    visit(index, count);
+  }
+  return true;
+}
+
+}  // namespace
+
+bool LatencyHistogram::decode(std::string_view bytes) {
+  clear();
+  return merge_encoded(bytes);
+}
+
+bool LatencyHistogram::merge_encoded(std::string_view bytes) {
+  // Check everything first, so a bad report leaves the histogram as it was.
+  std::size_t highest = 0;
+  if (!walk_encoded(bytes, total_count_,
+                    [&](std::size_t index, std::uint64_t) { highest = index; })) {
+    return false;
+  }
+  if (!bytes.empty() && highest >= counts_.size()) counts_.resize(highest + 1, 0);
+  walk_encoded(bytes, total_count_, [&](std::size_t index, std::uint64_t count) {
     counts_[index] += count;
     total_count_ += count;
-  }
+  });
   return true;
 }
 

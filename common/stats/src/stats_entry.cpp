@@ -136,35 +136,47 @@ void StatsEntry::extend(const StatsEntry& other) {
 }
 
 void StatsEntry::extend(const proto::StatsEntryReport& report) {
-  StatsEntry received(report.name, report.method, report.start_time, false);
-  received.last_request_timestamp_ = report.last_request_timestamp;
-  received.num_requests_ = report.num_requests;
-  received.num_none_requests_ = report.num_none_requests;
-  received.num_failures_ = report.num_failures;
-  received.total_response_time_us_ = us_from_ms(proto::to_double(report.total_response_time));
-  received.max_response_time_us_ = us_from_ms(proto::to_double(report.max_response_time));
-  if (report.min_response_time) {
-    received.min_response_time_us_ = us_from_ms(proto::to_double(*report.min_response_time));
+  // Straight into this entry: a master merges thousands of these a second, so
+  // no temporary entry and no dense histogram per report.
+  const auto old_last = last_request_timestamp_;
+  if (report.last_request_timestamp) {
+    last_request_timestamp_ =
+        last_request_timestamp_ ? std::max(*last_request_timestamp_, *report.last_request_timestamp)
+                                : *report.last_request_timestamp;
   }
-  received.total_content_length_ = report.total_content_length;
+  start_time_ = std::min(start_time_, report.start_time);
+  num_requests_ += report.num_requests;
+  num_none_requests_ += report.num_none_requests;
+  num_failures_ += report.num_failures;
+  total_response_time_us_ += us_from_ms(proto::to_double(report.total_response_time));
+  max_response_time_us_ =
+      std::max(max_response_time_us_, us_from_ms(proto::to_double(report.max_response_time)));
+  if (report.min_response_time) {
+    const std::uint64_t min_us = us_from_ms(proto::to_double(*report.min_response_time));
+    min_response_time_us_ =
+        min_response_time_us_ ? std::min(*min_response_time_us_, min_us) : min_us;
+  }
+  total_content_length_ += report.total_content_length;
   for (const auto& bucket : report.response_times) {
-    received.response_times_.record_bucket(bucket.key, bucket.count);
+    response_times_.record_bucket(bucket.key, bucket.count);
   }
   // A cicada worker sends its precise histogram; for a Locust worker the
   // rounded buckets are the best there is.
-  if (!report.cicada_histogram || !received.histogram_.decode(*report.cicada_histogram)) {
+  if (!report.cicada_histogram || !histogram_.merge_encoded(*report.cicada_histogram)) {
     for (const auto& bucket : report.response_times) {
       if (bucket.key >= 0 && bucket.count > 0) {
-        received.histogram_.record(static_cast<std::uint64_t>(bucket.key) * 1000,
-                                   static_cast<std::uint64_t>(bucket.count));
+        const auto key_ms =
+            std::min(static_cast<std::uint64_t>(bucket.key), LatencyHistogram::kMaxValueUs / 1000);
+        histogram_.record(key_ms * 1000, static_cast<std::uint64_t>(bucket.count));
       }
     }
   }
-  for (const auto& bucket : report.num_reqs_per_sec)
-    received.count_second(bucket.key, bucket.count, 0);
-  for (const auto& bucket : report.num_fail_per_sec)
-    received.count_second(bucket.key, 0, bucket.count);
-  extend(received);
+  for (const auto& bucket : report.num_reqs_per_sec) count_second(bucket.key, bucket.count, 0);
+  for (const auto& bucket : report.num_fail_per_sec) count_second(bucket.key, 0, bucket.count);
+  if (keep_percentile_window_ && last_request_timestamp_) {
+    const std::int64_t last = whole_second(*last_request_timestamp_);
+    if (last > (old_last ? whole_second(*old_last) : 0)) snapshot(last);
+  }
 }
 
 proto::StatsEntryReport StatsEntry::to_report() const {

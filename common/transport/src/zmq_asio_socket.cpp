@@ -45,22 +45,40 @@ void ZmqAsioSocket::schedule_drain() {
   });
 }
 
-void ZmqAsioSocket::drain() {
-  while (!closed_) {
-    const auto events = socket_.get(zmq::sockopt::events);
-    if ((events & ZMQ_POLLOUT) != 0 && !backlog_.empty()) flush_backlog();
-    if ((events & ZMQ_POLLIN) == 0) return;
+bool ZmqAsioSocket::receive(Frames& frames) {
+  zmq::message_t frame;
+  if (!socket_.recv(frame, zmq::recv_flags::dontwait)) return false;
+  // The rest of a multipart message is already here: ZeroMQ delivers it whole.
+  bool more = frame.more();
+  frames.push_back(std::move(frame));
+  while (more) {
+    zmq::message_t next;
+    if (!socket_.recv(next, zmq::recv_flags::dontwait)) break;
+    more = next.more();
+    frames.push_back(std::move(next));
+  }
+  return true;
+}
 
+void ZmqAsioSocket::drain() {
+  std::size_t handled = 0;
+  while (!closed_) {
     Frames frames;
-    zmq::message_t frame;
-    do {
-      auto received = socket_.recv(frame, zmq::recv_flags::dontwait);
-      if (!received) break;  // "try again": a complete message is delivered atomically
-      frames.push_back(std::move(frame));
-      frame = zmq::message_t();
-    } while (socket_.get(zmq::sockopt::rcvmore));
-    if (frames.empty()) return;
+    if (!receive(frames)) {
+      // "Try again": reading ZMQ_EVENTS now re-arms ZMQ_FD's edge, and tells
+      // whether something arrived meanwhile or the send queue has room again.
+      const auto events = socket_.get(zmq::sockopt::events);
+      if ((events & ZMQ_POLLOUT) != 0 && !backlog_.empty()) flush_backlog();
+      if ((events & ZMQ_POLLIN) == 0) return;
+      continue;
+    }
     if (handler_) handler_(std::move(frames));
+    // However fast messages come, the loop's timers (heartbeat checks, the
+    // run time, signals) get their turn between batches.
+    if (++handled == kDrainBatch) {
+      schedule_drain();
+      return;
+    }
   }
 }
 

@@ -32,6 +32,8 @@ class ZmqAsioSocket : public std::enable_shared_from_this<ZmqAsioSocket> {
 
   /// Most messages held back while ZeroMQ's own queue (HWM) is full.
   static constexpr std::size_t kMaxBacklog = 10'000;
+  /// Most messages handled in one turn of the loop before others get theirs.
+  static constexpr std::size_t kDrainBatch = 256;
 
   ZmqAsioSocket(asio::io_context& io, zmq::socket_type type);
   ~ZmqAsioSocket();
@@ -54,6 +56,8 @@ class ZmqAsioSocket : public std::enable_shared_from_this<ZmqAsioSocket> {
   void wait_for_readiness();
   void schedule_drain();
   void drain();
+  /// One whole multipart message, or false for "try again".
+  bool receive(Frames& frames);
   bool try_send(Frames& frames);
   void flush_backlog();
 

@@ -39,6 +39,10 @@ class LatencyHistogram {
   std::string encode() const;
   /// Parses `encode()`'s bytes; false (and this cleared) when they are malformed.
   bool decode(std::string_view bytes);
+  /// Adds `encode()`'s bytes to this histogram without building another one
+  /// (what a master does with every report). Malformed bytes change nothing
+  /// and return false.
+  bool merge_encoded(std::string_view bytes);
 
   friend bool operator==(const LatencyHistogram& a, const LatencyHistogram& b);
 
