@@ -3,7 +3,11 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <optional>
+#include <random>
 #include <sstream>
+
+#include "support/replay_users_dispatcher.hpp"
 
 // Vectors from the wire reference §9.2, produced by Locust's own dispatcher.
 
@@ -284,6 +288,96 @@ TEST_CASE("scaling all weights by a constant changes nothing") {
   const auto reference = iterations(1);
   for (double scale : {10.0, 2.5, 0.3, 1.0 / 23, 2.718281828459045, 3.141592653589793}) {
     CHECK(iterations(scale) == reference);
+  }
+}
+
+}  // namespace cicada
+
+namespace cicada {
+namespace {
+
+struct Both {
+  UsersDispatcher fast;
+  testing::ReplayUsersDispatcher replay;
+};
+
+/// Steps both dispatchers in lockstep and checks every step matches; returns
+/// false (after failing a check) at the first difference.
+bool same_steps(Both& both, double& now, std::mt19937_64& random, std::size_t max_steps,
+                const std::vector<std::string>& spare_workers, std::vector<std::string>& joined) {
+  for (std::size_t i = 0; i < max_steps; ++i) {
+    // Now and then a worker joins or leaves in the middle of a ramp.
+    if (random() % 9 == 0) {
+      if (random() % 2 == 0 && joined.size() < spare_workers.size()) {
+        const auto& id = spare_workers[joined.size()];
+        both.fast.add_worker(id);
+        both.replay.add_worker(id);
+        joined.push_back(id);
+      } else if (!joined.empty()) {
+        both.fast.remove_worker(joined.back());
+        both.replay.remove_worker(joined.back());
+        joined.pop_back();
+      }
+    }
+    const auto fast = both.fast.next(now);
+    const auto replay = both.replay.next(now);
+    REQUIRE(fast.kind == replay.kind);
+    if (fast.kind == UsersDispatcher::Step::Kind::kDone) return true;
+    if (fast.kind == UsersDispatcher::Step::Kind::kWait) {
+      CHECK(fast.wait_seconds == doctest::Approx(replay.wait_seconds));
+      now += fast.wait_seconds;
+      continue;
+    }
+    const auto shown = show(fast.distribution);
+    const auto expected = show(replay.distribution);
+    CHECK(shown == expected);
+    if (shown != expected) return false;
+    CHECK(both.fast.current_user_count() == both.replay.current_user_count());
+  }
+  return true;
+}
+
+}  // namespace
+
+TEST_CASE("the arithmetic dispatcher matches a user-by-user replay of Locust's algorithm") {
+  std::mt19937_64 random(4242);
+  for (int round = 0; round < 150; ++round) {
+    std::vector<std::string> workers;
+    const auto worker_count = 1 + random() % 12;
+    for (std::size_t w = 0; w < worker_count; ++w) {
+      workers.push_back("host" + std::to_string(random() % 3) + "_w" + std::to_string(w));
+    }
+    std::vector<std::string> spare;
+    for (int w = 0; w < 4; ++w)
+      spare.push_back("late" + std::to_string(round) + "_" + std::to_string(w));
+    std::vector<DispatchUserClass> classes;
+    const auto class_count = 1 + random() % 6;
+    for (std::size_t c = 0; c < class_count; ++c) {
+      DispatchUserClass user_class{"C" + std::to_string(random() % 100) + "_" + std::to_string(c),
+                                   static_cast<double>(1 + random() % 7), 0};
+      if (random() % 5 == 0) user_class.weight = 0.25 + static_cast<double>(random() % 100) / 37;
+      if (random() % 6 == 0) user_class.fixed_count = static_cast<std::int64_t>(random() % 40);
+      classes.push_back(user_class);
+    }
+    INFO("round " << round);
+    Both both{UsersDispatcher(workers, classes), testing::ReplayUsersDispatcher(workers, classes)};
+    std::vector<std::string> joined;
+    double now = 0;
+    for (int ramp = 0; ramp < 5; ++ramp) {
+      const auto target = static_cast<std::int64_t>(random() % 3000);
+      const double rate = static_cast<double>(1 + random() % 700) / (random() % 3 == 0 ? 7.0 : 1.0);
+      std::optional<std::vector<std::string>> only;
+      if (random() % 5 == 0) {
+        only.emplace();
+        for (const auto& user_class : classes) {
+          if (random() % 2 == 0) only->push_back(user_class.name);
+        }
+        if (only->empty()) only->push_back(classes.front().name);
+      }
+      both.fast.new_dispatch(target, rate, only);
+      both.replay.new_dispatch(target, rate, only);
+      if (!same_steps(both, now, random, 20'000, spare, joined)) break;
+    }
   }
 }
 

@@ -1,7 +1,7 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -9,6 +9,10 @@
 #include <vector>
 
 namespace cicada {
+
+namespace detail {
+class KlSequence;
+}
 
 /// A user class as the dispatcher sees it.
 struct DispatchUserClass {
@@ -38,6 +42,12 @@ struct Distribution {
 ///
 /// It never sleeps: `next(now)` says what to send, or how long to wait before
 /// asking again, so it is tested with a hand-moved clock. Not thread-safe.
+///
+/// Per-worker counts are computed in bulk rather than replayed user by user:
+/// the class picks come from a sequence generated once per set of weights
+/// (reused by every rebalance), workers take them round-robin into one flat
+/// count table, and the active-users stack is kept as runs of picks (2 bytes
+/// a user) from which removals recover each user's worker.
 class UsersDispatcher {
  public:
   /// What `next` asks the caller to do.
@@ -51,6 +61,9 @@ class UsersDispatcher {
   /// `worker_ids`: the node ids ("<host>_<id>"); the text before the first `_`
   /// is the host used to interleave. `classes`: every user class, any order.
   UsersDispatcher(std::vector<std::string> worker_ids, std::vector<DispatchUserClass> classes);
+  ~UsersDispatcher();
+  UsersDispatcher(UsersDispatcher&&) noexcept;
+  UsersDispatcher& operator=(UsersDispatcher&&) noexcept;
 
   /// Starts a ramp to `target_user_count` at `spawn_rate` users/s. `user_classes`
   /// restricts the classes spawned from now on (names; empty = unchanged).
@@ -74,29 +87,42 @@ class UsersDispatcher {
  private:
   enum class Phase { kIdle, kStart, kLoopTop, kAfterIteration, kAfterRebalanceCheck };
 
-  struct UserGenerator {
-    // Locust's _kl_generator state for the weighted classes: (n picks, class index).
-    std::vector<std::pair<double, std::size_t>> weighted;  // (weight, class index)
-    std::vector<std::int64_t> weighted_picks;
-    std::deque<std::size_t> fixed_queue;
+  /// A stretch of Locust's active-users stack, users [user_begin, next run's
+  /// user_begin): user i went to worker (cursor_begin + i - user_begin) % W,
+  /// and its class is pick source_begin + i - user_begin of the weighted
+  /// sequence, or of explicit_classes_ (fixed-count picks).
+  struct Run {
+    std::size_t user_begin = 0;
+    std::size_t cursor_begin = 0;
+    bool weighted = false;
+    std::size_t source_begin = 0;
   };
 
-  std::optional<std::size_t> next_class(UserGenerator& generator);
-  void reset_generator(UserGenerator& generator) const;
+  void reset_generator();
+  void plan_fixed();
   void sort_workers();
+  std::int64_t place_users(std::int64_t count);
+  void place_fixed(std::uint16_t class_index);
+  void begin_run(bool weighted, std::size_t source_begin);
+  void pin_stack_classes();
   void add_users();
   void remove_users();
   void prepare_rebalance();
-  std::int64_t class_count(std::size_t class_index) const;
   Step dispatch_step() const;
 
   std::vector<DispatchUserClass> classes_;  // sorted by name ("original" classes)
   std::vector<bool> class_enabled_;         // the classes the generator may pick
   std::vector<std::string> workers_;        // in dispatch order
-  std::unordered_map<std::string, std::vector<std::int64_t>> users_on_workers_;
+  std::vector<std::int64_t> counts_;        // [worker * classes + class]
+  std::vector<std::int64_t> class_totals_;
   std::size_t worker_cursor_ = 0;
-  std::vector<std::pair<std::string, std::size_t>> active_users_;  // (worker, class) stack
-  UserGenerator generator_;
+  std::size_t active_users_ = 0;  // Locust's active-users stack, as runs
+  std::vector<Run> runs_;
+  std::vector<std::uint16_t> explicit_classes_;   // classes of the runs not in weighted_
+  std::unique_ptr<detail::KlSequence> weighted_;  // picks of the enabled weighted classes
+  std::size_t weighted_position_ = 0;
+  std::vector<std::uint16_t> fixed_queue_;  // planned fixed-count picks
+  std::size_t fixed_position_ = 0;
   bool try_dispatch_fixed_ = true;
   bool no_user_to_spawn_ = false;
   bool rebalance_ = false;
