@@ -15,8 +15,9 @@
 namespace cicada {
 namespace {
 
-constexpr int kHeartbeatLiveness = 3;  // Locust's HEARTBEAT_LIVENESS
-constexpr int kHeartbeatDeadAt = -60;  // HEARTBEAT_DEAD_INTERNAL
+constexpr int kHeartbeatLiveness = 3;      // Locust's HEARTBEAT_LIVENESS
+constexpr int kHeartbeatDeadAt = -60;      // HEARTBEAT_DEAD_INTERNAL
+constexpr double kCpuWarningPercent = 90;  // Locust's CPU warning threshold
 constexpr const char* kUserClassesMessage = "cicada_user_classes";
 
 double wall_seconds() {
@@ -156,6 +157,11 @@ void MasterRunner::handle_worker_message(const std::string& id, proto::WorkerMes
           }
           node.state = m.state == "stopped" || m.state == "cleanup" ? "ready" : m.state;
           node.cpu_percent = m.current_cpu_usage_percent;
+          if (node.cpu_percent > kCpuWarningPercent && !node.cpu_warning_logged) {
+            node.cpu_warning_logged = true;
+            spdlog::warn("Worker {} exceeded cpu threshold (will only log this once per worker)",
+                         id);
+          }
           if (m.current_memory_usage_bytes) node.memory_bytes = *m.current_memory_usage_bytes;
           if (version_at_least(node.version, 2, 19)) send_to(id, proto::MasterHeartbeat{});
         } else if constexpr (std::is_same_v<M, proto::Spawning>) {

@@ -7,6 +7,10 @@
 
 #include <zmq.hpp>
 
+#include <thread>
+
+#include <boost/asio/steady_timer.hpp>
+
 #include "cicada/proto/messages.hpp"
 
 namespace cicada::transport {
@@ -170,6 +174,33 @@ TEST_CASE("a frame that is not an envelope reaches the bad-frame handler with it
   CHECK(inbox.bad_frames[0].second == "truncated msgpack: 5 bytes end inside a value");
   CHECK(inbox.bad_frames[1].second == "empty frame");
   CHECK(inbox.messages[0].second.type == "quit");
+}
+
+TEST_CASE("a flood of messages does not hold up the loop's timers") {
+  asio::io_context io;
+  RouterServer router(io);
+  const auto port = router.bind("127.0.0.1", 0);
+
+  zmq::context_t context;
+  zmq::socket_t flood(context, zmq::socket_type::dealer);
+  flood.set(zmq::sockopt::routing_id, "busy_1");
+  flood.set(zmq::sockopt::linger, 0);
+  flood.connect("tcp://127.0.0.1:" + std::to_string(port));
+  const std::string heartbeat = proto::encode_envelope(
+      proto::to_envelope(proto::WorkerHeartbeat{"running", 1.0, 1u}, "busy_1"));
+  constexpr int kMessages = 1500;  // below ZeroMQ's default queue limits on both ends
+  for (int i = 0; i < kMessages; ++i) flood.send(zmq::buffer(heartbeat), zmq::send_flags::none);
+  // Let every message reach the router's queue before anyone reads it.
+  std::this_thread::sleep_for(500ms);
+
+  int handled = 0;
+  int handled_when_timer_fired = -1;
+  router.start([&](const std::string&, proto::Envelope) { ++handled; },
+               [](const std::string&, const proto::ProtoError&) {});
+  asio::steady_timer timer(io, 0ms);
+  timer.async_wait([&](const boost::system::error_code&) { handled_when_timer_fired = handled; });
+  run_until(io, [&] { return handled == kMessages && handled_when_timer_fired >= 0; });
+  CHECK(handled_when_timer_fired < kMessages);
 }
 
 TEST_CASE("a worker that reconnects under the same identity is heard and answered") {

@@ -18,7 +18,9 @@ namespace {
 
 constexpr auto kConnectTimeout = std::chrono::seconds(5);  // Locust's CONNECT_TIMEOUT
 constexpr int kConnectRetries = 60;                        // CONNECT_RETRY_COUNT
-constexpr double kMasterHeartbeatTimeoutSeconds = 60;      // MASTER_HEARTBEAT_TIMEOUT
+constexpr double kMasterHeartbeatTimeoutSeconds = 60;
+constexpr double kCpuWarningPercent =
+    90;  // Locust's CPU warning threshold      // MASTER_HEARTBEAT_TIMEOUT
 
 }  // namespace
 
@@ -131,6 +133,15 @@ void WorkerRunner::send_heartbeat() {
     cpu_percent_ = 100.0 * (cpu - last_cpu_seconds_) / (now - last_cpu_sample_);
     last_cpu_seconds_ = cpu;
     last_cpu_sample_ = now;
+  }
+  // A saturated generator delays its own requests and timings: say so once, as Locust does.
+  if (cpu_percent_ > kCpuWarningPercent && !cpu_warning_logged_) {
+    cpu_warning_logged_ = true;
+    spdlog::warn(
+        "CPU usage above {:.0f}%! This may constrain your throughput and may even give "
+        "inconsistent response time measurements! Run more worker processes (--processes) or "
+        "spread them over more machines",
+        kCpuWarningPercent);
   }
   send(proto::WorkerHeartbeat{worker_state_name(), cpu_percent_, detail::process_rss_bytes()});
 }

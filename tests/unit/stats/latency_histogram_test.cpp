@@ -98,6 +98,24 @@ TEST_CASE("a histogram survives its wire encoding, and garbage is refused") {
   CHECK(bad.empty());
 }
 
+TEST_CASE(
+    "merging encoded bytes equals merging the decoded histogram, and bad bytes change nothing") {
+  cicada::Random rng(9);
+  const auto received = random_histogram(rng, 5'000);
+  auto streamed = random_histogram(rng, 5'000);
+  auto merged = streamed;
+  merged.merge(received);
+  REQUIRE(streamed.merge_encoded(received.encode()));
+  CHECK(streamed == merged);
+
+  // A report whose bytes go bad half-way must not leave half of itself behind.
+  const auto before = streamed;
+  std::string truncated = received.encode();
+  truncated.push_back('\x05');  // a gap without its count
+  CHECK_FALSE(streamed.merge_encoded(truncated));
+  CHECK(streamed == before);
+}
+
 TEST_CASE("subtracting a snapshot leaves the samples recorded since") {
   LatencyHistogram histogram;
   histogram.record(100);

@@ -32,6 +32,7 @@ class MasterRunner final : public Runner {
     std::string state = "ready";  ///< ready, spawning, running, missing
     int heartbeat = 3;            ///< counts down each second without a heartbeat
     double cpu_percent = 0;
+    bool cpu_warning_logged = false;  ///< "exceeded cpu threshold" said once
     std::uint64_t memory_bytes = 0;
     std::map<std::string, std::int64_t> user_classes_count;  ///< last reported
     std::int64_t index = 0;

@@ -91,6 +91,7 @@ class WorkerRunner final : public Runner {
   double last_cpu_seconds_ = 0;
   double last_cpu_sample_ = 0;
   double cpu_percent_ = 0;
+  bool cpu_warning_logged_ = false;
 };
 
 }  // namespace cicada
