@@ -32,9 +32,9 @@ bench_build_release cicada-master worker_sim
 work=$(mktemp -d /tmp/cicada-master-scale.XXXXXX)
 trap 'pkill -P $$ 2>/dev/null || true; rm -rf "$work"' EXIT
 bin=build/release
-# Debian's Locust announces "" as its version: the simulated workers say the same,
-# so both masters see the same worker (no heartbeat replies, as 2.12.1).
-version=$(/usr/bin/python3 -c 'import locust; print(locust.__version__)')
+# The simulated workers announce Locust 2.12.1 (Debian's, whose master rejects an
+# empty version as "pre 2.0" and which gets no heartbeat replies), to both masters.
+version=2.12.1
 ticks=$(getconf CLK_TCK)
 
 master_command() {  # name workers -> the command line
@@ -60,9 +60,10 @@ measure() {
   taskset -c 0 "$bin/bench/worker_sim" --master "tcp://127.0.0.1:$port" --workers "$workers" \
     --version "$version" --max-seconds $((run_time + 240)) >"$work/sim.out" 2>&1 &
   local sim=$!
-  # The window starts 3 s after the ramp ended (or, if it never ends, 60 s in).
+  # The window starts 3 s after the ramp ended, or 15 s in if the master is
+  # still ramping then (so it falls inside the run time either way).
   local waited=0
-  while ! grep -q "All users spawned" "$work/master.log" && [ $waited -lt 600 ] &&
+  while ! grep -q "All users spawned" "$work/master.log" && [ $waited -lt 120 ] &&
     kill -0 "$master" 2>/dev/null; do
     sleep 0.1
     waited=$((waited + 1))

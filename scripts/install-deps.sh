@@ -9,6 +9,7 @@ packages=(
   doctest-dev libcli11-dev libyaml-cpp-dev nlohmann-json3-dev libssl-dev libexpected-dev
   python3 python3-msgpack python3-zmq python3-locust
   nginx openssl clang-format
+  nodejs npm chromium prometheus
 )
 
 missing=()
@@ -18,7 +19,21 @@ for pkg in "${packages[@]}"; do
   fi
 done
 
-[ ${#missing[@]} -eq 0 ] && exit 0
+# The web UI's charting library (embedded by the build) and the browser tests'
+# driver, pinned by web/package-lock.json.
+install_web_packages() {
+  if [ ! -f web/node_modules/.package-lock.json ] ||
+    [ web/package-lock.json -nt web/node_modules/.package-lock.json ]; then
+    echo "install-deps: npm ci in web/"
+    npm ci --prefix web --no-audit --no-fund --loglevel=error >/dev/null
+  fi
+}
+cd "$(dirname "$0")/.."
+
+if [ ${#missing[@]} -eq 0 ]; then
+  install_web_packages
+  exit 0
+fi
 
 sudo_cmd=()
 [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
@@ -26,3 +41,4 @@ echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 "${sudo_cmd[@]}" apt-get update -qq
 "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+install_web_packages

@@ -6,6 +6,7 @@
 #include "cicada/master/master_runner.hpp"
 #include "cicada/runner/environment.hpp"
 #include "cicada/transport/transport_error.hpp"
+#include "cicada/web/web_ui.hpp"
 
 namespace cicada::master {
 
@@ -20,14 +21,17 @@ int run_master(const cli::Options& options, std::vector<UserClass> user_classes)
   }
   environment.events().init.fire(environment);
   spdlog::info("Master listening on {}:{}", options.master_bind_host, runner->port());
+  if (!cli::start_web_ui(environment, options)) return 1;
   cli::RunOutputs outputs(environment, options);
   outputs.start();
   auto signals = cli::quit_on_signals(environment, *runner);
-  // A headless run ends when its workers are all gone.
-  runner->on_no_workers([runner] {
-    spdlog::info("No workers left, shutting down");
-    runner->quit();
-  });
+  // A headless run ends when its workers are all gone; with the UI, the master waits for more.
+  if (options.headless) {
+    runner->on_no_workers([runner] {
+      spdlog::info("No workers left, shutting down");
+      runner->quit();
+    });
+  }
 
   const auto expected = options.processes
                             ? std::max<std::int64_t>(options.expect_workers, *options.processes)
@@ -35,8 +39,10 @@ int run_master(const cli::Options& options, std::vector<UserClass> user_classes)
   const auto waiting_since = std::chrono::steady_clock::now();
   bool started = false;
   bool gave_up = false;
+  // With the UI and no --autostart, a person starts the test from the browser.
+  const bool start_at_once = options.headless || options.autostart;
   auto try_start = [&] {
-    if (started || gave_up) return;
+    if (!start_at_once || started || gave_up) return;
     if (runner->worker_count() >= expected) {
       started = true;
       runner->start(options.users.value_or(1), options.spawn_rate.value_or(1));
@@ -57,6 +63,7 @@ int run_master(const cli::Options& options, std::vector<UserClass> user_classes)
   runner->every(std::chrono::seconds(1), try_start);
   runner->join();
   signals.reset();
+  if (auto* ui = environment.web_ui()) ui->stop();
   const int code = outputs.finish();
   return gave_up ? 1 : code;
 }

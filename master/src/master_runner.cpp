@@ -87,6 +87,17 @@ std::int64_t MasterRunner::worker_count() const {
                        [](const auto& entry) { return active(entry.second); });
 }
 
+std::vector<WorkerSummary> MasterRunner::worker_summaries() const {
+  std::vector<WorkerSummary> summaries;
+  summaries.reserve(workers_.size());
+  for (const auto& [id, node] : workers_) {
+    std::int64_t users = 0;
+    for (const auto& [name, count] : node.user_classes_count) users += count;
+    summaries.push_back({id, node.state, users, node.cpu_percent, node.memory_bytes});
+  }
+  return summaries;
+}
+
 void MasterRunner::send_to(const std::string& id, const proto::MasterMessage& message) {
   server_->send(proto::to_envelope(message, id));
 }
@@ -197,7 +208,8 @@ void MasterRunner::handle_worker_message(const std::string& id, proto::WorkerMes
           if (dispatcher_ && state() == RunnerState::kRunning && !ramp_active_) redispatch();
           if (worker_count() == 0 && on_no_workers_) on_no_workers_();
         } else if constexpr (std::is_same_v<M, proto::Logs>) {
-          // Kept by Locust for its UI; nothing to do until cicada has one.
+          // Each message carries the worker's whole buffer; Locust keys it by the id inside.
+          worker_logs_[m.worker_id] = std::move(m.logs);
         } else if constexpr (std::is_same_v<M, proto::CustomMessage>) {
           if (m.type == kUserClassesMessage) {
             learn_classes(m.data);

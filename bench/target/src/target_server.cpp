@@ -6,7 +6,9 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <list>
 #include <stdexcept>
 #include <utility>
@@ -67,6 +69,22 @@ long long number(const std::string& text, long long fallback) {
   }
 }
 
+// {"count": N, "p50_us": .., "p99_us": .., "max_us": ..} of the samples (nearest rank).
+std::string lateness_json(std::vector<std::int64_t> samples) {
+  if (samples.empty()) return R"({"count": 0})";
+  std::sort(samples.begin(), samples.end());
+  const auto rank = [&](double q) {
+    const auto index = static_cast<std::size_t>(std::ceil(q * static_cast<double>(samples.size())));
+    return samples[std::clamp<std::size_t>(index, 1, samples.size()) - 1];
+  };
+  return "{\"count\": " + std::to_string(samples.size()) +
+         ", \"p50_us\": " + std::to_string(rank(0.50)) +
+         ", \"p99_us\": " + std::to_string(rank(0.99)) +
+         ", \"max_us\": " + std::to_string(samples.back()) + "}";
+}
+
+constexpr std::size_t kMaxLatenessSamples = 10'000'000;
+
 }  // namespace
 
 struct TargetServer::Impl {
@@ -76,6 +94,9 @@ struct TargetServer::Impl {
   tcp::acceptor acceptor;
   std::map<std::string, std::int64_t> counts;
   std::int64_t total = 0;
+  // How late each /delay answer was ready, in microseconds: the truth a
+  // generator's latency figures are compared against (bench/timing_accuracy.sh).
+  std::vector<std::int64_t> lateness_us;
   bool stopped = false;
   std::list<beast::tcp_stream*> open_streams;
 };
@@ -149,6 +170,10 @@ Routed route(TargetServer::Impl& server, const Request& request) {
     routed.delay =
         std::chrono::milliseconds(std::clamp(number(query_value(query, "ms"), 0), 0LL, 600'000LL));
     response.body() = "ok";
+  } else if (path == "/__lateness") {
+    response.set(http::field::content_type, "application/json");
+    response.body() = lateness_json(server.lateness_us);
+    if (query_value(query, "reset") == "1") server.lateness_us.clear();
   } else if (path == "/redirect") {
     response.result(static_cast<unsigned>(number(query_value(query, "code"), 302)));
     response.set(http::field::location, query_value(query, "to", "/"));
@@ -208,9 +233,15 @@ awaitable<void> serve(std::shared_ptr<TargetServer::Impl> server, tcp::socket so
       break;
     }
     if (routed.delay.count() > 0) {
-      delay_timer.expires_after(routed.delay);
+      const auto due = std::chrono::steady_clock::now() + routed.delay;
+      delay_timer.expires_at(due);
       co_await delay_timer.async_wait(asio::redirect_error(use_awaitable, error));
       if (server->stopped) break;
+      if (server->lateness_us.size() < kMaxLatenessSamples) {
+        server->lateness_us.push_back(std::chrono::duration_cast<std::chrono::microseconds>(
+                                          std::chrono::steady_clock::now() - due)
+                                          .count());
+      }
     }
     const bool keep_alive = routed.response.keep_alive();
     co_await http::async_write(stream, routed.response, asio::redirect_error(use_awaitable, error));

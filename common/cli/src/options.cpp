@@ -129,6 +129,19 @@ ParseResult parse_options(int argc, const char* const* argv, Program program) {
         ->envname(env_name("RUN_TIME"));
     app.add_flag("--headless", options.headless, "Run without the web UI, start at once")
         ->envname(env_name("HEADLESS"));
+    app.add_option("--web-host", options.web_host,
+                   "Interface the web UI binds (default: every interface)")
+        ->envname(env_name("WEB_HOST"));
+    app.add_option("-P,--web-port", options.web_port, "Port of the web UI (default 8089)")
+        ->envname(env_name("WEB_PORT"));
+    app.add_option("--web-base-path", options.web_base_path,
+                   "URL prefix of every web UI route, e.g. /cicada")
+        ->envname(env_name("WEB_BASE_PATH"));
+    app.add_flag("--autostart", options.autostart, "Start the test at once, keep the web UI")
+        ->envname(env_name("AUTOSTART"));
+    app.add_option("--autoquit", options.autoquit,
+                   "With --autostart: quit N seconds after the run time ends (-1: never)")
+        ->envname(env_name("AUTOQUIT"));
     app.add_flag("-l,--list", options.list, "Print the user classes and exit");
     app.add_option("--csv", options.csv_prefix,
                    "Write PREFIX_stats.csv, _stats_history.csv, _failures.csv, _exceptions.csv")
@@ -217,6 +230,23 @@ ParseResult parse_options(int argc, const char* const* argv, Program program) {
     result.err = std::string(program_name(program)) + ": error: " + message + "\n";
     return result;
   }
+  const auto usage_error = [&](const std::string& message, int code) {
+    result.exit_code = code;
+    result.err = std::string(program_name(program)) + ": error: " + message + "\n";
+    return result;
+  };
+  if (!options.web_base_path.empty() && options.web_base_path.front() != '/') {
+    // Locust logs this and exits 1.
+    return usage_error("--web-base-path must start with '/', got '" + options.web_base_path + "'",
+                       1);
+  }
+  while (options.web_base_path.size() > 1 && options.web_base_path.back() == '/')
+    options.web_base_path.pop_back();
+  if (options.web_base_path == "/") options.web_base_path.clear();
+  if (options.autoquit && *options.autoquit != -1 && !options.autostart) {
+    return usage_error("--autoquit is only meaningful in combination with --autostart", 1);
+  }
+  if (options.autoquit && *options.autoquit == -1) options.autoquit.reset();
   if (options.csv_full_history && !options.csv_prefix) {
     result.exit_code = 2;
     result.err =

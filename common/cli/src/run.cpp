@@ -17,6 +17,8 @@
 #include "cicada/runner/environment.hpp"
 #include "cicada/runner/local_runner.hpp"
 #include "cicada/scenario/scenario.hpp"
+#include "cicada/web/log_history.hpp"
+#include "cicada/web/web_ui.hpp"
 
 namespace cicada::cli {
 
@@ -36,6 +38,7 @@ bool setup_logging(const Options& options, const char* program) {
   char host[256] = "localhost";
   gethostname(host, sizeof host - 1);
   const std::string short_host = std::string(host).substr(0, std::string(host).find('.'));
+  web::keep_log_history(*logger);  // the web UI's /logs, formatted like the log itself
   // Locust's format: [time] host/LEVEL/logger: message
   logger->set_pattern("[%Y-%m-%d %H:%M:%S,%e] " + short_host + "/%^%l%$/" + program + ": %v");
   const auto& level = options.loglevel;
@@ -86,9 +89,6 @@ Prepared prepare_test(const Options& options, const char* program, bool definiti
     for (const auto& user_class : prepared.user_classes)
       std::printf("    %s\n", user_class.name().c_str());
     prepared.exit_code = 0;
-  } else if (!options.headless) {
-    std::fprintf(stderr, "%s: error: the web UI is not available yet: add --headless\n", program);
-    prepared.exit_code = 2;
   }
   return prepared;
 }
@@ -126,7 +126,9 @@ void RunOutputs::start() {
                                                    options_.csv_full_history);
     csv_->start();
   }
-  if (!options_.only_summary) report::start_stats_printer(environment_);
+  // Locust prints the live table when headless, or with a UI on --print-stats.
+  if (!options_.only_summary && (options_.headless || options_.print_stats))
+    report::start_stats_printer(environment_);
   environment_.runner().start_stats_history();
 }
 
@@ -151,10 +153,45 @@ void arm_run_time(Runner& runner, const Options& options) {
     return;
   }
   spdlog::info("Run time limit set to {} seconds", *options.run_time_seconds);
-  runner.call_later(std::chrono::seconds(*options.run_time_seconds), [&runner] {
-    spdlog::info("--run-time limit reached, shutting down");
-    runner.quit();
+  runner.call_later(std::chrono::seconds(*options.run_time_seconds), [&runner, &options] {
+    if (options.headless) {
+      spdlog::info("--run-time limit reached, shutting down");
+      runner.quit();
+      return;
+    }
+    // --autostart with the UI: the test stops, the UI stays until --autoquit.
+    spdlog::info("--run-time limit reached, stopping test");
+    runner.stop();
+    if (!options.autoquit) {
+      spdlog::info("--autoquit not specified, leaving web ui running indefinitely");
+      return;
+    }
+    runner.call_later(std::chrono::seconds(*options.autoquit), [&runner] {
+      spdlog::info("--autoquit time reached, shutting down");
+      runner.quit();
+    });
   });
+}
+
+bool start_web_ui(Environment& environment, const Options& options) {
+  if (options.headless) return true;
+  web::WebUiOptions web;
+  web.host = options.web_host;
+  web.port = options.web_port;
+  web.base_path = options.web_base_path;
+  web.locustfile = options.locustfile;
+  web.csv_prefix = options.csv_prefix;
+  web.csv_full_history = options.csv_full_history;
+  web.default_users = options.users.value_or(1);
+  web.default_spawn_rate = options.spawn_rate.value_or(1);
+  web.default_run_time_seconds = options.run_time_seconds;
+  try {
+    environment.create_web_ui(web);
+  } catch (const std::exception& e) {
+    spdlog::error("{}", e.what());
+    return false;
+  }
+  return true;
 }
 
 std::shared_ptr<void> quit_on_signals(Environment& environment, Runner& runner) {
@@ -177,13 +214,17 @@ int run_standalone(const Options& options, std::vector<UserClass> user_classes) 
   Environment environment(std::move(user_classes), environment_options(options));
   auto& runner = environment.create_local_runner();
   environment.events().init.fire(environment);
+  if (!start_web_ui(environment, options)) return 1;
   RunOutputs outputs(environment, options);
   outputs.start();
   auto signals = quit_on_signals(environment, runner);
-  runner.start(options.users.value_or(1), options.spawn_rate.value_or(1));
-  arm_run_time(runner, options);
+  if (options.headless || options.autostart) {
+    runner.start(options.users.value_or(1), options.spawn_rate.value_or(1));
+    arm_run_time(runner, options);
+  }
   runner.join();
   signals.reset();
+  if (auto* ui = environment.web_ui()) ui->stop();
   return outputs.finish();
 }
 

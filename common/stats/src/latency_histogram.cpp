@@ -100,6 +100,13 @@ std::uint64_t LatencyHistogram::value_at_quantile(double q) const {
   return bucket_lowest_value(counts_.size() - 1);
 }
 
+std::uint64_t LatencyHistogram::count_at_or_below(std::uint64_t value_us) const {
+  const std::size_t last = std::min(bucket_index(std::min(value_us, kMaxValueUs)), counts_.size());
+  std::uint64_t count = 0;
+  for (std::size_t i = 0; i < counts_.size() && i <= last; ++i) count += counts_[i];
+  return count;
+}
+
 std::string LatencyHistogram::encode() const {
   std::string out;
   std::size_t previous = 0;

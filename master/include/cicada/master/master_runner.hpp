@@ -55,6 +55,11 @@ class MasterRunner final : public Runner {
   /// Workers that are ready, spawning or running.
   std::int64_t worker_count() const;
   const std::map<std::string, WorkerNode>& workers() const { return workers_; }
+  std::vector<WorkerSummary> worker_summaries() const override;
+  std::map<std::string, std::vector<std::string>> worker_logs() const override {
+    return worker_logs_;
+  }
+  bool distributed() const override { return true; }
 
   /// Called when the last worker quit or went missing (the CLI quits a headless run).
   void on_no_workers(std::function<void()> callback) { on_no_workers_ = std::move(callback); }
@@ -97,6 +102,7 @@ class MasterRunner final : public Runner {
   asio::steady_timer ramp_timer_;
   double last_timestamp_ = 0;
   proto::Value parsed_options_ = proto::Value(proto::Value::Map{});
+  std::map<std::string, std::vector<std::string>> worker_logs_;  // as each worker last sent them
   std::function<void()> on_no_workers_;
   std::map<std::string, std::function<void(const std::string&, const proto::Value&)>>
       custom_handlers_;

@@ -28,6 +28,8 @@ namespace cicada::target {
 ///   /truncate            promises 100 bytes, sends 10, closes
 ///   /headers             200, body = every request header, "Name: value" per line
 ///   /__counts            200 JSON {"<method> <path>": count, ...} of every request so far
+///   /__lateness[?reset=1]  200 JSON {"count", "p50_us", "p99_us", "max_us"}: how late the
+///                        /delay answers were ready past their due time (then cleared)
 ///   anything else        404 "not found"
 ///
 /// Not thread-safe: use it on its io_context's thread.

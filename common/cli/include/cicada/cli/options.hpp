@@ -19,6 +19,12 @@ struct Options {
   std::optional<double> spawn_rate;              ///< -r
   std::optional<std::int64_t> run_time_seconds;  ///< -t
   bool headless = false;
+  // Web UI (not on workers): without --headless it is the default.
+  std::string web_host;  ///< "" or "*": every interface
+  std::uint16_t web_port = 8089;
+  std::string web_base_path;
+  bool autostart = false;                ///< start at once, keep the UI
+  std::optional<std::int64_t> autoquit;  ///< with --autostart: quit N s after the run time
   bool list = false;  ///< -l: print the user classes
   std::vector<std::string> tags;
   std::vector<std::string> exclude_tags;

@@ -29,7 +29,7 @@ std::vector<UserClass> load_user_classes(const Options& options);
 
 /// What a test-running executable does before its run: load the test
 /// definition (or none, for a master without -f), print the classes for
-/// --list, insist on --headless. Returns the classes, or the exit code to end
+/// --list. Returns the classes, or the exit code to end
 /// with after printing why ("<program>: error: ...").
 struct Prepared {
   std::vector<UserClass> user_classes;
@@ -62,8 +62,14 @@ class RunOutputs {
   std::unique_ptr<report::CsvFileWriter> csv_;
 };
 
-/// Arms --run-time: quits the runner that long from now (or logs that there is no limit).
+/// Arms --run-time: headless, quits the runner that long from now; with the
+/// UI (--autostart), stops the test then and quits after --autoquit seconds.
+/// Logs when there is no limit.
 void arm_run_time(Runner& runner, const Options& options);
+
+/// Without --headless, starts the web UI on --web-host/--web-port (Locust's
+/// default). Returns false after logging why when it cannot bind.
+bool start_web_ui(Environment& environment, const Options& options);
 
 /// Quits the runner on SIGINT or SIGTERM while the returned handle lives.
 std::shared_ptr<void> quit_on_signals(Environment& environment, Runner& runner);

@@ -16,6 +16,10 @@
 namespace cicada {
 
 class Runner;
+namespace web {
+class WebUi;
+struct WebUiOptions;
+}  // namespace web
 class LocalRunner;
 class MasterRunner;
 class WorkerRunner;
@@ -71,6 +75,15 @@ class Environment {
     runner_ = std::move(runner);
     return attached;
   }
+  /// Starts Locust's web UI and HTTP API on host:port ("" = every interface;
+  /// port 0: ephemeral) on its own thread. Defined in cicada::web (link it, or
+  /// cicada::cicada). Throws std::runtime_error naming the address when it
+  /// cannot bind, std::logic_error if a web UI exists.
+  web::WebUi& create_web_ui(const std::string& host = "", std::uint16_t port = 8089);
+  web::WebUi& create_web_ui(const web::WebUiOptions& options);
+  /// The web UI, or nullptr.
+  web::WebUi* web_ui() { return web_ui_.get(); }
+
   /// The runner; throws std::logic_error when none was created.
   Runner& runner();
   bool has_runner() const { return runner_ != nullptr; }
@@ -97,6 +110,8 @@ class Environment {
   Events events_;
   stats::RequestStats stats_;
   std::unique_ptr<Runner> runner_;
+  // Declared last, so it stops (and stops reading the runner) before the runner goes.
+  std::shared_ptr<web::WebUi> web_ui_;
 };
 
 }  // namespace cicada

@@ -35,6 +35,15 @@ struct UserException {
   std::set<std::string> nodes;  ///< "local", or worker ids
 };
 
+/// One worker as a master sees it from its heartbeats (the UI's Workers tab).
+struct WorkerSummary {
+  std::string id;
+  std::string state;  ///< ready, spawning, running, missing
+  std::int64_t user_count = 0;
+  double cpu_percent = 0;
+  std::uint64_t memory_bytes = 0;
+};
+
 /// What every runner offers (Locust's Runner): start, stop, quit, join, state.
 ///
 /// Threading: a runner lives on its Environment's io_context. `join()` runs
@@ -68,6 +77,15 @@ class Runner {
   std::int64_t target_user_count() const { return target_user_count_; }
   /// Distinct exceptions from user code, in the order they first happened.
   const std::vector<UserException>& exceptions() const { return exceptions_; }
+  /// Forgets them (the web UI's "reset stats").
+  void clear_exceptions() { exceptions_.clear(); }
+
+  /// A master's workers, by id; empty for other runners.
+  virtual std::vector<WorkerSummary> worker_summaries() const { return {}; }
+  /// The log lines each worker forwarded (Locust's `logs` message), by worker id.
+  virtual std::map<std::string, std::vector<std::string>> worker_logs() const { return {}; }
+  /// True for a master: the UI shows workers and needs one to start.
+  virtual bool distributed() const { return false; }
 
   /// Runs `action` on the loop after `delay` (e.g. quit after 30 s). Cancelled by quit().
   void call_later(std::chrono::duration<double> delay, std::function<void()> action);

@@ -35,6 +35,10 @@ class LatencyHistogram {
   /// sample of rank ceil(q * N), so within 0.05 % of the true sample. 0 when empty.
   std::uint64_t value_at_quantile(double q) const;
 
+  /// Samples at or below `value_us`, counting the whole bucket that holds
+  /// `value_us` (so up to 0.1 % above it): Prometheus's cumulative buckets.
+  std::uint64_t count_at_or_below(std::uint64_t value_us) const;
+
   /// Compact bytes for the wire (varints of bucket index gaps and counts).
   std::string encode() const;
   /// Parses `encode()`'s bytes; false (and this cleared) when they are malformed.

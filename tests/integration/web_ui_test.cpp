@@ -1,0 +1,390 @@
+// The web UI and HTTP API as Locust users and their tools use them: real
+// cicada, cicada-master and cicada-worker processes, a real target server,
+// Debian's real Locust 2.12.1 for the key comparison, promtool for /metrics.
+#include <doctest/doctest.h>
+
+#include <csignal>
+#include <fstream>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <thread>
+
+#include "support/child_process.hpp"
+#include "support/http_fetch.hpp"
+
+namespace cicada {
+namespace {
+
+using namespace std::chrono_literals;
+using nlohmann::json;
+
+// Locust 2.46's keys (reference §5.3.1) and 2.12.1's (§5.6): cicada serves the union.
+const std::set<std::string> kEntryKeys = {"method",
+                                          "name",
+                                          "safe_name",
+                                          "num_requests",
+                                          "num_failures",
+                                          "min_response_time",
+                                          "max_response_time",
+                                          "current_rps",
+                                          "current_fail_per_sec",
+                                          "avg_response_time",
+                                          "median_response_time",
+                                          "total_rps",
+                                          "total_fail_per_sec",
+                                          "response_time_percentile_0.95",
+                                          "response_time_percentile_0.99",
+                                          "ninetieth_response_time",
+                                          "ninety_ninth_response_time",
+                                          "avg_content_length"};
+const std::set<std::string> kTopKeys = {"stats",
+                                        "errors",
+                                        "current_rps",
+                                        "current_fail_per_sec",
+                                        "total_rps",
+                                        "total_fail_per_sec",
+                                        "fail_ratio",
+                                        "current_response_time_percentiles",
+                                        "current_response_time_percentile_50",
+                                        "current_response_time_percentile_95",
+                                        "state",
+                                        "user_count"};
+const std::set<std::string> kErrorKeys = {"method",      "name",       "error",
+                                          "occurrences", "first_seen", "last_seen"};
+
+std::set<std::string> keys_of(const json& object) {
+  std::set<std::string> keys;
+  for (const auto& [key, value] : object.items()) keys.insert(key);
+  return keys;
+}
+
+std::set<std::string> missing(const std::set<std::string>& wanted, const json& object) {
+  std::set<std::string> absent;
+  for (const auto& key : wanted) {
+    if (!object.contains(key)) absent.insert(key);
+  }
+  return absent;
+}
+
+bool wait_until(const std::function<bool()>& condition, std::chrono::milliseconds limit = 15s) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(50ms);
+  }
+  return condition();
+}
+
+json get_json(unsigned short port, const std::string& target) {
+  const auto reply = test::get(port, target);
+  REQUIRE_MESSAGE(reply.status == 200, target << ": " << reply.status << " " << reply.body);
+  return json::parse(reply.body);
+}
+
+struct Target {
+  std::string dir = test::make_temp_dir("cicada-web");
+  unsigned short port = test::free_port();
+  test::ChildProcess process{{CICADA_TARGET_BINARY, "--port", std::to_string(port)},
+                             dir + "/target.log"};
+  Target() {
+    wait_until(
+        [&] { return test::read_file(dir + "/target.log").find("listening") != std::string::npos; },
+        5s);
+  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port); }
+  std::string scenario() const {
+    const std::string path = dir + "/scenario.yaml";
+    std::ofstream(path) << "users:\n  - name: Browser\n    wait_time: {constant: 0.05}\n"
+                        << "    tasks:\n      - get: /\n      - get: /status/500\n";
+    return path;
+  }
+};
+
+// cicada with its UI on a free port, serving once "Starting web interface" is logged.
+struct UiProcess {
+  unsigned short web_port = test::free_port();
+  std::string log;
+  test::ChildProcess process;
+
+  UiProcess(const std::string& binary, std::vector<std::string> args, const std::string& dir)
+      : log(dir + "/" + std::to_string(web_port) + ".log"),
+        process(with_port(binary, std::move(args), web_port), log) {
+    REQUIRE(wait_until(
+        [&] { return test::read_file(log).find("Starting web interface") != std::string::npos; }));
+  }
+
+  static std::vector<std::string> with_port(const std::string& binary,
+                                            std::vector<std::string> args, unsigned short port) {
+    args.insert(args.begin(), binary);
+    args.insert(args.end(), {"--web-host", "127.0.0.1", "--web-port", std::to_string(port)});
+    return args;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a person starts, re-targets, resets and stops a test through the UI's routes") {
+  Target target;
+  UiProcess ui(CICADA_STANDALONE_BINARY, {"-f", target.scenario(), "-H", target.url()}, target.dir);
+
+  const auto page = test::get(ui.web_port, "/");
+  CHECK(page.status == 200);
+  CHECK(page.body.find("window.templateArgs = {") != std::string::npos);
+  CHECK(test::get(ui.web_port, "/assets/uPlot.iife.min.js").status == 200);
+  CHECK(get_json(ui.web_port, "/stats/requests")["state"] == "ready");
+
+  const auto started = test::fetch(ui.web_port, "POST", "/swarm",
+                                   "user_count=4&spawn_rate=100&host=" + target.url());
+  REQUIRE(started.status == 200);
+  const json swarm = json::parse(started.body);
+  CHECK(swarm["success"] == true);
+  CHECK(swarm["message"] == "Swarming started");
+  CHECK(swarm["host"] == target.url());
+
+  // Wait past the 2 s cache for a picture with requests and errors in it.
+  json stats;
+  REQUIRE(wait_until([&] {
+    stats = get_json(ui.web_port, "/stats/requests");
+    return stats["user_count"] == 4 && stats["stats"].size() == 3 && !stats["errors"].empty();
+  }));
+  CHECK(stats["state"] == "running");
+  CHECK(missing(kTopKeys, stats).empty());
+  for (const auto& entry : stats["stats"]) CHECK(missing(kEntryKeys, entry).empty());
+  CHECK(missing(kErrorKeys, stats["errors"][0]).empty());
+  CHECK(stats["stats"].back()["name"] == "Aggregated");
+  CHECK(stats["fail_ratio"].get<double>() > 0.3);
+  // Exact percentiles beside Locust's rounded ones.
+  CHECK(stats["stats"][0]["exact_response_time_percentiles"]["0.5"].is_number());
+
+  const json tasks = get_json(ui.web_port, "/tasks");
+  CHECK(tasks["per_class"]["Browser"]["ratio"] == 1.0);
+  CHECK(tasks["per_class"]["Browser"]["tasks"]["GET /"]["ratio"] == 0.5);
+  CHECK(tasks["total"]["Browser"]["tasks"]["GET /status/500"]["ratio"] == 0.5);
+
+  const auto csv = test::get(ui.web_port, "/stats/requests/csv");
+  CHECK(csv.status == 200);
+  CHECK(csv.headers.at("content-type") == "text/csv");
+  CHECK(csv.headers.at("content-disposition").find("attachment;filename=Locust_") == 0);
+  CHECK(csv.body.starts_with("Type,Name,Request Count,Failure Count,Median Response Time"));
+  CHECK(test::get(ui.web_port, "/stats/failures/csv").body.find("/status/500") !=
+        std::string::npos);
+
+  // Edit: fewer users, same test.
+  REQUIRE(test::fetch(ui.web_port, "POST", "/swarm", "user_count=1&spawn_rate=100").status == 200);
+  CHECK(wait_until([&] { return get_json(ui.web_port, "/stats/requests")["user_count"] == 1; }));
+
+  CHECK(test::get(ui.web_port, "/stats/reset").body == "ok");
+  const json after_reset = get_json(ui.web_port, "/stats/requests");
+  CHECK(after_reset["errors"].size() <= 1);  // at most the few failures since the reset
+
+  const json stopped = get_json(ui.web_port, "/stop");
+  CHECK(stopped["success"] == true);
+  CHECK(stopped["message"] == "Test stopped");
+  CHECK(wait_until([&] { return get_json(ui.web_port, "/stats/requests")["state"] == "stopped"; }));
+
+  const json logs = get_json(ui.web_port, "/logs");
+  bool ramp_logged = false;
+  for (const auto& line : logs["master"]) {
+    ramp_logged =
+        ramp_logged || line.get<std::string>().find("Ramping to 4 users") != std::string::npos;
+  }
+  CHECK(ramp_logged);
+  CHECK(logs["workers"].is_object());
+
+  ui.process.signal(SIGINT);
+  CHECK(ui.process.wait(20s) != -1);
+}
+
+TEST_CASE("/swarm answers bad input with a message that names it, and starts nothing") {
+  Target target;
+  UiProcess ui(CICADA_STANDALONE_BINARY, {"-f", target.scenario(), "-H", target.url()}, target.dir);
+  struct Case {
+    std::string form;
+    std::string message;
+  };
+  for (const Case& bad :
+       {Case{"user_count=many&spawn_rate=1",
+             "user_count must be a whole number of users, got 'many'"},
+        Case{"user_count=2&spawn_rate=0", "spawn_rate must be a number above 0, got '0'"},
+        Case{"user_count=2", "Missing user_count or spawn_rate from /swarm request"},
+        Case{"user_count=2&spawn_rate=1&run_time=soon",
+             "Valid run_time formats are : 20, 20s, 3m, 2h, 1h20m, 3h30m10s, etc."}}) {
+    CAPTURE(bad.form);
+    const auto reply = test::fetch(ui.web_port, "POST", "/swarm", bad.form);
+    CHECK(reply.status == 400);
+    const json body = json::parse(reply.body);
+    CHECK(body["success"] == false);
+    CHECK(body["message"] == bad.message);
+  }
+  CHECK(test::get(ui.web_port, "/swarm").status == 405);
+  CHECK(test::get(ui.web_port, "/no/such/route").status == 404);
+  CHECK(get_json(ui.web_port, "/stats/requests")["state"] == "ready");
+}
+
+TEST_CASE("/swarm's run_time stops the test and the UI keeps serving") {
+  Target target;
+  UiProcess ui(CICADA_STANDALONE_BINARY, {"-f", target.scenario(), "-H", target.url()}, target.dir);
+  const auto reply =
+      test::fetch(ui.web_port, "POST", "/swarm", "user_count=2&spawn_rate=10&run_time=2s");
+  CHECK(json::parse(reply.body)["run_time"] == 2);
+  CHECK(wait_until([&] { return get_json(ui.web_port, "/stats/requests")["state"] == "stopped"; },
+                   20s));
+  CHECK(ui.process.running());
+}
+
+TEST_CASE("every route lives under --web-base-path and nowhere else") {
+  Target target;
+  UiProcess ui(CICADA_STANDALONE_BINARY,
+               {"-f", target.scenario(), "-H", target.url(), "--web-base-path", "/cicada/"},
+               target.dir);
+  CHECK(test::get(ui.web_port, "/cicada/stats/requests").status == 200);
+  CHECK(test::get(ui.web_port, "/cicada").status == 200);
+  CHECK(test::get(ui.web_port, "/cicada/assets/app.js").status == 200);
+  CHECK(test::get(ui.web_port, "/stats/requests").status == 404);
+  CHECK(test::get(ui.web_port, "/cicadaX/stats/requests").status == 404);
+}
+
+TEST_CASE("a bad --web-base-path, a taken web port and --autoquit without --autostart exit 1") {
+  Target target;
+  const std::string scenario = target.scenario();
+  auto run = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), CICADA_STANDALONE_BINARY);
+    const std::string log = target.dir + "/bad.log";
+    const int code = test::run_command(args, log, 30s);
+    return std::make_pair(code, test::read_file(log));
+  };
+  auto [code, output] = run({"-f", scenario, "--web-base-path", "cicada"});
+  CHECK(code == 1);
+  CHECK(output.find("--web-base-path must start with '/'") != std::string::npos);
+  std::tie(code, output) = run({"-f", scenario, "--autoquit", "3"});
+  CHECK(code == 1);
+  CHECK(output.find("--autoquit is only meaningful in combination with --autostart") !=
+        std::string::npos);
+  // The target holds its port: the UI cannot bind it.
+  std::tie(code, output) = run({"-f", scenario, "--web-port", std::to_string(target.port)});
+  CHECK(code == 1);
+  CHECK(output.find("web UI: cannot listen on 0.0.0.0:" + std::to_string(target.port)) !=
+        std::string::npos);
+}
+
+TEST_CASE("--autostart runs the test at once, stops at --run-time and quits after --autoquit") {
+  Target target;
+  const std::string log = target.dir + "/autostart.log";
+  const int code = test::run_command(
+      {CICADA_STANDALONE_BINARY, "-f", target.scenario(), "-H", target.url(), "--autostart", "-u",
+       "2", "-r", "10", "-t", "2", "--autoquit", "1", "--web-host", "127.0.0.1", "--web-port",
+       std::to_string(test::free_port())},
+      log, 30s);
+  const std::string output = test::read_file(log);
+  CHECK(code == 1);  // the /status/500 task fails, so --exit-code-on-error's 1
+  CHECK(output.find("--run-time limit reached, stopping test") != std::string::npos);
+  CHECK(output.find("--autoquit time reached, shutting down") != std::string::npos);
+}
+
+TEST_CASE("promtool accepts /metrics, which counts what /stats/requests counts") {
+  Target target;
+  UiProcess ui(CICADA_STANDALONE_BINARY, {"-f", target.scenario(), "-H", target.url()}, target.dir);
+  REQUIRE(test::fetch(ui.web_port, "POST", "/swarm", "user_count=2&spawn_rate=10").status == 200);
+  REQUIRE(wait_until([&] { return get_json(ui.web_port, "/stats/requests")["user_count"] == 2; }));
+  std::this_thread::sleep_for(1s);
+  get_json(ui.web_port, "/stop");
+  REQUIRE(
+      wait_until([&] { return get_json(ui.web_port, "/stats/requests")["state"] == "stopped"; }));
+  std::this_thread::sleep_for(2100ms);  // past the stats cache, so both see the stopped test
+
+  const auto metrics = test::get(ui.web_port, "/metrics");
+  REQUIRE(metrics.status == 200);
+  CHECK(metrics.headers.at("content-type").starts_with("text/plain; version=0.0.4"));
+  const std::string file = target.dir + "/metrics.txt";
+  std::ofstream(file) << metrics.body;
+  const std::string check_log = target.dir + "/promtool.log";
+  const int code =
+      test::run_command({"/bin/sh", "-c", "promtool check metrics < " + file}, check_log, 30s);
+  CHECK_MESSAGE(code == 0, test::read_file(check_log));
+
+  const json stats = get_json(ui.web_port, "/stats/requests");
+  for (const auto& entry : stats["stats"]) {
+    if (entry["name"] == "Aggregated") continue;
+    const std::string labels = "{method=\"GET\",name=\"" + entry["name"].get<std::string>() + "\"}";
+    CHECK(metrics.body.find("cicada_requests_total" + labels + " " +
+                            std::to_string(entry["num_requests"].get<long>()) + "\n") !=
+          std::string::npos);
+    CHECK(metrics.body.find("cicada_request_failures_total" + labels + " " +
+                            std::to_string(entry["num_failures"].get<long>()) + "\n") !=
+          std::string::npos);
+  }
+  CHECK(metrics.body.find("cicada_runner_state{state=\"stopped\"} 1\n") != std::string::npos);
+}
+
+TEST_CASE("the master's UI lists its workers from their heartbeats and runs the test on them") {
+  Target target;
+  const unsigned short master_port = test::free_port();
+  UiProcess ui(CICADA_MASTER_BINARY,
+               {"-f", target.scenario(), "-H", target.url(), "--master-bind-host", "127.0.0.1",
+                "--master-bind-port", std::to_string(master_port)},
+               target.dir);
+  test::ChildProcess worker({CICADA_WORKER_BINARY, "-f", target.scenario(), "--master-host",
+                             "127.0.0.1", "--master-port", std::to_string(master_port)},
+                            target.dir + "/worker.log");
+  REQUIRE(wait_until([&] { return get_json(ui.web_port, "/worker-count")["worker_count"] == 1; }));
+  REQUIRE(test::fetch(ui.web_port, "POST", "/swarm", "user_count=3&spawn_rate=100").status == 200);
+  json stats;
+  REQUIRE(wait_until([&] {
+    stats = get_json(ui.web_port, "/stats/requests");
+    return stats["user_count"] == 3 && stats["stats"].size() == 3 && stats["workers"].size() == 1 &&
+           stats["workers"][0]["user_count"] == 3;
+  }));
+  const json& node = stats["workers"][0];
+  CHECK(keys_of(node) ==
+        std::set<std::string>{"id", "state", "user_count", "cpu_usage", "memory_usage"});
+  CHECK(node["state"] == "running");
+  CHECK(node["memory_usage"].get<double>() > 0);
+  CHECK(stats["worker_count"] == 1);
+  CHECK(get_json(ui.web_port, "/stop")["success"] == true);
+  CHECK(wait_until([&] { return get_json(ui.web_port, "/stats/requests")["state"] == "stopped"; }));
+  CHECK(ui.process.running());  // with a UI the master outlives the test
+}
+
+TEST_CASE("cicada's /stats/requests has every key a real Locust 2.12.1 UI serves") {
+  Target target;
+  const std::string locustfile = target.dir + "/locustfile.py";
+  std::ofstream(locustfile)
+      << "from locust import HttpUser, constant, task\n\n"
+         "class Browser(HttpUser):\n"
+         "    wait_time = constant(0.05)\n\n"
+         "    @task\n    def ok(self):\n        self.client.get('/')\n\n"
+         "    @task\n    def fail(self):\n        self.client.get('/status/500')\n";
+  const unsigned short locust_port = test::free_port();
+  test::ChildProcess locust(
+      {"/usr/bin/python3", "-m", "locust", "-f", locustfile, "-H", target.url(), "--web-host",
+       "127.0.0.1", "--web-port", std::to_string(locust_port)},
+      target.dir + "/locust.log");
+  REQUIRE(wait_until([&] { return test::get(locust_port, "/stats/requests").status == 200; }, 30s));
+  REQUIRE(test::fetch(locust_port, "POST", "/swarm", "user_count=2&spawn_rate=10").status == 200);
+  json theirs;
+  REQUIRE(wait_until(
+      [&] {
+        theirs = get_json(locust_port, "/stats/requests");
+        return theirs["stats"].size() == 3 && !theirs["errors"].empty();
+      },
+      30s));
+
+  UiProcess ui(CICADA_STANDALONE_BINARY, {"-f", target.scenario(), "-H", target.url()}, target.dir);
+  REQUIRE(test::fetch(ui.web_port, "POST", "/swarm", "user_count=2&spawn_rate=10").status == 200);
+  json ours;
+  REQUIRE(wait_until([&] {
+    ours = get_json(ui.web_port, "/stats/requests");
+    return ours["stats"].size() == 3 && !ours["errors"].empty();
+  }));
+  CHECK(missing(keys_of(theirs), ours).empty());
+  CHECK(missing(keys_of(theirs["stats"][0]), ours["stats"][0]).empty());
+  CHECK(missing(keys_of(theirs["errors"][0]), ours["errors"][0]).empty());
+  CHECK(missing(keys_of(get_json(locust_port, "/exceptions")), get_json(ui.web_port, "/exceptions"))
+            .empty());
+  const json their_tasks = get_json(locust_port, "/tasks");
+  CHECK(keys_of(their_tasks) == keys_of(get_json(ui.web_port, "/tasks")));
+  get_json(locust_port, "/stop");
+}
+
+}  // namespace cicada
