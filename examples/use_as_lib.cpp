@@ -1,12 +1,13 @@
 // cicada used as a library, the way Locust's "use as a library" page shows:
-// an Environment with two user classes, a local runner, start(N, rate), a
-// stop after a set time, and the statistics printed at the end.
+// an Environment with two user classes, a local runner, the web UI on
+// 127.0.0.1, the stats printer and history in the background, start(N, rate),
+// a quit after a set time, the web UI stopped, and the statistics printed.
 //
 // The users speak a tiny line protocol to a TCP echo server this program
 // starts on 127.0.0.1, and record each round trip with record_request(): the
 // recording call works for any protocol, not only HTTP.
 //
-//   use_as_lib [--users N] [--rate R] [--seconds S]
+//   use_as_lib [--users N] [--rate R] [--seconds S] [--web-port P]   (P 0: any free port)
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -20,6 +21,7 @@
 #include "cicada/report/console_report.hpp"
 #include "cicada/runner/environment.hpp"
 #include "cicada/runner/local_runner.hpp"
+#include "cicada/web/web_ui.hpp"
 
 namespace asio = boost::asio;
 using asio::ip::tcp;
@@ -105,6 +107,7 @@ int main(int argc, char** argv) {
   std::int64_t users = 50;
   double rate = 25;
   double seconds = 10;
+  long web_port = 8089;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
     if (flag == "--users")
@@ -113,6 +116,8 @@ int main(int argc, char** argv) {
       rate = std::atof(argv[i + 1]);
     else if (flag == "--seconds")
       seconds = std::atof(argv[i + 1]);
+    else if (flag == "--web-port")
+      web_port = std::atol(argv[i + 1]);
     else {
       std::fprintf(stderr, "use_as_lib: unknown flag %s\n", flag.c_str());
       return 2;
@@ -136,11 +141,14 @@ int main(int argc, char** argv) {
                        "echo server");
 
   env.create_local_runner();
+  // Watch it at http://127.0.0.1:8089 while it runs (start, edit, stop from there too).
+  env.create_web_ui("127.0.0.1", static_cast<std::uint16_t>(web_port));
   env.runner().start(users, rate);
   env.runner().start_stats_history();
   cicada::report::start_stats_printer(env);  // the live table on stderr every 2 s
   env.runner().call_later(std::chrono::duration<double>(seconds), [&] { env.runner().quit(); });
   env.runner().join();
+  env.web_ui()->stop();
   acceptor.close();
 
   for (const auto& line : cicada::report::stats_table(env.stats(), false))
