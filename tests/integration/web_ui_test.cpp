@@ -192,8 +192,11 @@ TEST_CASE("a person starts, re-targets, resets and stops a test through the UI's
   CHECK(ramp_logged);
   CHECK(logs["workers"].is_object());
 
+  // Ctrl-C ends it cleanly: 0, or 1 if /status/500 failed after the reset (a sanitizer abort is
+  // 134).
   ui.process.signal(SIGINT);
-  CHECK(ui.process.wait(20s) != -1);
+  const int code = ui.process.wait(20s);
+  CHECK((code == 0 || code == 1));
 }
 
 TEST_CASE("/swarm answers bad input with a message that names it, and starts nothing") {
