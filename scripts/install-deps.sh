@@ -9,7 +9,7 @@ packages=(
   doctest-dev libcli11-dev libyaml-cpp-dev nlohmann-json3-dev libssl-dev libexpected-dev
   python3 python3-msgpack python3-zmq python3-locust
   nginx openssl clang-format
-  nodejs npm chromium prometheus
+  nodejs chromium prometheus
 )
 
 missing=()
@@ -18,6 +18,8 @@ for pkg in "${packages[@]}"; do
     missing+=("$pkg")
   fi
 done
+# NodeSource's nodejs carries its own npm and conflicts with Debian's npm package.
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 
 # The web UI's charting library (embedded by the build) and the browser tests'
 # driver, pinned by web/package-lock.json.
