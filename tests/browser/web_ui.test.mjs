@@ -1,7 +1,8 @@
 // The web UI in a real browser: Debian's chromium, headless, driven by
 // puppeteer-core (web/node_modules). Starts cicada-target and cicada with its
 // UI, starts a test from the form, watches the table and charts fill, edits
-// the user count, stops, downloads the requests CSV, and keeps a screenshot.
+// the user count, stops, downloads the requests CSV, and keeps a screenshot;
+// then opens the HTML report as a file with every network request refused.
 //
 //   node web_ui.test.mjs <cicada> <cicada-target> <artifact dir>
 import { spawn } from "node:child_process";
@@ -121,6 +122,40 @@ try {
         "the requests CSV downloads with Locust's header");
   check(csv.text.includes("/status/404"), "the CSV holds the endpoints of the run");
   check(pageErrors.length === 0, `no script errors (${pageErrors.join("; ")})`);
+
+  // The HTML report, saved and opened from disk with the network refused.
+  const reportFile = path.join(artifacts, "report.html");
+  const reportText = await (await fetch(`http://127.0.0.1:${webPort}/stats/report`)).text();
+  writeFileSync(reportFile, reportText);
+  const offline = await browser.newPage();
+  await offline.setViewport({ width: 1400, height: 900 });
+  const refused = [];
+  await offline.setRequestInterception(true);
+  offline.on("request", (request) => {
+    if (request.url() === "file://" + reportFile) request.continue();
+    else { refused.push(request.url()); request.abort(); }
+  });
+  const reportErrors = [];
+  offline.on("pageerror", (error) => reportErrors.push(String(error)));
+  await offline.goto("file://" + reportFile, { waitUntil: "load" });
+  await offline.waitForFunction(() => document.body.dataset.rendered === "true", { timeout: 10000 });
+  const reportRows = await offline.$$eval("#requests-table tbody tr", (rows) => rows.length);
+  check(reportRows === 4, `the report's request table has 3 endpoints and Aggregated (${reportRows})`);
+  const percentileRows = await offline.$$eval("#percentiles-table tbody tr", (rows) => rows.length);
+  check(percentileRows === 4, "the report's response time table has the same rows");
+  const failureRows = await offline.$$eval("#failures-table tbody tr", (rows) => rows.length);
+  check(failureRows >= 1, "the report lists the failures");
+  const reportCharts = await offline.$$eval("canvas", (canvases) => canvases.map((canvas) => {
+    const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+    let painted = 0;
+    for (let i = 3; i < data.length; i += 4) painted += data[i] > 0 ? 1 : 0;
+    return painted;
+  }));
+  check(reportCharts.length === 3 && reportCharts.every((painted) => painted > 200),
+        `the report draws its three charts (${reportCharts})`);
+  check(refused.length === 0, `the report asked the network for nothing (${refused.join(", ")})`);
+  check(reportErrors.length === 0, `no script errors in the report (${reportErrors.join("; ")})`);
+  await offline.screenshot({ path: path.join(artifacts, "report.png"), fullPage: true });
 } catch (error) {
   console.error(error);
   exitCode = 1;

@@ -391,3 +391,42 @@ TEST_CASE("cicada's /stats/requests has every key a real Locust 2.12.1 UI serves
 }
 
 }  // namespace cicada
+
+namespace cicada {
+
+TEST_CASE("the HTML report is one self-contained page, from the UI and from --html") {
+  Target target;
+  UiProcess ui(CICADA_STANDALONE_BINARY, {"-f", target.scenario(), "-H", target.url()}, target.dir);
+  REQUIRE(test::fetch(ui.web_port, "POST", "/swarm", "user_count=2&spawn_rate=10").status == 200);
+  REQUIRE(
+      wait_until([&] { return get_json(ui.web_port, "/stats/requests")["stats"].size() == 3; }));
+
+  const auto report = test::get(ui.web_port, "/stats/report?theme=dark");
+  REQUIRE(report.status == 200);
+  CHECK(report.headers.count("content-disposition") == 0);
+  CHECK(report.body.find("data-theme=\"dark\"") != std::string::npos);
+  CHECK(report.body.find("\"is_report\":true") != std::string::npos);
+  CHECK(report.body.find("\"show_download_link\":true") != std::string::npos);
+  // Nothing to fetch: no external scripts, styles or images.
+  CHECK(report.body.find("src=\"http") == std::string::npos);
+  CHECK(report.body.find("href=\"http") == std::string::npos);
+  CHECK(report.body.find("<script src=") == std::string::npos);
+  CHECK(report.body.find("<link") == std::string::npos);
+  const auto download = test::get(ui.web_port, "/stats/report?download=1");
+  CHECK(download.headers.at("content-disposition").starts_with("attachment;filename=Locust_"));
+  CHECK(download.headers.at("content-disposition").ends_with(".html"));
+  CHECK(download.body.find("\"show_download_link\":false") != std::string::npos);
+
+  const std::string file = target.dir + "/report.html";
+  const int code = test::run_command(
+      {CICADA_STANDALONE_BINARY, "-f", target.scenario(), "-H", target.url(), "--headless", "-u",
+       "2", "-r", "10", "-t", "2", "--html", file, "--only-summary"},
+      target.dir + "/html.log", 30s);
+  CHECK(code == 1);  // /status/500 failed
+  const std::string written = test::read_file(file);
+  CHECK(written.find("window.templateArgs = {") != std::string::npos);
+  CHECK(written.find("\"/status/500\"") != std::string::npos);
+  CHECK(written.find("\"duration\":\"") != std::string::npos);
+}
+
+}  // namespace cicada

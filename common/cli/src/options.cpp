@@ -149,6 +149,8 @@ ParseResult parse_options(int argc, const char* const* argv, Program program) {
     app.add_flag("--csv-full-history", options.csv_full_history,
                  "History rows for every entry, not only Aggregated")
         ->envname(env_name("CSV_FULL_HISTORY"));
+    app.add_option("--html", options.html_file, "Write an HTML report to FILE at the end")
+        ->envname(env_name("HTML"));
     app.add_flag("--print-stats", options.print_stats,
                  "Print the stats table while running (also with a UI)")
         ->envname(env_name("PRINT_STATS"));

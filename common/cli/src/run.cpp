@@ -17,6 +17,7 @@
 #include "cicada/runner/environment.hpp"
 #include "cicada/runner/local_runner.hpp"
 #include "cicada/scenario/scenario.hpp"
+#include "cicada/web/html_report.hpp"
 #include "cicada/web/log_history.hpp"
 #include "cicada/web/web_ui.hpp"
 
@@ -137,6 +138,11 @@ int RunOutputs::finish() {
   const int code = exit_code(environment_, options_);
   spdlog::info("Shutting down (exit code {})", code);
   if (csv_) csv_->write_now();
+  if (options_.html_file) {
+    std::ofstream html(*options_.html_file, std::ios::binary);
+    html << web::html_report(environment_, {options_.locustfile, false, ""});
+    if (!html) spdlog::error("Could not write the HTML report to {}", *options_.html_file);
+  }
   if (options_.json_file) {
     std::ofstream(*options_.json_file + ".json") << report::stats_json(environment_.stats());
   } else {

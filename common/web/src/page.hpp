@@ -20,6 +20,9 @@ const std::vector<EmbeddedAsset>& embedded_assets();
 /// The asset named `name`, if there is one.
 std::optional<EmbeddedAsset> find_asset(std::string_view name);
 
+/// JSON text made safe inside a <script>: "</" becomes "<\/" (still the same JSON).
+std::string script_safe(const std::string& json_text);
+
 /// The UI page: index.html with `window.templateArgs` set to `template_args` (JSON).
 std::string render_page(const std::string& template_args);
 

@@ -47,6 +47,8 @@ std::string html_escaped(const std::string& text) {
   return out;
 }
 
+}  // namespace
+
 json entry_json(const stats::StatsEntry& entry, const stats::StatsEntry& total) {
   const bool timed = entry.num_timed_requests() > 0;
   json exact = json::object();
@@ -80,11 +82,11 @@ json entry_json(const stats::StatsEntry& entry, const stats::StatsEntry& total) 
   };
 }
 
-// Names and errors come from the network and user code: bytes that are not
-// UTF-8 become U+FFFD instead of failing the route.
-std::string dumped(const json& value) {
+std::string dumped_json(const json& value) {
   return value.dump(-1, ' ', false, json::error_handler_t::replace);
 }
+
+namespace {
 
 json optional_ms(std::optional<std::int64_t> value) {
   return value ? json(*value) : json(nullptr);
@@ -137,7 +139,7 @@ std::string stats_requests_json(Environment& environment) {
       {"state", "missing"},
       {"user_count", 0},
   };
-  if (!environment.has_runner()) return dumped(body);
+  if (!environment.has_runner()) return dumped_json(body);
   Runner& runner = environment.runner();
   body["state"] = std::string(to_string(runner.state()));
   body["user_count"] = runner.user_count();
@@ -155,7 +157,7 @@ std::string stats_requests_json(Environment& environment) {
     body["workers"] = workers;
     body["worker_count"] = active;
   }
-  return dumped(body);
+  return dumped_json(body);
 }
 
 std::string exceptions_json(Environment& environment) {
@@ -170,7 +172,7 @@ std::string exceptions_json(Environment& environment) {
                       {"nodes", nodes}});
     }
   }
-  return dumped(json{{"exceptions", rows}});
+  return dumped_json(json{{"exceptions", rows}});
 }
 
 std::string logs_json(Environment& environment) {
@@ -178,7 +180,7 @@ std::string logs_json(Environment& environment) {
   if (environment.has_runner()) {
     for (const auto& [id, lines] : environment.runner().worker_logs()) workers[id] = lines;
   }
-  return dumped(json{{"master", recent_log_lines()}, {"workers", workers}});
+  return dumped_json(json{{"master", recent_log_lines()}, {"workers", workers}});
 }
 
 }  // namespace cicada::web

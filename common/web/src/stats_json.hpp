@@ -2,9 +2,14 @@
 
 #include <string>
 
+#include <nlohmann/json_fwd.hpp>
+
 namespace cicada {
 class Environment;
+namespace stats {
+class StatsEntry;
 }
+}  // namespace cicada
 
 // The JSON bodies of Locust's stats routes, built on the load loop's thread
 // (they read the live statistics) with Locust's keys: the union of Locust
@@ -15,6 +20,13 @@ namespace cicada::web {
 /// /stats/requests: every entry (first 500, sorted) and Aggregated, errors,
 /// rates, current percentiles, state, users; workers on a master.
 std::string stats_requests_json(Environment& environment);
+
+/// One entry as /stats/requests lists it (`total` gives the rates' time span).
+nlohmann::json entry_json(const stats::StatsEntry& entry, const stats::StatsEntry& total);
+
+/// Compact JSON text; bytes that are not UTF-8 (names and errors come from
+/// the network and user code) become U+FFFD instead of failing the route.
+std::string dumped_json(const nlohmann::json& value);
 
 /// /exceptions: {"exceptions": [{"count", "msg", "traceback", "nodes"}]}.
 std::string exceptions_json(Environment& environment);

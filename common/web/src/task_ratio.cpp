@@ -31,15 +31,14 @@ json task_list_ratio(const TaskList& list, bool total, double parent_ratio) {
 }
 
 json classes_ratio(const std::vector<UserClass>& classes,
-                   const std::map<std::string, std::int64_t>& running, bool total) {
-  std::int64_t users = 0;
+                   const std::map<std::string, double>& running, bool total) {
+  double users = 0;
   for (const auto& [name, count] : running) users += count;
   if (users == 0) users = 1;  // Locust: `sum(...) or 1`
   json out = json::object();
   for (const UserClass& user_class : classes) {
     const auto it = running.find(user_class.name());
-    const double ratio =
-        static_cast<double>(it == running.end() ? 0 : it->second) / static_cast<double>(users);
+    const double ratio = (it == running.end() ? 0 : it->second) / users;
     out[user_class.name()] = {{"ratio", ratio},
                               {"tasks", task_list_ratio(user_class.tasks(), total, ratio)}};
   }
@@ -48,8 +47,23 @@ json classes_ratio(const std::vector<UserClass>& classes,
 
 }  // namespace
 
+std::map<std::string, double> ratio_basis(const std::vector<UserClass>& classes,
+                                          const std::map<std::string, std::int64_t>& running) {
+  std::map<std::string, double> basis;
+  for (const auto& [name, count] : running) {
+    if (count > 0) basis[name] = static_cast<double>(count);
+  }
+  if (!basis.empty()) return basis;
+  for (const UserClass& user_class : classes) {
+    basis[user_class.name()] = user_class.fixed_count() > 0
+                                   ? static_cast<double>(user_class.fixed_count())
+                                   : user_class.weight();
+  }
+  return basis;
+}
+
 std::string task_ratio_json(const std::vector<UserClass>& classes,
-                            const std::map<std::string, std::int64_t>& running_per_class) {
+                            const std::map<std::string, double>& running_per_class) {
   const json body = {{"per_class", classes_ratio(classes, running_per_class, false)},
                      {"total", classes_ratio(classes, running_per_class, true)}};
   return body.dump(-1, ' ', false, json::error_handler_t::replace);

@@ -15,6 +15,11 @@ namespace cicada::web {
 /// its list's weight, relative to its parent in "per_class" and multiplied
 /// down the nesting in "total".
 std::string task_ratio_json(const std::vector<UserClass>& classes,
-                            const std::map<std::string, std::int64_t>& running_per_class);
+                            const std::map<std::string, double>& users_per_class);
+
+/// Users per class for the ratios: the ones running, or, when none run (a
+/// report after the test), the classes' fixed counts and weights.
+std::map<std::string, double> ratio_basis(const std::vector<UserClass>& classes,
+                                          const std::map<std::string, std::int64_t>& running);
 
 }  // namespace cicada::web

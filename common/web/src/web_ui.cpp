@@ -13,6 +13,7 @@
 #include "cicada/report/csv_report.hpp"
 #include "cicada/runner/environment.hpp"
 #include "cicada/runner/runner.hpp"
+#include "cicada/web/html_report.hpp"
 #include "cicada/web/log_history.hpp"
 #include "form.hpp"
 #include "loop_bridge.hpp"
@@ -39,10 +40,6 @@ HttpReply text_reply(std::string body, unsigned status = 200) {
   return {status, "text/plain; charset=utf-8", std::move(body), {}};
 }
 
-std::string dumped(const json& value) {
-  return value.dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
 // What /swarm changes on the loop: which run-time stop is still wanted.
 struct SwarmState {
   std::uint64_t generation = 0;  // a later /swarm or /stop cancels an earlier run-time stop
@@ -51,7 +48,7 @@ struct SwarmState {
 // Locust's download name: Locust_<YYYY-MM-DD-HHhMM>_<locustfile>[_<host>]_<kind>.csv,
 // the time being the local start of the statistics.
 std::string download_name(Environment& environment, const std::string& locustfile,
-                          const std::string& kind) {
+                          const std::string& kind, const std::string& extension = ".csv") {
   const auto start = static_cast<std::time_t>(environment.stats().total().start_time());
   std::tm local{};
   localtime_r(&start, &local);
@@ -67,7 +64,7 @@ std::string download_name(Environment& environment, const std::string& locustfil
     }
     name += "_" + cleaned;
   }
-  return name + "_" + kind + ".csv";
+  return kind.empty() ? name + extension : name + "_" + kind + extension;
 }
 
 HttpReply csv_attachment(std::string body, std::string file_name) {
@@ -167,9 +164,12 @@ class WebUi::Impl {
       return on_loop([this] {
         const auto running = environment_.has_runner() ? environment_.runner().user_classes_count()
                                                        : std::map<std::string, std::int64_t>{};
-        return json_reply(task_ratio_json(environment_.user_classes(), running));
+        std::map<std::string, double> users;
+        for (const auto& [name, count] : running) users[name] = static_cast<double>(count);
+        return json_reply(task_ratio_json(environment_.user_classes(), users));
       });
     }
+    if (path == "/stats/report") return report(Form(request.query));
     if (path == "/logs") return on_loop([this] { return json_reply(logs_json(environment_)); });
     if (path == "/worker-count") {
       return on_loop([this] {
@@ -178,7 +178,7 @@ class WebUi::Impl {
           for (const auto& worker : environment_.runner().worker_summaries())
             count += worker.state != "missing";
         }
-        return json_reply(dumped(json{{"worker_count", count}}));
+        return json_reply(dumped_json(json{{"worker_count", count}}));
       });
     }
     if (path == "/metrics") {
@@ -211,9 +211,9 @@ class WebUi::Impl {
     auto failure = [this](const std::string& message) {
       return on_loop([this, message] {
         const auto& host = environment_.options().host;
-        return json_reply(dumped(json{{"success", false},
-                                      {"message", message},
-                                      {"host", host ? json(*host) : json(nullptr)}}),
+        return json_reply(dumped_json(json{{"success", false},
+                                           {"message", message},
+                                           {"host", host ? json(*host) : json(nullptr)}}),
                           400);
       });
     };
@@ -269,7 +269,25 @@ class WebUi::Impl {
                             runner.stop();
                           });
       }
-      return json_reply(dumped(body));
+      return json_reply(dumped_json(body));
+    });
+  }
+
+  // Locust's /stats/report: ?download=1 makes it an attachment, ?theme=dark|light.
+  HttpReply report(const Form& query) {
+    const bool download = !query.get("download").value_or("").empty();
+    const std::string theme = query.get("theme").value_or("");
+    return on_loop([this, download, theme] {
+      HttpReply reply{200,
+                      "text/html; charset=utf-8",
+                      html_report(environment_, {options_.locustfile, !download, theme}),
+                      {}};
+      if (download) {
+        reply.headers.emplace_back(
+            "Content-Disposition",
+            "attachment;filename=" + download_name(environment_, options_.locustfile, "", ".html"));
+      }
+      return reply;
     });
   }
 
@@ -333,7 +351,7 @@ class WebUi::Impl {
         workers += worker.state != "missing";
       arguments["worker_count"] = workers;
     }
-    return dumped(arguments);
+    return dumped_json(arguments);
   }
 
   Environment& environment_;

@@ -30,6 +30,7 @@ struct Options {
   std::vector<std::string> exclude_tags;
   std::optional<std::string> csv_prefix;
   bool csv_full_history = false;
+  std::optional<std::string> html_file;  ///< --html: the HTML report, written at exit
   bool print_stats = false;
   bool only_summary = false;
   bool reset_stats = false;
