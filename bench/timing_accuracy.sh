@@ -76,12 +76,13 @@ measure() {
   else
     read -r p50 p99 <<<"$(csv_percentiles "$work/out_stats.csv")"
   fi
-  /usr/bin/python3 -c '
+  /usr/bin/python3 - "$truth" "$p50" "$p99" "$delay_ms" <<'PY'
 import json, sys
 truth = json.loads(sys.argv[1])
 p50, p99, delay = float(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
-print(f"{p50 - delay:.2f} {p99 - delay:.2f} {truth["p50_us"] / 1000:.2f} {truth["p99_us"] / 1000:.2f}")
-' "$truth" "$p50" "$p99" "$delay_ms"
+late50, late99 = truth["p50_us"] / 1000, truth["p99_us"] / 1000
+print(f"{p50 - delay:.2f} {p99 - delay:.2f} {late50:.2f} {late99:.2f}")
+PY
 }
 
 declare -A p50s p99s target50s target99s

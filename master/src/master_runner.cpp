@@ -19,6 +19,9 @@ constexpr int kHeartbeatLiveness = 3;      // Locust's HEARTBEAT_LIVENESS
 constexpr int kHeartbeatDeadAt = -60;      // HEARTBEAT_DEAD_INTERNAL
 constexpr double kCpuWarningPercent = 90;  // Locust's CPU warning threshold
 constexpr const char* kUserClassesMessage = "cicada_user_classes";
+// What a cicada master says in its acks' "cicada" key: the version of cicada's
+// additions to Locust's protocol (forwarded logs, exact histograms).
+constexpr const char* kCicadaProtocol = "1";
 
 double wall_seconds() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -138,7 +141,7 @@ void MasterRunner::handle_worker_message(const std::string& id, proto::WorkerMes
         if constexpr (std::is_same_v<M, proto::ClientReady>) {
           const auto [index_it, fresh] =
               indexes_.try_emplace(id, static_cast<std::int64_t>(indexes_.size()));
-          send_to(id, proto::Ack{index_it->second});
+          send_to(id, proto::Ack{index_it->second, std::string(kCicadaProtocol)});
           WorkerNode node;
           node.id = id;
           node.index = index_it->second;

@@ -36,7 +36,10 @@ Result<ClientReady> client_ready_from(const Envelope& envelope) {
 Result<Ack> ack_from(const Envelope& envelope) {
   if (envelope.data.is_nil()) return Ack{};  // masters before 2.10.3
   detail::MapReader reader(envelope.data, context_of(envelope));
-  return finish(reader, Ack{reader.optional_integer("index")});
+  Ack ack;
+  ack.index = reader.optional_integer("index");
+  ack.cicada = reader.optional_string("cicada");
+  return finish(reader, std::move(ack));
 }
 
 Result<WorkerHeartbeat> worker_heartbeat_from(const Envelope& envelope) {
@@ -138,7 +141,11 @@ Value to_value(const ClientReady& message) {
   return message.version ? Value(*message.version) : Value(-1);
 }
 Value to_value(const Ack& message) {
-  return message.index ? make_map({{"index", *message.index}}) : Value();
+  if (!message.index && !message.cicada) return Value();
+  Value value = Value(Value::Map{});
+  if (message.index) value.as_map()->push_back({Value("index"), Value(*message.index)});
+  if (message.cicada) value.as_map()->push_back({Value("cicada"), Value(*message.cicada)});
+  return value;
 }
 Value to_value(const WorkerHeartbeat& message) {
   Value value = make_map(

@@ -347,6 +347,15 @@ TEST_CASE("the master's UI lists its workers from their heartbeats and runs the 
   CHECK(get_json(ui.web_port, "/stop")["success"] == true);
   CHECK(wait_until([&] { return get_json(ui.web_port, "/stats/requests")["state"] == "stopped"; }));
   CHECK(ui.process.running());  // with a UI the master outlives the test
+
+  // The worker forwards its log every 10 s, as Locust's workers do.
+  const std::string worker_id = node["id"];
+  CHECK(wait_until(
+      [&] {
+        const json logs = get_json(ui.web_port, "/logs");
+        return logs["workers"].contains(worker_id) && !logs["workers"][worker_id].empty();
+      },
+      25s));
 }
 
 TEST_CASE("cicada's /stats/requests has every key a real Locust 2.12.1 UI serves") {

@@ -11,6 +11,7 @@
 #include "cicada/core/timer_wait.hpp"
 #include "cicada/runner/environment.hpp"
 #include "cicada/transport/dealer_client.hpp"
+#include "cicada/web/log_history.hpp"
 #include "process_usage.hpp"
 
 namespace cicada {
@@ -19,6 +20,8 @@ namespace {
 constexpr auto kConnectTimeout = std::chrono::seconds(5);  // Locust's CONNECT_TIMEOUT
 constexpr int kConnectRetries = 60;                        // CONNECT_RETRY_COUNT
 constexpr double kMasterHeartbeatTimeoutSeconds = 60;
+constexpr int kLogForwardSeconds = 10;        // Locust's WORKER_LOG_REPORT_INTERVAL
+constexpr std::uint64_t kLogFloodLines = 70;  // more per interval ends forwarding
 constexpr double kCpuWarningPercent =
     90;  // Locust's CPU warning threshold      // MASTER_HEARTBEAT_TIMEOUT
 
@@ -112,6 +115,24 @@ awaitable<void> WorkerRunner::connect_to_master(WorkerRunner* runner) {
     }
   });
   runner->every(std::chrono::seconds(3), [runner] { runner->send_report(); });
+  runner->every(std::chrono::seconds(kLogForwardSeconds), [runner] { runner->forward_logs(); });
+}
+
+// As Locust's workers do (>= 2.29): every 10 s, the whole buffer if it grew; after
+// an interval with more than 70 new lines, the buffer once more and then no more.
+// Only a cicada master is sent it: older Locust masters warn about the message.
+void WorkerRunner::forward_logs() {
+  if (!master_is_cicada_ || !forwarding_logs_) return;
+  web::LogLines recent = web::recent_log_lines();
+  if (recent.logged == logs_forwarded_) return;
+  if (recent.logged - logs_forwarded_ > kLogFloodLines) {
+    spdlog::warn("More than {} log lines in {} s: log forwarding to the master stops",
+                 kLogFloodLines, kLogForwardSeconds);
+    recent = web::recent_log_lines();
+    forwarding_logs_ = false;
+  }
+  logs_forwarded_ = recent.logged;
+  send(proto::Logs{node_id_, std::move(recent.lines)});
 }
 
 std::string WorkerRunner::worker_state_name() const {
@@ -166,6 +187,7 @@ void WorkerRunner::on_envelope(proto::Envelope envelope) {
         using M = std::decay_t<decltype(message)>;
         if constexpr (std::is_same_v<M, proto::Ack>) {
           if (message.index) worker_index_ = *message.index;
+          master_is_cicada_ = message.cicada.has_value();
           connected_ = true;
           ack_timer_.cancel();
         } else if constexpr (std::is_same_v<M, proto::MasterHeartbeat>) {

@@ -180,7 +180,7 @@ std::string logs_json(Environment& environment) {
   if (environment.has_runner()) {
     for (const auto& [id, lines] : environment.runner().worker_logs()) workers[id] = lines;
   }
-  return dumped_json(json{{"master", recent_log_lines()}, {"workers", workers}});
+  return dumped_json(json{{"master", recent_log_lines().lines}, {"workers", workers}});
 }
 
 }  // namespace cicada::web

@@ -81,6 +81,15 @@ TEST_CASE("ack carries the worker index, or nothing from old masters") {
   auto old = decode_from_master<Ack>("ack_without_index");
   CHECK_FALSE(old.index.has_value());
   check_encodes_like_python(old, "ack_without_index");
+
+  SUBCASE("a cicada master names itself in an extra key") {
+    const auto decoded = decode_master_message(to_envelope(Ack{3, "1"}, "master"));
+    REQUIRE(decoded);
+    const auto& cicada_ack = std::get<Ack>(*decoded);
+    CHECK(cicada_ack.index == 3);
+    CHECK(cicada_ack.cicada == "1");
+    CHECK_FALSE(ack.cicada.has_value());  // Locust's acks say nothing of it
+  }
 }
 
 TEST_CASE("a worker heartbeat carries state, cpu and memory") {

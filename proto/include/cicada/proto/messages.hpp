@@ -34,6 +34,9 @@ struct ClientReady {
 struct Ack {
   static constexpr std::string_view kType = "ack";
   std::optional<std::int64_t> index;
+  /// cicada's own key: a cicada master names itself, so its workers may send
+  /// what only cicada reads (forwarded logs). Locust ignores the extra key.
+  std::optional<std::string> cicada;
 };
 
 /// W->M every second.

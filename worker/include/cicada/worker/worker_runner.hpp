@@ -63,6 +63,7 @@ class WorkerRunner final : public Runner {
   void send(const proto::WorkerMessage& message);
   void send_heartbeat();
   void send_report();
+  void forward_logs();
   std::string worker_state_name() const;
 
   static awaitable<void> connect_to_master(WorkerRunner* runner);
@@ -92,6 +93,10 @@ class WorkerRunner final : public Runner {
   double last_cpu_sample_ = 0;
   double cpu_percent_ = 0;
   bool cpu_warning_logged_ = false;
+  // Log forwarding (Locust's `logs` message), only to a master that said it is cicada's.
+  bool master_is_cicada_ = false;
+  bool forwarding_logs_ = true;
+  std::uint64_t logs_forwarded_ = 0;  // lines logged when the buffer was last sent
 };
 
 }  // namespace cicada

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -16,7 +17,10 @@ namespace cicada::web {
 /// Call before the logger's set_pattern so the copy is formatted alike.
 void keep_log_history(spdlog::logger& logger);
 
-/// The last (up to) 500 lines, oldest first.
-std::vector<std::string> recent_log_lines();
+struct LogLines {
+  std::vector<std::string> lines;  ///< the last (up to) 500, oldest first
+  std::uint64_t logged = 0;        ///< every line logged since the start
+};
+LogLines recent_log_lines();
 
 }  // namespace cicada::web
