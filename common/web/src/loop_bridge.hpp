@@ -37,6 +37,12 @@ class LoopBridge {
     };
     auto slot = std::make_shared<Slot>();
     asio::post(loop_, [shared = shared_, slot, function = std::move(function)]() mutable {
+      {
+        // Closed: the web UI is gone (it closes on the loop's thread, so not
+        // while this runs); what the function would touch may be gone too.
+        std::lock_guard lock(shared->mutex);
+        if (shared->closed) return;
+      }
       std::optional<Result> result;
       std::exception_ptr error;
       try {

@@ -43,7 +43,8 @@ class WebUi {
 
   /// The bound port (useful with port 0).
   std::uint16_t port() const;
-  /// Stops serving and joins the server's thread. Idempotent; the destructor calls it.
+  /// Stops serving and joins the server's thread. Idempotent; the destructor
+  /// calls it. Call it (and destroy the UI) on the loop's thread.
   void stop();
 
   class Impl;
