@@ -42,6 +42,22 @@ function started(child, marker) {
   });
 }
 
+// Pixels of a series' stroke colour on each chart canvas (grid and axes are other colours),
+// run in the page: proves a line was drawn, not just an empty frame.
+const SERIES_COLOURS = [[0x1f, 0x9d, 0x55], [0xe0, 0x8a, 0x1e], [0x2b, 0x7b, 0xd6]];
+function linePixels(canvases, colours) {
+  return canvases.map((canvas, index) => {
+    const [r, g, b] = colours[index];
+    const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+    let count = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      if (data[i + 3] > 0 && Math.abs(data[i] - r) < 40 && Math.abs(data[i + 1] - g) < 40 &&
+          Math.abs(data[i + 2] - b) < 40) count += 1;
+    }
+    return count;
+  });
+}
+
 function check(condition, message) {
   if (!condition) throw new Error("check failed: " + message);
   console.log("ok -", message);
@@ -92,13 +108,8 @@ try {
   }, { timeout: 10000 });
   // Three polls at 2 s give each chart a line; uPlot draws onto its canvas.
   await new Promise((resolve) => setTimeout(resolve, 6500));
-  const drawn = await page.$$eval("#tab-charts canvas", (canvases) => canvases.map((canvas) => {
-    const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
-    let painted = 0;
-    for (let i = 3; i < data.length; i += 4) painted += data[i] > 0 ? 1 : 0;
-    return painted;
-  }));
-  check(drawn.every((painted) => painted > 200), `the three charts have lines (${drawn})`);
+  const drawn = await page.$$eval("#tab-charts canvas", linePixels, SERIES_COLOURS);
+  check(drawn.every((pixels) => pixels > 50), `the three charts draw their lines (${drawn})`);
   await page.screenshot({ path: path.join(artifacts, "web_ui_running.png"), fullPage: true });
 
   await page.click("#edit-button");
@@ -108,10 +119,28 @@ try {
                              { timeout: 15000 });
   check(true, "editing the running test to 2 users takes effect");
 
+  // Two history samples (every 5 s) before stopping, so a reload has a line to draw.
+  const deadline = Date.now() + 20000;
+  for (;;) {
+    const html = await (await fetch(`http://127.0.0.1:${webPort}/`)).text();
+    const history = JSON.parse(html.match(/window\.templateArgs = (.*);<\/script>/)[1]).history;
+    if (history.length >= 2) break;
+    if (Date.now() > deadline) throw new Error("no two history samples in 20 s");
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
   await page.click("#stop-button");
   await page.waitForFunction(
     () => document.getElementById("nav-status").textContent === "STOPPED", { timeout: 15000 });
   check(true, "stop leaves the test STOPPED");
+
+  // A reload draws the run from its history (sampled every 5 s), not from nothing.
+  await page.reload({ waitUntil: "networkidle0" });
+  check(await page.$eval("#dashboard", (el) => !el.hidden), "a stopped test shows its dashboard");
+  await page.click('button[data-tab="charts"]');
+  const redrawn = await page.$$eval("#tab-charts canvas", linePixels, SERIES_COLOURS);
+  // (The 95th percentile needs 10 s of samples before it has a value, so its early history is empty.)
+  check(redrawn[0] > 50 && redrawn[2] > 50,
+        `after a reload the RPS and users charts show the run (${redrawn})`);
 
   await page.click('button[data-tab="downloads"]');
   const csv = await page.$eval('a[href="./stats/requests/csv"]', async (link) => {
@@ -145,14 +174,9 @@ try {
   check(percentileRows === 4, "the report's response time table has the same rows");
   const failureRows = await offline.$$eval("#failures-table tbody tr", (rows) => rows.length);
   check(failureRows >= 1, "the report lists the failures");
-  const reportCharts = await offline.$$eval("canvas", (canvases) => canvases.map((canvas) => {
-    const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
-    let painted = 0;
-    for (let i = 3; i < data.length; i += 4) painted += data[i] > 0 ? 1 : 0;
-    return painted;
-  }));
-  check(reportCharts.length === 3 && reportCharts.every((painted) => painted > 200),
-        `the report draws its three charts (${reportCharts})`);
+  const reportCharts = await offline.$$eval("canvas", linePixels, SERIES_COLOURS);
+  check(reportCharts.length === 3 && reportCharts.every((pixels) => pixels > 50),
+        `the report draws its three charts' lines (${reportCharts})`);
   check(refused.length === 0, `the report asked the network for nothing (${refused.join(", ")})`);
   check(reportErrors.length === 0, `no script errors in the report (${reportErrors.join("; ")})`);
   await offline.screenshot({ path: path.join(artifacts, "report.png"), fullPage: true });

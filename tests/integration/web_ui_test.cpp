@@ -131,6 +131,7 @@ TEST_CASE("a person starts, re-targets, resets and stops a test through the UI's
   const auto page = test::get(ui.web_port, "/");
   CHECK(page.status == 200);
   CHECK(page.body.find("window.templateArgs = {") != std::string::npos);
+  CHECK(page.body.find("\"history\":[]") != std::string::npos);  // nothing ran yet
   CHECK(test::get(ui.web_port, "/assets/uPlot.iife.min.js").status == 200);
   CHECK(get_json(ui.web_port, "/stats/requests")["state"] == "ready");
 

@@ -52,7 +52,7 @@ std::vector<proto::Envelope> every_worker_message(const std::string& node_id) {
 
 std::vector<proto::Envelope> every_master_message(const std::string& node_id) {
   std::vector<proto::MasterMessage> messages = {
-      proto::Ack{0},
+      proto::Ack{0, {}},
       proto::MasterHeartbeat{},
       proto::Spawn{1700000000.25,
                    {{"User1", 1}},
@@ -141,9 +141,9 @@ TEST_CASE("the router keeps workers apart by identity") {
   second.send(proto::to_envelope(proto::ClientReady{"2.46.3"}, "hostB_2"));
   run_until(io, [&] { return inbox.messages.size() == 2; });
 
-  router.send(proto::to_envelope(proto::Ack{1}, "hostB_2"));
-  router.send(proto::to_envelope(proto::Ack{0}, "hostA_1"));
-  router.send(proto::to_envelope(proto::Ack{9}, "nobody_here"));  // dropped, as ZeroMQ does
+  router.send(proto::to_envelope(proto::Ack{1, {}}, "hostB_2"));
+  router.send(proto::to_envelope(proto::Ack{0, {}}, "hostA_1"));
+  router.send(proto::to_envelope(proto::Ack{9, {}}, "nobody_here"));  // dropped, as ZeroMQ does
   run_until(io, [&] { return first_inbox.size() == 1 && second_inbox.size() == 1; });
   CHECK(first_inbox[0].data.find("index")->as_int() == 0);
   CHECK(second_inbox[0].data.find("index")->as_int() == 1);
@@ -216,7 +216,7 @@ TEST_CASE("a worker that reconnects under the same identity is heard and answere
   dealer.start([&](proto::Envelope e) { acks += e.type == "ack" ? 1 : 0; }, [](auto&&) {});
   dealer.send(proto::to_envelope(proto::ClientReady{"2.46.3"}, "host_reconnecting"));
   run_until(io, [&] { return inbox.messages.size() == 1; });
-  router.send(proto::to_envelope(proto::Ack{0}, "host_reconnecting"));
+  router.send(proto::to_envelope(proto::Ack{0, {}}, "host_reconnecting"));
   run_until(io, [&] { return acks == 1; });
 
   for (int round = 0; round < 3; ++round) {
@@ -224,7 +224,7 @@ TEST_CASE("a worker that reconnects under the same identity is heard and answere
     dealer.send(proto::to_envelope(proto::WorkerHeartbeat{"ready", 0.0, 1u}, "host_reconnecting"));
     run_until(io, [&] { return inbox.messages.size() == static_cast<std::size_t>(2 + round); });
     CHECK(inbox.messages.back().first == "host_reconnecting");
-    router.send(proto::to_envelope(proto::Ack{0}, "host_reconnecting"));
+    router.send(proto::to_envelope(proto::Ack{0, {}}, "host_reconnecting"));
     run_until(io, [&] { return acks == 2 + round; });
   }
 }

@@ -11,7 +11,7 @@ const $ = (id) => document.getElementById(id);
 
 const view = {
   state: args.state || "ready",
-  showForm: args.state === "ready" || args.state === "stopped",
+  showForm: args.state === "ready",
   tab: "statistics",
   distributed: Boolean(args.is_distributed),
 };
@@ -309,6 +309,15 @@ window.addEventListener("resize", () => charts.resize());
   $("nav-workers").textContent = args.worker_count ?? 0;
   $("full-history-link").hidden = !args.stats_history_enabled;
   document.title = "cicada" + (args.locustfile ? " - " + args.locustfile : "");
+  // The samples taken before this page opened (every 5 s), so a reload keeps the lines.
+  for (const sample of args.history || []) {
+    const value = (key) => (sample[key] ? sample[key][1] : null);
+    charts.push({
+      time: Date.parse(sample.time) / 1000, rps: value("current_rps"),
+      fails: value("current_fail_per_sec"), p50: value("response_time_percentile_0.5"),
+      p95: value("response_time_percentile_0.95"), users: value("user_count"),
+    });
+  }
   render();
   pollStats();
   setInterval(pollStats, POLL_STATS_MS);

@@ -22,15 +22,6 @@ constexpr double kReportQuantiles[] = {0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 1.0}
 constexpr const char* kReportQuantileKeys[] = {"0.5", "0.6",  "0.7",  "0.8",
                                                "0.9", "0.95", "0.99", "1.0"};
 
-std::string utc_iso(double unix_seconds) {
-  const auto seconds = static_cast<std::time_t>(unix_seconds);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
-}
-
 // Locust's duration text: "1 hour, 2 minutes and 5 seconds", "0 seconds".
 std::string duration_text(std::int64_t total_seconds) {
   const std::int64_t parts[] = {total_seconds / 3600, total_seconds % 3600 / 60,
@@ -46,33 +37,6 @@ std::string duration_text(std::int64_t total_seconds) {
   for (std::size_t i = 1; i < said.size(); ++i)
     text += (i + 1 == said.size() ? " and " : ", ") + said[i];
   return text;
-}
-
-json history_json(const stats::RequestStats& stats, double end_time, std::int64_t users) {
-  json samples = json::array();
-  auto add = [&](double time, std::int64_t user_count, double rps, double fails,
-                 std::optional<std::int64_t> p50, std::optional<std::int64_t> p95, double average) {
-    const std::string when = utc_iso(time);
-    auto point = [&](json value) { return json::array({when, std::move(value)}); };
-    samples.push_back({{"time", when},
-                       {"user_count", point(user_count)},
-                       {"current_rps", point(rps)},
-                       {"current_fail_per_sec", point(fails)},
-                       {"response_time_percentile_0.5", point(p50 ? json(*p50) : json(nullptr))},
-                       {"response_time_percentile_0.95", point(p95 ? json(*p95) : json(nullptr))},
-                       {"total_avg_response_time", point(average)}});
-  };
-  for (const stats::HistorySample& sample : stats.history()) {
-    add(sample.timestamp, sample.user_count, sample.current_rps, sample.current_fail_per_sec,
-        sample.response_time_percentile_50_ms, sample.response_time_percentile_95_ms,
-        sample.total_avg_response_time_ms);
-  }
-  // Locust adds a last sample at the end time when it renders.
-  const stats::StatsEntry& total = stats.total();
-  add(end_time, users, total.current_rps(total), total.current_fail_per_sec(total),
-      total.current_response_time_percentile_ms(0.5, stats.now()),
-      total.current_response_time_percentile_ms(0.95, stats.now()), total.avg_response_time_ms());
-  return samples;
 }
 
 json percentiles_json(const stats::StatsEntry& entry) {
@@ -151,6 +115,7 @@ std::string html_report(Environment& environment, const HtmlReportOptions& optio
       {"end_time", utc_iso(end)},
       {"duration", duration_text(static_cast<std::int64_t>(std::llround(end - start)))},
       {"host", report_host(environment)},
+      // Locust adds a last sample at the end time when it renders a report.
       {"history", history_json(stats, end, has_runner ? environment.runner().user_count() : 0)},
       {"show_download_link", options.show_download_link},
       {"locustfile", std::filesystem::path(options.locustfile).filename().string()},

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <ctime>
 #include <nlohmann/json.hpp>
 
 #include "cicada/runner/environment.hpp"
@@ -80,6 +81,43 @@ json entry_json(const stats::StatsEntry& entry, const stats::StatsEntry& total) 
       // cicada's own: percentiles from the precise histogram, in fractional ms.
       {"exact_response_time_percentiles", exact},
   };
+}
+
+std::string utc_iso(double unix_seconds) {
+  const auto seconds = static_cast<std::time_t>(unix_seconds);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
+json history_json(const stats::RequestStats& stats, std::optional<double> closing_time,
+                  std::int64_t closing_users) {
+  json samples = json::array();
+  auto add = [&](double time, std::int64_t user_count, double rps, double fails,
+                 std::optional<std::int64_t> p50, std::optional<std::int64_t> p95, double average) {
+    const std::string when = utc_iso(time);
+    auto point = [&](json value) { return json::array({when, std::move(value)}); };
+    samples.push_back({{"time", when},
+                       {"user_count", point(user_count)},
+                       {"current_rps", point(rps)},
+                       {"current_fail_per_sec", point(fails)},
+                       {"response_time_percentile_0.5", point(p50 ? json(*p50) : json(nullptr))},
+                       {"response_time_percentile_0.95", point(p95 ? json(*p95) : json(nullptr))},
+                       {"total_avg_response_time", point(average)}});
+  };
+  for (const stats::HistorySample& sample : stats.history()) {
+    add(sample.timestamp, sample.user_count, sample.current_rps, sample.current_fail_per_sec,
+        sample.response_time_percentile_50_ms, sample.response_time_percentile_95_ms,
+        sample.total_avg_response_time_ms);
+  }
+  if (!closing_time) return samples;
+  const stats::StatsEntry& total = stats.total();
+  add(*closing_time, closing_users, total.current_rps(total), total.current_fail_per_sec(total),
+      total.current_response_time_percentile_ms(0.5, stats.now()),
+      total.current_response_time_percentile_ms(0.95, stats.now()), total.avg_response_time_ms());
+  return samples;
 }
 
 std::string dumped_json(const json& value) {

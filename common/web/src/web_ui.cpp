@@ -344,6 +344,7 @@ class WebUi::Impl {
         {"percentiles_to_chart", json::array({0.5, 0.95})},
         {"extra_options", json::object()},
         {"is_report", false},
+        {"history", history_json(environment_.stats(), std::nullopt, 0)},
     };
     if (has_runner) {
       std::int64_t workers = 0;
