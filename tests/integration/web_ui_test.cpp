@@ -226,6 +226,25 @@ TEST_CASE("/swarm answers bad input with a message that names it, and starts not
   CHECK(get_json(ui.web_port, "/stats/requests")["state"] == "ready");
 }
 
+TEST_CASE("the chart's percentiles are exact over the last 10 s, beside Locust's rounded ones") {
+  Target target;
+  UiProcess ui(CICADA_STANDALONE_BINARY, {"-f", target.scenario(), "-H", target.url()}, target.dir);
+  REQUIRE(test::fetch(ui.web_port, "POST", "/swarm", "user_count=2&spawn_rate=10").status == 200);
+  json current;
+  REQUIRE(wait_until(
+      [&] {
+        current =
+            get_json(ui.web_port, "/stats/requests")["exact_current_response_time_percentiles"];
+        return current["response_time_percentile_0.95"].is_number();
+      },
+      30s));
+  const double p50 = current["response_time_percentile_0.5"].get<double>();
+  const double p95 = current["response_time_percentile_0.95"].get<double>();
+  CHECK(p50 > 0);  // a loopback answer takes microseconds, not zero
+  CHECK(p95 >= p50);
+  CHECK(p95 < 1000);
+}
+
 TEST_CASE("/swarm's run_time stops the test and the UI keeps serving") {
   Target target;
   UiProcess ui(CICADA_STANDALONE_BINARY, {"-f", target.scenario(), "-H", target.url()}, target.dir);

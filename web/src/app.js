@@ -170,7 +170,9 @@ const charts = (() => {
 })();
 
 function chartPoint(stats) {
-  const current = stats.current_response_time_percentiles || {};
+  // Exact percentiles over the last 10 s when the server has them, else Locust's rounded ones.
+  const current = stats.exact_current_response_time_percentiles ||
+                  stats.current_response_time_percentiles || {};
   return {
     time: Date.now() / 1000,
     rps: stats.current_rps,

@@ -8,6 +8,7 @@
 #include "cicada/runner/environment.hpp"
 #include "cicada/runner/runner.hpp"
 #include "cicada/web/log_history.hpp"
+#include "current_window.hpp"
 
 namespace cicada::web {
 namespace {
@@ -136,7 +137,7 @@ json optional_seconds(std::optional<double> value) {
 
 }  // namespace
 
-std::string stats_requests_json(Environment& environment) {
+std::string stats_requests_json(Environment& environment, const CurrentWindow* window) {
   const stats::RequestStats& stats = environment.stats();
   const stats::StatsEntry& total = stats.total();
   json entries = json::array();
@@ -177,6 +178,16 @@ std::string stats_requests_json(Environment& environment) {
       {"state", "missing"},
       {"user_count", 0},
   };
+  if (window) {
+    // cicada's own: the same window from the precise histogram, in fractional ms.
+    const auto exact = [&](double q) {
+      const auto value = window->percentile_ms(q);
+      return value ? json(*value) : json(nullptr);
+    };
+    body["exact_current_response_time_percentiles"] = {
+        {"response_time_percentile_0.5", exact(0.5)},
+        {"response_time_percentile_0.95", exact(0.95)}};
+  }
   if (!environment.has_runner()) return dumped_json(body);
   Runner& runner = environment.runner();
   body["state"] = std::string(to_string(runner.state()));

@@ -20,9 +20,12 @@ class RequestStats;
 
 namespace cicada::web {
 
+class CurrentWindow;
+
 /// /stats/requests: every entry (first 500, sorted) and Aggregated, errors,
-/// rates, current percentiles, state, users; workers on a master.
-std::string stats_requests_json(Environment& environment);
+/// rates, current percentiles (Locust's, and exact ones from `window` when
+/// given), state, users; workers on a master.
+std::string stats_requests_json(Environment& environment, const CurrentWindow* window = nullptr);
 
 /// One entry as /stats/requests lists it (`total` gives the rates' time span).
 nlohmann::json entry_json(const stats::StatsEntry& entry, const stats::StatsEntry& total);

@@ -15,6 +15,7 @@
 #include "cicada/runner/runner.hpp"
 #include "cicada/web/html_report.hpp"
 #include "cicada/web/log_history.hpp"
+#include "current_window.hpp"
 #include "form.hpp"
 #include "loop_bridge.hpp"
 #include "page.hpp"
@@ -84,6 +85,7 @@ class WebUi::Impl {
         server_([this](const HttpRequest& request) { return handle(request); },
                 options_.base_path) {
     keep_log_history(*spdlog::default_logger());
+    current_window_->start();
     port_ = server_.listen(options_.host, options_.port);
     const std::string shown =
         options_.host.empty() || options_.host == "*" ? "0.0.0.0" : options_.host;
@@ -95,6 +97,7 @@ class WebUi::Impl {
   void stop() {
     bridge_.close();
     server_.stop();
+    current_window_->stop();  // on the loop's thread, as stop() must be called
   }
 
  private:
@@ -198,7 +201,9 @@ class WebUi::Impl {
   HttpReply stats_requests() {
     const auto now = Clock::now();
     if (!stats_cache_ || now - stats_cache_->first > kStatsCacheLifetime) {
-      stats_cache_.emplace(now, bridge_.call([this] { return stats_requests_json(environment_); }));
+      stats_cache_.emplace(now, bridge_.call([this] {
+        return stats_requests_json(environment_, current_window_.get());
+      }));
     }
     return json_reply(stats_cache_->second);
   }
@@ -359,7 +364,9 @@ class WebUi::Impl {
   WebUiOptions options_;
   LoopBridge bridge_;
   std::shared_ptr<SwarmState> swarm_state_ = std::make_shared<SwarmState>();  // loop's
-  std::optional<std::pair<Clock::time_point, std::string>> stats_cache_;      // server's
+  std::shared_ptr<CurrentWindow> current_window_ =
+      std::make_shared<CurrentWindow>(environment_.io_context(), environment_.stats());  // loop's
+  std::optional<std::pair<Clock::time_point, std::string>> stats_cache_;                 // server's
   WebServer server_;
   std::uint16_t port_ = 0;
 };
