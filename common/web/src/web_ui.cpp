@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cctype>
 #include <chrono>
 #include <ctime>
 #include <filesystem>
@@ -9,7 +10,6 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "cicada/core/timespan.hpp"
 #include "cicada/report/csv_report.hpp"
 #include "cicada/runner/environment.hpp"
 #include "cicada/runner/runner.hpp"
@@ -21,6 +21,7 @@
 #include "page.hpp"
 #include "prometheus.hpp"
 #include "stats_json.hpp"
+#include "swarm_request.hpp"
 #include "task_ratio.hpp"
 #include "web_server.hpp"
 
@@ -210,51 +211,20 @@ class WebUi::Impl {
 
   // Locust's /swarm: starts a test from ready or stopped, re-targets a running one.
   HttpReply swarm(const Form& form) {
-    std::optional<std::int64_t> user_count;
-    std::optional<double> spawn_rate;
-    std::optional<std::int64_t> run_time;
-    auto failure = [this](const std::string& message) {
-      return on_loop([this, message] {
+    auto read = read_swarm_request(form);
+    if (auto* message = std::get_if<std::string>(&read)) {
+      return on_loop([this, message = *message] {
         const auto& host = environment_.options().host;
         return json_reply(dumped_json(json{{"success", false},
                                            {"message", message},
                                            {"host", host ? json(*host) : json(nullptr)}}),
                           400);
       });
-    };
-    try {
-      if (auto text = form.get("user_count")) {
-        std::size_t used = 0;
-        user_count = std::stoll(*text, &used);
-        if (used != text->size() || *user_count < 0) throw std::invalid_argument(*text);
-      }
-    } catch (const std::exception&) {
-      return failure("user_count must be a whole number of users, got '" +
-                     form.get("user_count").value_or("") + "'");
     }
-    try {
-      if (auto text = form.get("spawn_rate")) {
-        std::size_t used = 0;
-        spawn_rate = std::stod(*text, &used);
-        if (used != text->size() || !(*spawn_rate > 0)) throw std::invalid_argument(*text);
-      }
-    } catch (const std::exception&) {
-      return failure("spawn_rate must be a number above 0, got '" +
-                     form.get("spawn_rate").value_or("") + "'");
-    }
-    if (auto text = form.get("run_time"); text && !text->empty()) {
-      run_time = parse_timespan(*text);
-      if (!run_time)
-        return failure("Valid run_time formats are : 20, 20s, 3m, 2h, 1h20m, 3h30m10s, etc.");
-    }
-    if (!user_count || !spawn_rate)
-      return failure("Missing user_count or spawn_rate from /swarm request");
-    std::optional<std::string> host = form.get("host");
-    if (host) {
-      std::erase(*host, '<');
-      std::erase(*host, '>');
-    }
-    return on_loop([this, users = *user_count, rate = *spawn_rate, run_time, host] {
+    const SwarmRequest request = std::get<SwarmRequest>(std::move(read));
+    const auto& host = request.host;
+    const auto& run_time = request.run_time_seconds;
+    return on_loop([this, users = request.user_count, rate = request.spawn_rate, run_time, host] {
       if (host && !host->empty()) environment_.options().host = *host;
       if (!environment_.has_runner()) {
         return json_reply(R"({"host": null, "message": "No runner", "success": false})", 500);
