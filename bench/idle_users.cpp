@@ -8,9 +8,9 @@
 #include <fstream>
 #include <string>
 
-#include "cicada/model/user_class.hpp"
 #include "cicada/runner/environment.hpp"
 #include "cicada/runner/local_runner.hpp"
+#include "idle_user.hpp"
 
 namespace {
 
@@ -28,20 +28,11 @@ long resident_kib() {
   return -1;
 }
 
-class IdleUser : public cicada::User {
- public:
-  using User::User;
-  cicada::awaitable<void> nothing() { co_return; }
-};
-
 }  // namespace
 
 int main(int argc, char** argv) {
   const long users = argc > 1 ? std::atol(argv[1]) : 100'000;
-  const cicada::UserClass idle = cicada::UserClass::define<IdleUser>("IdleUser")
-                                     .wait_time(cicada::constant(3600))
-                                     .task("nothing", &IdleUser::nothing);
-  cicada::Environment env{{idle}};
+  cicada::Environment env{{cicada::bench::idle_user_class()}};
   auto& runner = env.create_local_runner();
   const long before = resident_kib();
   runner.spawn_users({{"IdleUser", users}});

@@ -7,27 +7,14 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "cicada/model/user_class.hpp"
 #include "cicada/runner/environment.hpp"
 #include "cicada/runner/local_runner.hpp"
-
-namespace {
-
-class IdleUser : public cicada::User {
- public:
-  using User::User;
-  cicada::awaitable<void> nothing() { co_return; }
-};
-
-}  // namespace
+#include "idle_user.hpp"
 
 int main(int argc, char** argv) {
   const long users = argc > 1 ? std::atol(argv[1]) : 100'000;
   const double rate = argc > 2 ? std::atof(argv[2]) : 100'000.0;
-  const cicada::UserClass idle = cicada::UserClass::define<IdleUser>("IdleUser")
-                                     .wait_time(cicada::constant(3600))
-                                     .task("nothing", &IdleUser::nothing);
-  cicada::Environment env{{idle}};
+  cicada::Environment env{{cicada::bench::idle_user_class()}};
   auto& runner = env.create_local_runner();
   const auto started = std::chrono::steady_clock::now();
   runner.start(users, rate);

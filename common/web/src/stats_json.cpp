@@ -194,17 +194,15 @@ std::string stats_requests_json(Environment& environment, const CurrentWindow* w
   body["user_count"] = runner.user_count();
   if (runner.distributed()) {
     json workers = json::array();
-    std::int64_t active = 0;
     for (const WorkerSummary& worker : runner.worker_summaries()) {
       workers.push_back({{"id", worker.id},
                          {"state", worker.state},
                          {"user_count", worker.user_count},
                          {"cpu_usage", worker.cpu_percent},
                          {"memory_usage", worker.memory_bytes}});
-      if (worker.state != "missing") ++active;
     }
     body["workers"] = workers;
-    body["worker_count"] = active;
+    body["worker_count"] = runner.worker_count();
   }
   return dumped_json(body);
 }

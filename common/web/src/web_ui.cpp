@@ -177,11 +177,8 @@ class WebUi::Impl {
     if (path == "/logs") return on_loop([this] { return json_reply(logs_json(environment_)); });
     if (path == "/worker-count") {
       return on_loop([this] {
-        std::int64_t count = 0;
-        if (environment_.has_runner()) {
-          for (const auto& worker : environment_.runner().worker_summaries())
-            count += worker.state != "missing";
-        }
+        const std::int64_t count =
+            environment_.has_runner() ? environment_.runner().worker_count() : 0;
         return json_reply(dumped_json(json{{"worker_count", count}}));
       });
     }
@@ -275,10 +272,9 @@ class WebUi::Impl {
     if (!in) return text_reply("Error: cannot read " + file, 404);
     std::ostringstream body;
     body << in.rdbuf();
-    const std::string name = on_loop([this] {
-                               return text_reply(download_name(environment_, options_.locustfile,
-                                                               "requests_full_history"));
-                             }).body;
+    const std::string name = bridge_.call([this] {
+      return download_name(environment_, options_.locustfile, "requests_full_history");
+    });
     return csv_attachment(body.str(), name);
   }
 
@@ -321,12 +317,7 @@ class WebUi::Impl {
         {"is_report", false},
         {"history", history_json(environment_.stats(), std::nullopt, 0)},
     };
-    if (has_runner) {
-      std::int64_t workers = 0;
-      for (const auto& worker : environment_.runner().worker_summaries())
-        workers += worker.state != "missing";
-      arguments["worker_count"] = workers;
-    }
+    if (has_runner) arguments["worker_count"] = environment_.runner().worker_count();
     return dumped_json(arguments);
   }
 

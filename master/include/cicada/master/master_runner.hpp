@@ -53,7 +53,7 @@ class MasterRunner final : public Runner {
   std::int64_t user_count() const override;
   std::map<std::string, std::int64_t> user_classes_count() const override;
   /// Workers that are ready, spawning or running.
-  std::int64_t worker_count() const;
+  std::int64_t worker_count() const override;
   const std::map<std::string, WorkerNode>& workers() const { return workers_; }
   std::vector<WorkerSummary> worker_summaries() const override;
   std::map<std::string, std::vector<std::string>> worker_logs() const override {

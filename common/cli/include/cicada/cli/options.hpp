@@ -25,7 +25,7 @@ struct Options {
   std::string web_base_path;
   bool autostart = false;                ///< start at once, keep the UI
   std::optional<std::int64_t> autoquit;  ///< with --autostart: quit N s after the run time
-  bool list = false;  ///< -l: print the user classes
+  bool list = false;                     ///< -l: print the user classes
   std::vector<std::string> tags;
   std::vector<std::string> exclude_tags;
   std::optional<std::string> csv_prefix;

@@ -84,6 +84,8 @@ class Runner {
   virtual std::vector<WorkerSummary> worker_summaries() const { return {}; }
   /// The log lines each worker forwarded (Locust's `logs` message), by worker id.
   virtual std::map<std::string, std::vector<std::string>> worker_logs() const { return {}; }
+  /// A master's workers that are ready, spawning or running; 0 for other runners.
+  virtual std::int64_t worker_count() const { return 0; }
   /// True for a master: the UI shows workers and needs one to start.
   virtual bool distributed() const { return false; }
 
