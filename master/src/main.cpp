@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
     worker_options.master_host = "127.0.0.1";
     worker_options.master_port = options.master_bind_port;
     worker_options.logfile.reset();
+    worker_options.health_port.reset();  // the master serves the probes
     const auto count = cicada::worker::process_count(*options.processes);
     children = cicada::worker::fork_workers(count, worker_options, classes);
     options.processes = count;

@@ -6,6 +6,7 @@
 #include "cicada/master/master_runner.hpp"
 #include "cicada/runner/environment.hpp"
 #include "cicada/transport/transport_error.hpp"
+#include "cicada/web/health_server.hpp"
 #include "cicada/web/web_ui.hpp"
 
 namespace cicada::master {
@@ -22,6 +23,7 @@ int run_master(const cli::Options& options, std::vector<UserClass> user_classes)
   environment.events().init.fire(environment);
   spdlog::info("Master listening on {}:{}", options.master_bind_host, runner->port());
   if (!cli::start_web_ui(environment, options)) return 1;
+  const auto health = cli::start_health_server(environment, options);
   cli::RunOutputs outputs(environment, options);
   outputs.start();
   auto signals = cli::quit_on_signals(environment, *runner);

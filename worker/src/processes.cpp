@@ -38,6 +38,8 @@ std::vector<pid_t> fork_workers(std::int64_t count, const cli::Options& options,
     if (pid == 0) {
       cli::Options worker_options = options;
       worker_options.processes.reset();
+      // One port serves the probes: the first worker's (it stands for the group).
+      if (i > 0) worker_options.health_port.reset();
       int code = 2;
       if (cli::setup_logging(worker_options, "cicada-worker"))
         code = run_worker(worker_options, user_classes);

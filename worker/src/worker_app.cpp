@@ -4,6 +4,7 @@
 
 #include "cicada/cli/run.hpp"
 #include "cicada/runner/environment.hpp"
+#include "cicada/web/health_server.hpp"
 #include "cicada/worker/worker_runner.hpp"
 
 namespace cicada::worker {
@@ -14,6 +15,7 @@ int run_worker(const cli::Options& options, std::vector<UserClass> user_classes)
   environment.events().init.fire(environment);
   spdlog::info("Starting worker {}, connecting to {}:{}", runner.node_id(), options.master_host,
                options.master_port);
+  const auto health = cli::start_health_server(environment, options);
   auto signals = cli::quit_on_signals(environment, runner);
   runner.join();
   signals.reset();

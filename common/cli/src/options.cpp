@@ -114,6 +114,9 @@ ParseResult parse_options(int argc, const char* const* argv, Program program) {
       ->check(CLI::IsMember({"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}));
   app.add_option("--logfile", options.logfile, "Write logs to this file instead of stderr")
       ->envname(env_name("LOGFILE"));
+  app.add_option("--health-port", options.health_port,
+                 "Serve /healthz and /readyz on this port for container probes")
+      ->envname(env_name("HEALTH_PORT"));
 
   if (!worker) {
     app.add_option("-u,--users", options.users, "Peak number of concurrent users")

@@ -17,6 +17,7 @@
 #include "cicada/runner/environment.hpp"
 #include "cicada/runner/local_runner.hpp"
 #include "cicada/scenario/scenario.hpp"
+#include "cicada/web/health_server.hpp"
 #include "cicada/web/html_report.hpp"
 #include "cicada/web/log_history.hpp"
 #include "cicada/web/web_ui.hpp"
@@ -200,6 +201,12 @@ bool start_web_ui(Environment& environment, const Options& options) {
   return true;
 }
 
+std::unique_ptr<web::HealthServer> start_health_server(Environment& environment,
+                                                       const Options& options) {
+  if (!options.health_port) return nullptr;
+  return std::make_unique<web::HealthServer>(environment, "", *options.health_port);
+}
+
 std::shared_ptr<void> quit_on_signals(Environment& environment, Runner& runner) {
   auto signals =
       std::make_shared<boost::asio::signal_set>(environment.io_context(), SIGINT, SIGTERM);
@@ -221,6 +228,7 @@ int run_standalone(const Options& options, std::vector<UserClass> user_classes) 
   auto& runner = environment.create_local_runner();
   environment.events().init.fire(environment);
   if (!start_web_ui(environment, options)) return 1;
+  const auto health = start_health_server(environment, options);
   RunOutputs outputs(environment, options);
   outputs.start();
   auto signals = quit_on_signals(environment, runner);

@@ -59,7 +59,7 @@ class LoopBridge {
     std::unique_lock lock(shared_->mutex);
     shared_->answered.wait_for(lock, timeout, [&] { return slot->done || shared_->closed; });
     if (!slot->done) {
-      throw LoopUnavailable(shared_->closed ? "the web UI is stopping"
+      throw LoopUnavailable(shared_->closed ? "the server is stopping"
                                             : "the test's event loop did not answer (it is not "
                                               "running: not started yet, or quit)");
     }

@@ -14,7 +14,8 @@ namespace cicada::worker {
 std::int64_t process_count(std::int64_t requested);
 
 /// Forks `count` worker processes (each runs run_worker) and returns their
-/// pids. Call before any thread or socket exists in this process.
+/// pids. Call before any thread or socket exists in this process. Only the
+/// first serves --health-port.
 std::vector<pid_t> fork_workers(std::int64_t count, const cli::Options& options,
                                 const std::vector<UserClass>& user_classes);
 

@@ -45,6 +45,8 @@ class WorkerRunner final : public Runner {
   /// The index the master gave this worker (-1 before the ack).
   std::int64_t worker_index() const { return worker_index_; }
   bool connected() const { return connected_; }
+  /// Connected, and the master's last heartbeat is recent (see kMasterQuietSeconds).
+  bool ready() const override;
   /// True when connecting failed for good (no ack after 61 tries of 5 s).
   bool connection_failed() const { return connection_failed_; }
 

@@ -52,6 +52,8 @@ struct Options {
   std::string master_host = "127.0.0.1";
   std::uint16_t master_port = 5557;
   std::optional<std::int64_t> processes;
+  /// --health-port: serve /healthz and /readyz for container probes (every interface).
+  std::optional<std::uint16_t> health_port;
 };
 
 /// The result of parsing: options to run with, or an exit code and the text

@@ -14,6 +14,9 @@ class Runner;
 namespace report {
 class CsvFileWriter;
 }
+namespace web {
+class HealthServer;
+}
 }  // namespace cicada
 
 namespace cicada::cli {
@@ -70,6 +73,12 @@ void arm_run_time(Runner& runner, const Options& options);
 /// Without --headless, starts the web UI on --web-host/--web-port (Locust's
 /// default). Returns false after logging why when it cannot bind.
 bool start_web_ui(Environment& environment, const Options& options);
+
+/// With --health-port, serves /healthz and /readyz (web::HealthServer) until
+/// the handle goes; nullptr without the flag. Throws std::runtime_error
+/// naming the address when it cannot bind.
+std::unique_ptr<web::HealthServer> start_health_server(Environment& environment,
+                                                       const Options& options);
 
 /// Quits the runner on SIGINT or SIGTERM while the returned handle lives.
 std::shared_ptr<void> quit_on_signals(Environment& environment, Runner& runner);

@@ -88,6 +88,9 @@ class Runner {
   virtual std::int64_t worker_count() const { return 0; }
   /// True for a master: the UI shows workers and needs one to start.
   virtual bool distributed() const { return false; }
+  /// Whether this runner can do its job now (readiness probes): a worker is
+  /// ready while connected to a master that still heartbeats; others always are.
+  virtual bool ready() const { return true; }
 
   /// Runs `action` on the loop after `delay` (e.g. quit after 30 s). Cancelled by quit().
   void call_later(std::chrono::duration<double> delay, std::function<void()> action);
