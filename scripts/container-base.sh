@@ -20,8 +20,18 @@ trap 'rm -rf "$root"' EXIT
 echo "container-base: debootstrap bookworm from $mirror"
 debootstrap --variant=minbase bookworm "$root/fs" "$mirror" >"$root/log" 2>&1 ||
   { tail -20 "$root/log" >&2; exit 1; }
-# Package lists and downloaded archives only make the image bigger; every
-# apt-get in the Dockerfile starts with an update.
+# Slim, as Debian's -slim images are: no package lists or archives (every
+# apt-get in the Dockerfile starts with an update), no manuals or
+# translations, now or from later installs; licences stay.
 rm -rf "$root"/fs/var/lib/apt/lists/* "$root"/fs/var/cache/apt/*
+cat >"$root/fs/etc/dpkg/dpkg.cfg.d/01-slim" <<'DPKG'
+path-exclude /usr/share/doc/*
+path-include /usr/share/doc/*/copyright
+path-exclude /usr/share/man/*
+path-exclude /usr/share/info/*
+path-exclude /usr/share/locale/*
+DPKG
+find "$root/fs/usr/share/doc" -mindepth 2 ! -name copyright ! -type d -delete
+rm -rf "$root"/fs/usr/share/man/* "$root"/fs/usr/share/info/* "$root"/fs/usr/share/locale/*
 tar -C "$root/fs" -c . | podman import --change 'CMD ["/bin/bash"]' - "$image" >/dev/null
 echo "container-base: made $image"

@@ -10,6 +10,10 @@ packages=(
   python3 python3-msgpack python3-zmq python3-locust
   nginx openssl clang-format
   nodejs chromium prometheus
+  # Deployment: the image and compose cluster (podman), hosts from network
+  # namespaces (iproute2), the Kubernetes checks (Go with Sprig for the chart).
+  podman podman-compose runc debootstrap uidmap slirp4netns netavark aardvark-dns iproute2
+  golang-go golang-github-masterminds-sprig-dev golang-gopkg-yaml.v2-dev
 )
 
 missing=()
@@ -21,14 +25,17 @@ done
 # NodeSource's nodejs carries its own npm and conflicts with Debian's npm package.
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 
-# The web UI's charting library (embedded by the build) and the browser tests'
-# driver, pinned by web/package-lock.json.
+# npm packages pinned by lock files: in web/, the UI's charting library (the
+# build embeds it) and the browser tests' driver; in tests/deploy/, the
+# Kubernetes schemas for the manifest checks.
 install_web_packages() {
-  if [ ! -f web/node_modules/.package-lock.json ] ||
-    [ web/package-lock.json -nt web/node_modules/.package-lock.json ]; then
-    echo "install-deps: npm ci in web/"
-    npm ci --prefix web --no-audit --no-fund --loglevel=error >/dev/null
-  fi
+  for dir in web tests/deploy; do
+    if [ ! -f "$dir/node_modules/.package-lock.json" ] ||
+      [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+      echo "install-deps: npm ci in $dir/"
+      npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error >/dev/null
+    fi
+  done
 }
 cd "$(dirname "$0")/.."
 

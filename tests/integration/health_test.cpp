@@ -45,10 +45,10 @@ TEST_CASE("a worker is live at once and ready only while its master heartbeats")
   const auto master_port = test::free_port();
   const auto worker_health = test::free_port();
   const std::string worker_log = dir + "/worker.log";
-  test::ChildProcess worker({CICADA_WORKER_BINARY, "-f", scenario, "--master-port",
-                             std::to_string(master_port), "--health-port",
-                             std::to_string(worker_health)},
-                            worker_log);
+  test::ChildProcess worker(
+      {CICADA_WORKER_BINARY, "-f", scenario, "--master-port", std::to_string(master_port),
+       "--health-port", std::to_string(worker_health)},
+      worker_log);
   REQUIRE(wait_until([&] { return logged(worker_log, "Health endpoints at"); }, 10s));
 
   // No master yet: alive (a restart would not help), not ready (no traffic for it).
@@ -61,11 +61,11 @@ TEST_CASE("a worker is live at once and ready only while its master heartbeats")
 
   const auto master_health = test::free_port();
   const std::string master_log = dir + "/master.log";
-  test::ChildProcess master({CICADA_MASTER_BINARY, "-f", scenario, "--headless", "-u", "2", "-r",
-                             "2", "-t", "60s", "--master-bind-host", "127.0.0.1",
-                             "--master-bind-port", std::to_string(master_port), "--health-port",
-                             std::to_string(master_health)},
-                            master_log);
+  test::ChildProcess master(
+      {CICADA_MASTER_BINARY, "-f", scenario, "--headless", "-u", "2", "-r", "2", "-t", "60s",
+       "--master-bind-host", "127.0.0.1", "--master-bind-port", std::to_string(master_port),
+       "--health-port", std::to_string(master_health)},
+      master_log);
   REQUIRE(wait_until([&] { return test::get(worker_health, "/readyz").status == 200; }, 20s));
   const auto master_ready = test::get(master_health, "/readyz");
   CHECK(master_ready.status == 200);

@@ -19,13 +19,13 @@ namespace {
 
 constexpr auto kConnectTimeout = std::chrono::seconds(5);  // Locust's CONNECT_TIMEOUT
 constexpr int kConnectRetries = 60;                        // CONNECT_RETRY_COUNT
-constexpr double kMasterHeartbeatTimeoutSeconds = 60;  // Locust's MASTER_HEARTBEAT_TIMEOUT
+constexpr double kMasterHeartbeatTimeoutSeconds = 60;      // Locust's MASTER_HEARTBEAT_TIMEOUT
 // Masters heartbeat every second: a worker that has heard nothing for this
 // long is not ready (its readiness probe fails) well before it gives up.
 constexpr double kMasterQuietSeconds = 10;
 constexpr int kLogForwardSeconds = 10;        // Locust's WORKER_LOG_REPORT_INTERVAL
 constexpr std::uint64_t kLogFloodLines = 70;  // more per interval ends forwarding
-constexpr double kCpuWarningPercent = 90;  // Locust's CPU warning threshold
+constexpr double kCpuWarningPercent = 90;     // Locust's CPU warning threshold
 
 }  // namespace
 
@@ -74,7 +74,8 @@ WorkerRunner::~WorkerRunner() {
 
 bool WorkerRunner::ready() const {
   if (!connected_ || quitting()) return false;
-  return last_master_heartbeat_ == 0 || steady_seconds() - last_master_heartbeat_ < kMasterQuietSeconds;
+  return last_master_heartbeat_ == 0 ||
+         steady_seconds() - last_master_heartbeat_ < kMasterQuietSeconds;
 }
 
 void WorkerRunner::send(const proto::WorkerMessage& message) {

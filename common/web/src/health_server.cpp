@@ -87,10 +87,16 @@ class HealthServer::Impl {
 HealthServer::HealthServer(Environment& environment, const std::string& host, std::uint16_t port)
     : impl_(std::make_unique<Impl>(environment, host, port)) {}
 
-HealthServer::~HealthServer() { stop(); }
+HealthServer::~HealthServer() {
+  stop();
+}
 
-std::uint16_t HealthServer::port() const { return impl_->port(); }
+std::uint16_t HealthServer::port() const {
+  return impl_->port();
+}
 
-void HealthServer::stop() { impl_->stop(); }
+void HealthServer::stop() {
+  impl_->stop();
+}
 
 }  // namespace cicada::web
