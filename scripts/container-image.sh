@@ -13,3 +13,6 @@ scripts/container-base.sh "$base"
   npm ci --prefix web --no-audit --no-fund --loglevel=error >/dev/null
 podman build --quiet --file deploy/Dockerfile --build-arg BASE_IMAGE="$base" --tag "$image" . >/dev/null
 echo "container-image: built $image"
+# The previous build's stages are dangling now; the ccache mount keeps what
+# makes the next build fast.
+podman image prune --force >/dev/null

@@ -12,7 +12,7 @@ packages=(
   nodejs chromium prometheus
   # Deployment: the image and compose cluster (podman), hosts from network
   # namespaces (iproute2), the Kubernetes checks (Go with Sprig for the chart).
-  podman podman-compose runc debootstrap uidmap slirp4netns netavark aardvark-dns iproute2
+  podman podman-compose docker-compose runc debootstrap uidmap slirp4netns netavark aardvark-dns iproute2
   golang-go golang-github-masterminds-sprig-dev golang-gopkg-yaml.v2-dev
 )
 
