@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "cicada/core/clock.hpp"
+#include "cicada/core/log_safe.hpp"
 #include "cicada/core/spawn.hpp"
 #include "cicada/core/timer_wait.hpp"
 #include "cicada/runner/environment.hpp"
@@ -22,6 +23,10 @@ constexpr const char* kUserClassesMessage = "cicada_user_classes";
 // What a cicada master says in its acks' "cicada" key: the version of cicada's
 // additions to Locust's protocol (forwarded logs, exact histograms).
 constexpr const char* kCicadaProtocol = "1";
+// An unregistered node is asked to register at most this often, and at most
+// this many are remembered (a flood of made-up identities stays bounded).
+constexpr double kRegisterAskSeconds = 5;
+constexpr std::size_t kMaxUnregisteredRemembered = 4096;
 
 double wall_seconds() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -113,8 +118,8 @@ double MasterRunner::next_timestamp() {
 
 void MasterRunner::on_bad_frame(const std::string& identity, const proto::ProtoError& error) {
   if (bad_frames_++ % 100 == 0) {
-    spdlog::warn("Unrecognized message from {}: {} ({} so far)", identity, error.message,
-                 bad_frames_);
+    spdlog::warn("Unrecognized message from {}: {} ({} so far)", log_safe(identity),
+                 log_safe(error.message, 200), bad_frames_);
   }
   // Locust asks a known worker that sent garbage to reconnect.
   if (workers_.count(identity)) send_to(identity, proto::Reconnect{});
@@ -142,17 +147,18 @@ void MasterRunner::handle_worker_message(const std::string& id, proto::WorkerMes
           const auto [index_it, fresh] =
               indexes_.try_emplace(id, static_cast<std::int64_t>(indexes_.size()));
           send_to(id, proto::Ack{index_it->second, std::string(kCicadaProtocol)});
+          unregistered_.erase(id);
           WorkerNode node;
           node.id = id;
           node.index = index_it->second;
           node.version = m.version.value_or("-1");
           if (node.version.empty())
-            spdlog::debug("Worker {} did not say its version (Debian's Locust)", id);
+            spdlog::debug("Worker {} did not say its version (Debian's Locust)", log_safe(id));
           const bool was_known = known != workers_.end();
           workers_[id] = std::move(node);
           if (fresh || !was_known) {
-            spdlog::info("Worker {} (index {}) reported as ready. {} workers connected.", id,
-                         index_it->second, worker_count());
+            spdlog::info("Worker {} (index {}) reported as ready. {} workers connected.",
+                         log_safe(id), index_it->second, worker_count());
           }
           if (dispatcher_) {
             dispatcher_->add_worker(id);
@@ -160,11 +166,12 @@ void MasterRunner::handle_worker_message(const std::string& id, proto::WorkerMes
             if (state() == RunnerState::kRunning && !ramp_active_) redispatch();
           }
         } else if constexpr (std::is_same_v<M, proto::WorkerHeartbeat>) {
-          if (known == workers_.end()) return;
+          if (known == workers_.end()) return on_unregistered(id, M::kType, 0);
           WorkerNode& node = known->second;
           node.heartbeat = kHeartbeatLiveness;
           if (node.state == "missing") {
-            spdlog::info("Worker {} self-healed with heartbeat, setting state to {}.", id, m.state);
+            spdlog::info("Worker {} self-healed with heartbeat, setting state to {}.", log_safe(id),
+                         log_safe(m.state));
             if (dispatcher_) dispatcher_->add_worker(id);
             node.state = m.state;
             if (state() == RunnerState::kRunning || state() == RunnerState::kSpawning) redispatch();
@@ -174,39 +181,38 @@ void MasterRunner::handle_worker_message(const std::string& id, proto::WorkerMes
           if (node.cpu_percent > kCpuWarningPercent && !node.cpu_warning_logged) {
             node.cpu_warning_logged = true;
             spdlog::warn("Worker {} exceeded cpu threshold (will only log this once per worker)",
-                         id);
+                         log_safe(id));
           }
           if (m.current_memory_usage_bytes) node.memory_bytes = *m.current_memory_usage_bytes;
           if (version_at_least(node.version, 2, 19)) send_to(id, proto::MasterHeartbeat{});
         } else if constexpr (std::is_same_v<M, proto::Spawning>) {
-          if (known == workers_.end()) {
-            spdlog::warn("Got spawning message from unknown worker {}. Asking worker to quit.", id);
-            send_to(id, proto::Quit{});
-            return;
-          }
+          if (known == workers_.end()) return on_unregistered(id, M::kType, 0);
           known->second.state = "spawning";
         } else if constexpr (std::is_same_v<M, proto::WorkerSpawningComplete>) {
-          if (known == workers_.end()) return;
+          if (known == workers_.end()) return on_unregistered(id, M::kType, 0);
           known->second.state = "running";
           known->second.user_classes_count.clear();
           for (const auto& entry : m.user_classes_count)
             known->second.user_classes_count[entry.class_name] = entry.count;
         } else if constexpr (std::is_same_v<M, proto::Stats>) {
+          // Only a registered worker's numbers count: a stray or forged report
+          // (an old master's worker, anyone who can reach the port) is refused.
+          if (known == workers_.end())
+            return on_unregistered(id, M::kType, m.report.stats_total.num_requests);
           environment_.stats().merge_report(m.report);
-          if (known != workers_.end()) {
-            known->second.user_classes_count.clear();
-            for (const auto& entry : m.report.user_classes_count) {
-              known->second.user_classes_count[entry.class_name] = entry.count;
-            }
+          known->second.user_classes_count.clear();
+          for (const auto& entry : m.report.user_classes_count) {
+            known->second.user_classes_count[entry.class_name] = entry.count;
           }
         } else if constexpr (std::is_same_v<M, proto::ExceptionReport>) {
+          if (known == workers_.end()) return on_unregistered(id, M::kType, 0);
           record_exception(m.msg, m.traceback, id);
         } else if constexpr (std::is_same_v<M, proto::ClientStopped>) {
           if (known == workers_.end()) return;
           remove_worker(id, true);
         } else if constexpr (std::is_same_v<M, proto::Quit>) {
           if (known == workers_.end()) return;
-          spdlog::info("Worker {} quit. {} workers left.", id, worker_count() - 1);
+          spdlog::info("Worker {} quit. {} workers left.", log_safe(id), worker_count() - 1);
           remove_worker(id, true);
           if (dispatcher_ && state() == RunnerState::kRunning && !ramp_active_) redispatch();
           if (worker_count() == 0 && on_no_workers_) on_no_workers_();
@@ -220,13 +226,38 @@ void MasterRunner::handle_worker_message(const std::string& id, proto::WorkerMes
           }
           auto handler = custom_handlers_.find(m.type);
           if (handler == custom_handlers_.end()) {
-            spdlog::warn("Unknown message type received from worker {}: {}", id, m.type);
+            if (unknown_types_++ % 100 == 0) {
+              spdlog::warn("Unknown message type received from worker {}: {} ({} so far)",
+                           log_safe(id), log_safe(m.type), unknown_types_);
+            }
           } else {
             handler->second(id, m.data);
           }
         }
       },
       message);
+}
+
+void MasterRunner::on_unregistered(const std::string& id, std::string_view type,
+                                   std::int64_t requests) {
+  ++unregistered_messages_;
+  unregistered_requests_ += requests;
+  if (unregistered_.size() >= kMaxUnregisteredRemembered) unregistered_.clear();
+  const auto [asked, first] = unregistered_.try_emplace(id, 0.0);
+  if (first) {
+    spdlog::warn(
+        "Refused a '{}' message from {}, which is not a registered worker{}; asking it to "
+        "register (a worker of an earlier master re-registers, its users restart)",
+        type, log_safe(id),
+        requests > 0 ? fmt::format(" ({} requests not merged)", requests) : std::string());
+  }
+  // Locust's `stop` makes a worker (cicada's or Locust's) stop its users and
+  // send client_ready again: the way to join a master it never met.
+  const double now = steady_seconds();
+  if (now - asked->second >= kRegisterAskSeconds) {
+    asked->second = now;
+    send_to(id, proto::Stop{});
+  }
 }
 
 void MasterRunner::learn_classes(const proto::Value& data) {
@@ -258,7 +289,7 @@ void MasterRunner::tick() {
     if (node.state == "missing" && node.heartbeat <= kHeartbeatDeadAt) {
       gone.push_back(id);
     } else if (node.heartbeat < 0 && node.state != "missing") {
-      spdlog::info("Worker {} failed to send heartbeat, setting state to missing.", id);
+      spdlog::info("Worker {} failed to send heartbeat, setting state to missing.", log_safe(id));
       node.state = "missing";
       node.user_classes_count.clear();
       if (dispatcher_) dispatcher_->remove_worker(id);
@@ -430,6 +461,14 @@ awaitable<void> MasterRunner::run_quit(MasterRunner* runner) {
   }
   runner->set_state(RunnerState::kStopped);
   if (was_running) runner->environment_.events().test_stop.fire(runner->environment_);
+  // The warnings above are rate-limited: the totals say how much was refused.
+  if (runner->bad_frames_ + runner->unknown_types_ + runner->unregistered_messages_ > 0) {
+    spdlog::warn(
+        "Refused in all: {} undecodable messages, {} messages of unknown types, {} messages from "
+        "unregistered nodes ({} requests in their reports, not counted)",
+        runner->bad_frames_, runner->unknown_types_, runner->unregistered_messages_,
+        runner->unregistered_requests_);
+  }
   runner->finish_quit();
 }
 

@@ -1,5 +1,6 @@
 #include "cicada/worker/worker_runner.hpp"
 
+#include <netdb.h>
 #include <unistd.h>
 
 #include <spdlog/spdlog.h>
@@ -7,6 +8,7 @@
 #include <random>
 
 #include "cicada/core/clock.hpp"
+#include "cicada/core/log_safe.hpp"
 #include "cicada/core/spawn.hpp"
 #include "cicada/core/timer_wait.hpp"
 #include "cicada/runner/environment.hpp"
@@ -27,6 +29,16 @@ constexpr int kLogForwardSeconds = 10;        // Locust's WORKER_LOG_REPORT_INTE
 constexpr std::uint64_t kLogFloodLines = 70;  // more per interval ends forwarding
 constexpr double kCpuWarningPercent = 90;     // Locust's CPU warning threshold
 
+// Why `host` does not resolve, or "" when it does (or is an address).
+std::string unresolvable_reason(const std::string& host) {
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  const int error = ::getaddrinfo(host.c_str(), nullptr, &hints, &found);
+  if (found != nullptr) ::freeaddrinfo(found);
+  return error == 0 ? std::string() : std::string(::gai_strerror(error));
+}
+
 }  // namespace
 
 std::string WorkerRunner::make_node_id() {
@@ -44,6 +56,8 @@ WorkerRunner::WorkerRunner(Environment& environment, std::string master_host,
     : Runner(environment),
       pool_(environment),
       node_id_(node_id.empty() ? make_node_id() : std::move(node_id)),
+      master_host_(master_host),
+      master_port_(master_port),
       client_(std::make_unique<transport::DealerClient>(io_, node_id_)),
       ack_timer_(io_) {
   client_->connect(master_host, master_port);
@@ -83,13 +97,49 @@ void WorkerRunner::send(const proto::WorkerMessage& message) {
 }
 
 awaitable<void> WorkerRunner::connect_to_master(WorkerRunner* runner) {
+  co_await register_with_master(runner);
+  if (!runner->connected_) co_return;
+  runner->send_heartbeat();
+  runner->send_report();
+  runner->every(std::chrono::seconds(1), [runner] {
+    runner->send_heartbeat();
+    const double last = runner->last_master_heartbeat_;
+    if (runner->connected_ && last > 0 &&
+        steady_seconds() - last > kMasterHeartbeatTimeoutSeconds) {
+      // Locust's workers quit here. The master may be restarting or being
+      // replaced: stop loading the target for nobody and join whichever
+      // master answers (register_with_master gives up after its retries).
+      spdlog::error(
+          "Didn't get heartbeat from master in over {}s: stopping the users and registering "
+          "again",
+          kMasterHeartbeatTimeoutSeconds);
+      runner->connected_ = false;
+      runner->last_master_heartbeat_ = 0;
+      spawn_logged(runner->io_.get_executor(), run_stop(runner), "stop");
+      spawn_logged(runner->io_.get_executor(), register_with_master(runner), "register");
+    }
+  });
+  runner->every(std::chrono::seconds(3), [runner] { runner->send_report(); });
+  runner->every(std::chrono::seconds(kLogForwardSeconds), [runner] { runner->forward_logs(); });
+}
+
+awaitable<void> WorkerRunner::register_with_master(WorkerRunner* runner) {
+  // ZeroMQ resolves and retries in the background without a word: say it
+  // here when the name itself is wrong.
+  const std::string unresolvable = unresolvable_reason(runner->master_host_);
+  if (!unresolvable.empty()) {
+    spdlog::error("Cannot resolve the master's host '{}' ({}): check --master-host; retrying",
+                  log_safe(runner->master_host_), unresolvable);
+  }
   for (int attempt = 0; attempt <= kConnectRetries && !runner->connected_ && !runner->quitting();
        ++attempt) {
     runner->send(proto::ClientReady{std::string(kLocustVersion)});
     co_await wait_for(runner->ack_timer_, kConnectTimeout);
     if (!runner->connected_ && attempt >= 2) {
-      spdlog::warn("Still waiting for the master to answer ({} of {} tries)", attempt + 1,
-                   kConnectRetries + 1);
+      spdlog::warn("Still waiting for the master at {}:{} to answer ({} of {} tries){}",
+                   log_safe(runner->master_host_), runner->master_port_, attempt + 1,
+                   kConnectRetries + 1,
+                   unresolvable.empty() ? "" : ": its host name does not resolve");
     }
   }
   if (runner->quitting()) co_return;
@@ -102,28 +152,6 @@ awaitable<void> WorkerRunner::connect_to_master(WorkerRunner* runner) {
   }
   spdlog::info("Connected to the master as worker {} ({})", runner->worker_index_,
                runner->node_id_);
-  // cicada masters without -f learn the classes from here; Locust masters log it once and ignore
-  // it.
-  proto::Value::Array classes;
-  for (const auto& user_class : runner->environment_.user_classes()) {
-    classes.push_back(proto::make_map({{"name", user_class.name()},
-                                       {"weight", user_class.weight()},
-                                       {"fixed_count", user_class.fixed_count()}}));
-  }
-  runner->send(proto::CustomMessage{"cicada_user_classes", proto::Value(std::move(classes))});
-  runner->send_heartbeat();
-  runner->send_report();
-  runner->every(std::chrono::seconds(1), [runner] {
-    runner->send_heartbeat();
-    const double last = runner->last_master_heartbeat_;
-    if (last > 0 && steady_seconds() - last > kMasterHeartbeatTimeoutSeconds) {
-      spdlog::error("Didn't get heartbeat from master in over {}s, quitting",
-                    kMasterHeartbeatTimeoutSeconds);
-      spawn_logged(runner->io_.get_executor(), run_quit(runner, false), "quit");
-    }
-  });
-  runner->every(std::chrono::seconds(3), [runner] { runner->send_report(); });
-  runner->every(std::chrono::seconds(kLogForwardSeconds), [runner] { runner->forward_logs(); });
 }
 
 // As Locust's workers do (>= 2.29): every 10 s, the whole buffer if it grew; after
@@ -175,6 +203,16 @@ void WorkerRunner::send_heartbeat() {
   send(proto::WorkerHeartbeat{worker_state_name(), cpu_percent_, detail::process_rss_bytes()});
 }
 
+void WorkerRunner::announce_user_classes() {
+  proto::Value::Array classes;
+  for (const auto& user_class : environment_.user_classes()) {
+    classes.push_back(proto::make_map({{"name", user_class.name()},
+                                       {"weight", user_class.weight()},
+                                       {"fixed_count", user_class.fixed_count()}}));
+  }
+  send(proto::CustomMessage{"cicada_user_classes", proto::Value(std::move(classes))});
+}
+
 void WorkerRunner::send_report() {
   proto::Stats stats{environment_.stats().take_report()};
   for (const auto& [name, count] : pool_.counts())
@@ -186,8 +224,10 @@ void WorkerRunner::send_report() {
 void WorkerRunner::on_envelope(proto::Envelope envelope) {
   auto decoded = proto::decode_master_message(envelope);
   if (!decoded) {
-    if (bad_frames_++ % 100 == 0)
-      spdlog::warn("Bad '{}' message from the master: {}", envelope.type, decoded.error().message);
+    if (bad_frames_++ % 100 == 0) {
+      spdlog::warn("Bad '{}' message from the master: {} ({} so far)", log_safe(envelope.type),
+                   log_safe(decoded.error().message, 200), bad_frames_);
+    }
     return;
   }
   std::visit(
@@ -198,6 +238,9 @@ void WorkerRunner::on_envelope(proto::Envelope envelope) {
           master_is_cicada_ = message.cicada.has_value();
           connected_ = true;
           ack_timer_.cancel();
+          // A cicada master without -f learns the classes from this; Locust's
+          // masters would warn about the message, so they are not sent it.
+          if (master_is_cicada_) announce_user_classes();
         } else if constexpr (std::is_same_v<M, proto::MasterHeartbeat>) {
           last_master_heartbeat_ = steady_seconds();
         } else if constexpr (std::is_same_v<M, proto::Spawn>) {
@@ -220,7 +263,10 @@ void WorkerRunner::on_envelope(proto::Envelope envelope) {
         } else if constexpr (std::is_same_v<M, proto::CustomMessage>) {
           auto handler = custom_handlers_.find(message.type);
           if (handler == custom_handlers_.end()) {
-            spdlog::warn("Unknown message type received: {}", message.type);
+            if (unknown_types_++ % 100 == 0) {
+              spdlog::warn("Unknown message type received: {} ({} so far)", log_safe(message.type),
+                           unknown_types_);
+            }
           } else {
             handler->second(message.data);
           }

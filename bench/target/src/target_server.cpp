@@ -106,7 +106,7 @@ namespace {
 using Request = http::request<http::string_body>;
 using Response = http::response<http::string_body>;
 
-enum class Action { kRespond, kClose, kTruncate };
+enum class Action { kRespond, kClose, kTruncate, kGarbage };
 
 struct Routed {
   Action action = Action::kRespond;
@@ -203,6 +203,8 @@ Routed route(TargetServer::Impl& server, const Request& request) {
     routed.action = Action::kClose;
   } else if (path == "/truncate") {
     routed.action = Action::kTruncate;
+  } else if (path == "/garbage") {
+    routed.action = Action::kGarbage;
   } else {
     response.result(http::status::not_found);
     response.body() = "not found";
@@ -225,10 +227,13 @@ awaitable<void> serve(std::shared_ptr<TargetServer::Impl> server, tcp::socket so
     if (error) break;
     Routed routed = route(*server, request);
     if (routed.action == Action::kClose) break;
-    if (routed.action == Action::kTruncate) {
+    if (routed.action == Action::kTruncate || routed.action == Action::kGarbage) {
       static constexpr std::string_view kPartial =
           "HTTP/1.1 200 OK\r\nContent-Length: 100\r\nContent-Type: text/plain\r\n\r\n0123456789";
-      co_await asio::async_write(stream, asio::buffer(kPartial.data(), kPartial.size()),
+      // What a client meets when it talks HTTP to another protocol's port.
+      static constexpr std::string_view kGarbage = "SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n\r\n";
+      const std::string_view bytes = routed.action == Action::kGarbage ? kGarbage : kPartial;
+      co_await asio::async_write(stream, asio::buffer(bytes.data(), bytes.size()),
                                  asio::redirect_error(use_awaitable, error));
       break;
     }

@@ -86,6 +86,7 @@ class MasterRunner final : public Runner {
   double next_timestamp();
   std::optional<std::string> spawn_host() const;
   void learn_classes(const proto::Value& data);
+  void on_unregistered(const std::string& id, std::string_view type, std::int64_t requests);
 
   static awaitable<void> run_ramp(MasterRunner* runner, std::uint64_t generation);
   static awaitable<void> run_stop(MasterRunner* runner);
@@ -107,6 +108,12 @@ class MasterRunner final : public Runner {
   std::map<std::string, std::function<void(const std::string&, const proto::Value&)>>
       custom_handlers_;
   std::uint64_t bad_frames_ = 0;
+  std::uint64_t unknown_types_ = 0;
+  /// Nodes that sent more than a registration without registering: when each
+  /// was last asked to register (steady seconds), and what was refused.
+  std::map<std::string, double> unregistered_;
+  std::uint64_t unregistered_messages_ = 0;
+  std::int64_t unregistered_requests_ = 0;
   bool stopping_ = false;
   bool ramp_active_ = false;  ///< a ramp coroutine is sending spawn messages
 };

@@ -66,9 +66,12 @@ class WorkerRunner final : public Runner {
   void send_heartbeat();
   void send_report();
   void forward_logs();
+  void announce_user_classes();
   std::string worker_state_name() const;
 
   static awaitable<void> connect_to_master(WorkerRunner* runner);
+  /// Sends client_ready until a master acks (Locust's 61 tries of 5 s).
+  static awaitable<void> register_with_master(WorkerRunner* runner);
   static awaitable<void> run_spawn(WorkerRunner* runner, std::uint64_t generation);
   static awaitable<void> run_stop(WorkerRunner* runner);
   static awaitable<void> run_quit(WorkerRunner* runner, bool tell_master);
@@ -77,6 +80,8 @@ class WorkerRunner final : public Runner {
 
   UserPool pool_;
   std::string node_id_;
+  std::string master_host_;
+  std::uint16_t master_port_ = 0;
   std::unique_ptr<transport::DealerClient> client_;
   asio::steady_timer ack_timer_;
   WorkerState worker_state_ = WorkerState::kReady;
@@ -90,6 +95,7 @@ class WorkerRunner final : public Runner {
   std::map<std::string, std::function<void(const proto::Value&)>> custom_handlers_;
   std::size_t user_error_listener_ = 0;
   std::uint64_t bad_frames_ = 0;
+  std::uint64_t unknown_types_ = 0;
   // CPU sampling for heartbeats.
   double last_cpu_seconds_ = 0;
   double last_cpu_sample_ = 0;

@@ -26,6 +26,7 @@ namespace cicada::target {
 ///   /cookies             200, body = the Cookie header received
 ///   /close               closes the connection without answering
 ///   /truncate            promises 100 bytes, sends 10, closes
+///   /garbage             answers bytes that are not HTTP (an SSH banner), closes
 ///   /headers             200, body = every request header, "Name: value" per line
 ///   /__counts            200 JSON {"<method> <path>": count, ...} of every request so far
 ///   /__lateness[?reset=1]  200 JSON {"count", "p50_us", "p99_us", "max_us"}: how late the

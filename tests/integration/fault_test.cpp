@@ -1,0 +1,262 @@
+// Faults a load test meets in the field, with real processes: a target that
+// answers garbage, nodes that were never registered (stray or forged), a
+// master replaced mid-run, a master host that does not resolve.
+#include <doctest/doctest.h>
+
+#include <zmq.hpp>
+
+#include <csignal>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <sstream>
+#include <thread>
+
+#include "cicada/proto/envelope.hpp"
+#include "cicada/proto/messages.hpp"
+#include "support/child_process.hpp"
+
+namespace cicada {
+namespace {
+
+using namespace std::chrono_literals;
+
+bool wait_until(const std::function<bool()>& condition, std::chrono::milliseconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(50ms);
+  }
+  return condition();
+}
+
+bool logged(const std::string& log, const std::string& text) {
+  return test::read_file(log).find(text) != std::string::npos;
+}
+
+std::size_t count_in(const std::string& text, const std::string& needle) {
+  std::size_t count = 0;
+  for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1))
+    ++count;
+  return count;
+}
+
+// Request and failure counts per name from a --csv run's _stats.csv.
+struct CsvRow {
+  std::int64_t requests = 0;
+  std::int64_t failures = 0;
+};
+std::map<std::string, CsvRow> read_stats_csv(const std::string& path) {
+  std::map<std::string, CsvRow> rows;
+  std::istringstream lines(test::read_file(path));
+  std::string line;
+  std::getline(lines, line);  // header
+  while (std::getline(lines, line)) {
+    std::vector<std::string> fields;
+    std::stringstream cells(line);
+    for (std::string cell; std::getline(cells, cell, ',');) fields.push_back(cell);
+    if (fields.size() > 3) rows[fields[1]] = {std::stoll(fields[2]), std::stoll(fields[3])};
+  }
+  return rows;
+}
+
+// A target server, a scenario against it and a folder for logs and CSV files.
+struct Bench {
+  std::string dir = test::make_temp_dir("cicada-fault");
+  unsigned short target_port = test::free_port();
+  unsigned short master_port = test::free_port();
+  test::ChildProcess target{{CICADA_TARGET_BINARY, "--port", std::to_string(target_port)},
+                            dir + "/target.log"};
+
+  Bench() {
+    REQUIRE(wait_until([&] { return logged(dir + "/target.log", "listening"); }, 5s));
+  }
+
+  std::string scenario(const std::string& tasks) const {
+    const std::string path = dir + "/scenario.yaml";
+    std::ofstream(path) << "host: http://127.0.0.1:" << target_port
+                        << "\nusers:\n  - name: Reader\n    wait_time: {constant: 0.05}\n"
+                        << "    tasks:\n"
+                        << tasks;
+    return path;
+  }
+
+  std::unique_ptr<test::ChildProcess> master(const std::string& scenario, const std::string& name,
+                                             std::vector<std::string> extra) const {
+    std::vector<std::string> argv{CICADA_MASTER_BINARY,
+                                  "-f",
+                                  scenario,
+                                  "--headless",
+                                  "--master-bind-host",
+                                  "127.0.0.1",
+                                  "--master-bind-port",
+                                  std::to_string(master_port),
+                                  "--csv",
+                                  dir + "/" + name};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    return std::make_unique<test::ChildProcess>(argv, dir + "/" + name + ".log");
+  }
+
+  std::unique_ptr<test::ChildProcess> worker(const std::string& scenario, int index) const {
+    return std::make_unique<test::ChildProcess>(
+        std::vector<std::string>{CICADA_WORKER_BINARY, "-f", scenario, "--master-port",
+                                 std::to_string(master_port)},
+        dir + "/worker" + std::to_string(index) + ".log");
+  }
+};
+
+// A DEALER that is no registered worker: sends what the test makes up.
+struct Impostor {
+  zmq::context_t context;
+  zmq::socket_t socket{context, zmq::socket_type::dealer};
+
+  Impostor(const std::string& identity, unsigned short port) {
+    socket.set(zmq::sockopt::routing_id, identity);
+    socket.set(zmq::sockopt::linger, 0);
+    socket.set(zmq::sockopt::rcvtimeo, 200);
+    socket.connect("tcp://127.0.0.1:" + std::to_string(port));
+  }
+  void send(const proto::WorkerMessage& message, const std::string& node_id) {
+    const std::string bytes = proto::encode_envelope(proto::to_envelope(message, node_id));
+    socket.send(zmq::buffer(bytes), zmq::send_flags::none);
+  }
+  /// The type of the next message from the master, or "" when none came in time.
+  std::string receive_type(std::chrono::milliseconds limit) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < deadline) {
+      zmq::message_t frame;
+      if (!socket.recv(frame)) continue;
+      auto envelope = proto::decode_envelope(frame.to_string_view());
+      if (envelope) return envelope->type;
+    }
+    return "";
+  }
+};
+
+// A report of `requests` made-up requests to `name`, as a worker would send it.
+proto::StatsReport phantom_report(const std::string& name, std::int64_t requests) {
+  const double now =
+      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  proto::StatsEntryReport entry;
+  entry.name = name;
+  entry.method = "GET";
+  entry.start_time = now - 1;
+  entry.last_request_timestamp = now;
+  entry.num_requests = requests;
+  entry.total_response_time = requests;
+  entry.max_response_time = std::int64_t{1};
+  entry.min_response_time = proto::Number{std::int64_t{1}};
+  entry.response_times = {{1, requests}};
+  entry.num_reqs_per_sec = {{static_cast<std::int64_t>(now), requests}};
+  proto::StatsReport report;
+  report.stats = {entry};
+  report.stats_total = entry;
+  report.stats_total.name = "Aggregated";
+  report.stats_total.method = "";
+  report.user_count = 1;
+  return report;
+}
+
+}  // namespace
+
+TEST_CASE("a response that is not HTTP fails that request only: the user's next ones count") {
+  Bench bench;
+  const auto scenario =
+      bench.scenario("      - get: /garbage\n      - get: /\n        weight: 4\n");
+  auto master = bench.master(scenario, "run", {"-u", "4", "-r", "4", "-t", "4s"});
+  auto worker = bench.worker(scenario, 0);
+  REQUIRE(master->wait(30s) == 1);  // 1: some requests failed (the garbage ones)
+
+  auto rows = read_stats_csv(bench.dir + "/run_stats.csv");
+  INFO(test::read_file(bench.dir + "/run_stats.csv"));
+  CHECK(rows["/garbage"].requests > 0);
+  CHECK(rows["/garbage"].failures == rows["/garbage"].requests);
+  CHECK(rows["/"].requests > 40);
+  CHECK(rows["/"].failures == 0);
+  CHECK(logged(bench.dir + "/run_failures.csv", "BadStatusLine"));
+}
+
+TEST_CASE("reports from a node that never registered are refused, named safely and totalled") {
+  Bench bench;
+  const auto scenario = bench.scenario("      - get: /\n");
+  auto master = bench.master(scenario, "run", {"-u", "2", "-r", "2", "-t", "5s"});
+  auto worker = bench.worker(scenario, 0);
+  const std::string log = bench.dir + "/run.log";
+  REQUIRE(wait_until([&] { return logged(log, "All users spawned"); }, 15s));
+
+  // Its identity tries to forge a log line; its report adds 1,000 requests
+  // that were never made; its message type is 100,000 bytes long.
+  const std::string identity = "forger\n[2026-12-04 00:00:00,000] Worker evil reported as ready";
+  Impostor impostor(identity, bench.master_port);
+  impostor.send(proto::Stats{phantom_report("/phantom", 1000)}, identity);
+  CHECK(impostor.receive_type(5s) == "stop");  // asked to register, as a stale worker would be
+  impostor.send(proto::CustomMessage{std::string(100'000, 't'), proto::Value()}, identity);
+  impostor.send(proto::CustomMessage{std::string(100'000, 't'), proto::Value()}, identity);
+  REQUIRE(master->wait(30s) == 0);
+
+  const std::string text = test::read_file(log);
+  CHECK(count_in(text, "(1000 requests not merged)") == 1);
+  CHECK(text.find("forger\\x0a[2026-12-04 00:00:00,000] Worker evil") != std::string::npos);
+  CHECK(text.find("\n[2026-12-04 00:00:00,000] Worker evil") == std::string::npos);
+  CHECK(text.find(std::string(200, 't')) == std::string::npos);
+  CHECK(text.find("...(100000 bytes)") != std::string::npos);
+  CHECK(text.find("1 messages from unregistered nodes (1000 requests in their reports") !=
+        std::string::npos);
+  CHECK(text.find("2 messages of unknown types") != std::string::npos);
+
+  auto rows = read_stats_csv(bench.dir + "/run_stats.csv");
+  CHECK(rows.count("/phantom") == 0);
+  CHECK(rows["Aggregated"].requests == rows["/"].requests);
+  CHECK(rows["/"].requests > 20);
+}
+
+TEST_CASE("a replacement master gets the running workers: they stop, register and run its test") {
+  Bench bench;
+  const auto scenario = bench.scenario("      - get: /\n");
+  auto first = bench.master(scenario, "first",
+                            {"-u", "4", "-r", "4", "-t", "120s", "--expect-workers", "2"});
+  auto worker0 = bench.worker(scenario, 0);
+  auto worker1 = bench.worker(scenario, 1);
+  REQUIRE(wait_until([&] { return logged(bench.dir + "/first.log", "All users spawned"); }, 20s));
+  first->signal(SIGKILL);
+  first->wait(5s);
+
+  const auto replaced_at = std::chrono::steady_clock::now();
+  auto second =
+      bench.master(scenario, "second", {"-u", "6", "-r", "6", "-t", "4s", "--expect-workers", "2"});
+  const std::string log = bench.dir + "/second.log";
+  REQUIRE(wait_until([&] { return logged(log, "2 workers connected"); }, 20s));
+  CHECK(std::chrono::steady_clock::now() - replaced_at < 15s);
+  REQUIRE(second->wait(30s) == 0);
+
+  CHECK(logged(log, "not a registered worker"));
+  CHECK(logged(log, "All users spawned: {\"Reader\": 6} (6 total users)"));
+  const auto rows = read_stats_csv(bench.dir + "/second_stats.csv");
+  REQUIRE(rows.count("/"));
+  CHECK(rows.at("/").requests > 50);
+  CHECK(rows.at("/").failures == 0);
+  // Each worker ran the old test's users, stopped them, and ran the new test's.
+  for (int i = 0; i < 2; ++i) {
+    const std::string worker_log =
+        test::read_file(bench.dir + "/worker" + std::to_string(i) + ".log");
+    CHECK(count_in(worker_log, "Connected to the master") >= 1);
+    CHECK(count_in(worker_log, "Spawned") >= 2);
+  }
+}
+
+TEST_CASE("a master host that does not resolve is named at once") {
+  const std::string dir = test::make_temp_dir("cicada-fault");
+  const std::string scenario = dir + "/scenario.yaml";
+  std::ofstream(scenario) << "users:\n  - name: Reader\n    tasks:\n      - get: /\n";
+  test::ChildProcess worker(
+      {CICADA_WORKER_BINARY, "-f", scenario, "--master-host", "no-such-master.invalid"},
+      dir + "/worker.log");
+  CHECK(wait_until(
+      [&] {
+        return logged(dir + "/worker.log",
+                      "Cannot resolve the master's host 'no-such-master.invalid'");
+      },
+      10s));
+}
+
+}  // namespace cicada
