@@ -17,6 +17,7 @@ namespace cicada {
 namespace {
 
 constexpr int kHeartbeatLiveness = 3;      // Locust's HEARTBEAT_LIVENESS
+constexpr double kHeartbeatSeconds = 1;    // HEARTBEAT_INTERVAL
 constexpr int kHeartbeatDeadAt = -60;      // HEARTBEAT_DEAD_INTERNAL
 constexpr double kCpuWarningPercent = 90;  // Locust's CPU warning threshold
 constexpr const char* kUserClassesMessage = "cicada_user_classes";
@@ -60,7 +61,7 @@ MasterRunner::MasterRunner(Environment& environment, const std::string& bind_hos
                  [this](const std::string& identity, const proto::ProtoError& error) {
                    on_bad_frame(identity, error);
                  });
-  every(std::chrono::seconds(1), [this] { tick(); });
+  every(std::chrono::duration<double>(kHeartbeatSeconds), [this] { tick(); });
 }
 
 MasterRunner::~MasterRunner() {
@@ -162,19 +163,24 @@ void MasterRunner::handle_worker_message(const std::string& id, proto::WorkerMes
           }
           if (dispatcher_) {
             dispatcher_->add_worker(id);
-            // A running ramp picks the rebalance up by itself; otherwise start one.
-            if (state() == RunnerState::kRunning && !ramp_active_) redispatch();
+            // A ramp still sending picks the rebalance up by itself; otherwise
+            // (running, or waiting for the last spawning_complete) start one.
+            if (dispatching() && !ramp_active_) redispatch();
           }
         } else if constexpr (std::is_same_v<M, proto::WorkerHeartbeat>) {
           if (known == workers_.end()) return on_unregistered(id, M::kType, 0);
           WorkerNode& node = known->second;
           node.heartbeat = kHeartbeatLiveness;
+          node.last_heartbeat_at = steady_seconds();
           if (node.state == "missing") {
+            // Back: its queued reports arrive, so its requests are not lost after all.
+            unreported_estimate_ -= node.unreported_estimate;
+            node.unreported_estimate = 0;
             spdlog::info("Worker {} self-healed with heartbeat, setting state to {}.", log_safe(id),
                          log_safe(m.state));
             if (dispatcher_) dispatcher_->add_worker(id);
             node.state = m.state;
-            if (state() == RunnerState::kRunning || state() == RunnerState::kSpawning) redispatch();
+            if (dispatching()) redispatch();
           }
           node.state = m.state == "stopped" || m.state == "cleanup" ? "ready" : m.state;
           node.cpu_percent = m.current_cpu_usage_percent;
@@ -200,6 +206,13 @@ void MasterRunner::handle_worker_message(const std::string& id, proto::WorkerMes
           if (known == workers_.end())
             return on_unregistered(id, M::kType, m.report.stats_total.num_requests);
           environment_.stats().merge_report(m.report);
+          WorkerNode& node = known->second;
+          const double now = steady_seconds();
+          if (node.last_report_at > 0 && now > node.last_report_at) {
+            node.requests_per_second = static_cast<double>(m.report.stats_total.num_requests) /
+                                       (now - node.last_report_at);
+          }
+          node.last_report_at = now;
           known->second.user_classes_count.clear();
           for (const auto& entry : m.report.user_classes_count) {
             known->second.user_classes_count[entry.class_name] = entry.count;
@@ -214,7 +227,7 @@ void MasterRunner::handle_worker_message(const std::string& id, proto::WorkerMes
           if (known == workers_.end()) return;
           spdlog::info("Worker {} quit. {} workers left.", log_safe(id), worker_count() - 1);
           remove_worker(id, true);
-          if (dispatcher_ && state() == RunnerState::kRunning && !ramp_active_) redispatch();
+          if (dispatcher_ && dispatching() && !ramp_active_) redispatch();
           if (worker_count() == 0 && on_no_workers_) on_no_workers_();
         } else if constexpr (std::is_same_v<M, proto::Logs>) {
           // Each message carries the worker's whole buffer; Locust keys it by the id inside.
@@ -290,6 +303,7 @@ void MasterRunner::tick() {
       gone.push_back(id);
     } else if (node.heartbeat < 0 && node.state != "missing") {
       spdlog::info("Worker {} failed to send heartbeat, setting state to missing.", log_safe(id));
+      warn_unreported(node);
       node.state = "missing";
       node.user_classes_count.clear();
       if (dispatcher_) dispatcher_->remove_worker(id);
@@ -301,13 +315,13 @@ void MasterRunner::tick() {
   if (!lost && gone.empty()) return;
   if (worker_count() == 0) {
     spdlog::warn("The last worker went missing, stopping test.");
-    if (state() == RunnerState::kSpawning || state() == RunnerState::kRunning) stop();
+    if (dispatching()) stop();
     if (on_no_workers_) on_no_workers_();
     return;
   }
   // Unlike Locust (which waits ~65 s, or needs --enable-rebalancing), the
   // users of a missing worker move to the others at once.
-  if (state() == RunnerState::kSpawning || state() == RunnerState::kRunning) redispatch();
+  if (dispatching()) redispatch();
 }
 
 void MasterRunner::redispatch() {
@@ -385,6 +399,18 @@ awaitable<void> MasterRunner::run_ramp(MasterRunner* runner, std::uint64_t gener
   }
   spdlog::info("All users spawned: {} ({} total users)",
                format_class_counts(runner->user_classes_count()), runner->user_count());
+  if (runner->user_count() < runner->target_user_count_) {
+    // A worker that was given users and never reported them: a test must not
+    // quietly run with fewer users than it says.
+    std::string silent;
+    for (const auto& [id, node] : runner->workers_) {
+      if (active(node) && node.user_classes_count.empty())
+        silent += (silent.empty() ? "" : ", ") + log_safe(id);
+    }
+    spdlog::warn("Only {} of {} users are confirmed running{}", runner->user_count(),
+                 runner->target_user_count_,
+                 silent.empty() ? "" : "; no users reported by: " + silent);
+  }
   runner->set_state(RunnerState::kRunning);
   if (runner->environment_.options().reset_stats) {
     spdlog::info("Resetting stats");
@@ -395,6 +421,25 @@ awaitable<void> MasterRunner::run_ramp(MasterRunner* runner, std::uint64_t gener
     if (version_at_least(node.version, 2, 29))
       runner->send_to(id, proto::MasterSpawningComplete{runner->target_user_count_});
   }
+}
+
+void MasterRunner::warn_unreported(WorkerNode& node) {
+  if (node.last_report_at <= 0) return;
+  // It made requests until it died, reported them until its last report, and
+  // died on average half a heartbeat interval after its last heartbeat.
+  const double unreported_for =
+      std::max(0.0, node.last_heartbeat_at - node.last_report_at) + kHeartbeatSeconds / 2;
+  node.unreported_estimate =
+      static_cast<std::int64_t>(node.requests_per_second * unreported_for + 0.5);
+  unreported_estimate_ += node.unreported_estimate;
+  spdlog::warn(
+      "Worker {} went unreported for {:.1f} s before it went missing: about {} requests it made "
+      "then ({:.0f}/s) are not counted, unless it comes back and reports them",
+      log_safe(node.id), unreported_for, node.unreported_estimate, node.requests_per_second);
+}
+
+bool MasterRunner::dispatching() const {
+  return state() == RunnerState::kSpawning || state() == RunnerState::kRunning;
 }
 
 std::optional<std::string> MasterRunner::spawn_host() const {
@@ -436,6 +481,9 @@ awaitable<void> MasterRunner::run_stop(MasterRunner* runner) {
 }
 
 void MasterRunner::quit() {
+  // The run time and the last worker leaving can both ask: one quit is enough.
+  if (quit_started_) return;
+  quit_started_ = true;
   spawn_logged(io_.get_executor(), run_quit(this), "quit");
 }
 
@@ -461,6 +509,12 @@ awaitable<void> MasterRunner::run_quit(MasterRunner* runner) {
   }
   runner->set_state(RunnerState::kStopped);
   if (was_running) runner->environment_.events().test_stop.fire(runner->environment_);
+  if (runner->unreported_estimate_ > 0) {
+    spdlog::warn(
+        "Workers that went missing took about {} unreported requests with them: the statistics "
+        "count fewer requests than were made",
+        runner->unreported_estimate_);
+  }
   // The warnings above are rate-limited: the totals say how much was refused.
   if (runner->bad_frames_ + runner->unknown_types_ + runner->unregistered_messages_ > 0) {
     spdlog::warn(

@@ -9,12 +9,14 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
 
 #include "cicada/proto/envelope.hpp"
 #include "cicada/proto/messages.hpp"
 #include "support/child_process.hpp"
+#include "support/http_fetch.hpp"
 
 namespace cicada {
 namespace {
@@ -131,7 +133,21 @@ struct Impostor {
     }
     return "";
   }
+  /// True once a message of `type` came from the master within `limit`.
+  bool await_type(const std::string& type, std::chrono::milliseconds limit) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (receive_type(100ms) == type) return true;
+    }
+    return false;
+  }
 };
+
+// What the target served, by its own count.
+std::int64_t target_requests(unsigned short port) {
+  const auto counts = nlohmann::json::parse(test::get(port, "/__counts").body);
+  return counts.value("GET /", std::int64_t{0});
+}
 
 // A report of `requests` made-up requests to `name`, as a worker would send it.
 proto::StatsReport phantom_report(const std::string& name, std::int64_t requests) {
@@ -242,6 +258,60 @@ TEST_CASE("a replacement master gets the running workers: they stop, register an
     CHECK(count_in(worker_log, "Connected to the master") >= 1);
     CHECK(count_in(worker_log, "Spawned") >= 2);
   }
+}
+
+TEST_CASE("a worker registering while the ramp waits for its last confirmation gets users") {
+  Bench bench;
+  const auto scenario = bench.scenario("      - get: /\n");
+  auto master = bench.master(scenario, "run", {"-u", "10", "-r", "100", "-t", "20s"});
+  // The first node takes its users and never confirms them: the master waits
+  // its full second for the ramp's last spawning_complete.
+  Impostor silent("silent_1", bench.master_port);
+  silent.send(proto::ClientReady{std::string("2.46.3")}, "silent_1");
+  REQUIRE(silent.await_type("spawn", 10s));
+  // A worker that registers in that second must get its share too.
+  Impostor late("late_1", bench.master_port);
+  late.send(proto::ClientReady{std::string("2.46.3")}, "late_1");
+  CHECK(late.await_type("spawn", 3s));
+  const std::string log = bench.dir + "/run.log";
+  CHECK(wait_until([&] { return logged(log, "users are confirmed running"); }, 5s));
+  CHECK(logged(log, "no users reported by: "));
+  CHECK(logged(log, "silent_1"));
+}
+
+TEST_CASE("a killed worker: missing within 5 s, users moved, its unreported requests stated") {
+  Bench bench;
+  const auto scenario = bench.scenario("      - get: /\n");
+  auto master =
+      bench.master(scenario, "run", {"-u", "10", "-r", "10", "-t", "14s", "--expect-workers", "2"});
+  auto victim = bench.worker(scenario, 0);
+  auto survivor = bench.worker(scenario, 1);
+  const std::string log = bench.dir + "/run.log";
+  REQUIRE(wait_until([&] { return logged(log, "All users spawned"); }, 20s));
+  std::this_thread::sleep_for(4s);
+  victim->signal(SIGKILL);
+  const auto killed = std::chrono::steady_clock::now();
+  REQUIRE(wait_until([&] { return logged(log, "setting state to missing"); }, 10s));
+  CHECK(std::chrono::steady_clock::now() - killed < 5s);
+  CHECK(wait_until([&] { return logged(bench.dir + "/worker1.log", "(10 users)"); }, 5s));
+  REQUIRE(master->wait(30s) == 0);
+
+  const std::string text = test::read_file(log);
+  const auto said = text.find("before it went missing: about ");
+  REQUIRE(said != std::string::npos);
+  const std::int64_t estimate = std::stoll(text.substr(said + 30));
+  CHECK(logged(log, "Workers that went missing took about " + std::to_string(estimate) +
+                        " unreported requests with them"));
+  // The estimate against the truth: what the target served beyond what was counted.
+  const auto rows = read_stats_csv(bench.dir + "/run_stats.csv");
+  const std::int64_t lost = target_requests(bench.target_port) - rows.at("Aggregated").requests;
+  INFO("estimate " << estimate << ", lost " << lost);
+  CHECK(lost > 0);
+  CHECK(estimate > 0);
+  // An estimate from its last rate and heartbeat: the right size, not exact.
+  CHECK(estimate <= 3 * lost + 20);
+  CHECK(3 * estimate + 20 >= lost);
+  CHECK(count_in(text, "unreported requests with them") == 1);
 }
 
 TEST_CASE("a master host that does not resolve is named at once") {

@@ -36,7 +36,11 @@ class MasterRunner final : public Runner {
     std::uint64_t memory_bytes = 0;
     std::map<std::string, std::int64_t> user_classes_count;  ///< last reported
     std::int64_t index = 0;
-    std::string version;  ///< the Locust version the worker announced
+    std::string version;                   ///< the Locust version the worker announced
+    double last_report_at = 0;             ///< steady seconds of its last stats report; 0: none yet
+    double requests_per_second = 0;        ///< its rate over the last report interval
+    double last_heartbeat_at = 0;          ///< steady seconds: its last sign of life
+    std::int64_t unreported_estimate = 0;  ///< requests it made unreported, when missing
   };
 
   /// Binds the ROUTER; throws transport::TransportError naming the address.
@@ -85,6 +89,10 @@ class MasterRunner final : public Runner {
   void send_to(const std::string& id, const proto::MasterMessage& message);
   double next_timestamp();
   std::optional<std::string> spawn_host() const;
+  /// Spawning or running: users are (being) spread over the workers.
+  bool dispatching() const;
+  /// Logs (and totals) how long a worker that went missing was unreported.
+  void warn_unreported(WorkerNode& node);
   void learn_classes(const proto::Value& data);
   void on_unregistered(const std::string& id, std::string_view type, std::int64_t requests);
 
@@ -114,7 +122,11 @@ class MasterRunner final : public Runner {
   std::map<std::string, double> unregistered_;
   std::uint64_t unregistered_messages_ = 0;
   std::int64_t unregistered_requests_ = 0;
+  /// Requests made by workers that went missing after their last report:
+  /// an estimate from their last rate (nothing reports them any more).
+  std::int64_t unreported_estimate_ = 0;
   bool stopping_ = false;
+  bool quit_started_ = false;
   bool ramp_active_ = false;  ///< a ramp coroutine is sending spawn messages
 };
 
