@@ -16,9 +16,13 @@
 namespace cicada {
 namespace {
 
-constexpr int kHeartbeatLiveness = 3;      // Locust's HEARTBEAT_LIVENESS
-constexpr double kHeartbeatSeconds = 1;    // HEARTBEAT_INTERVAL
-constexpr int kHeartbeatDeadAt = -60;      // HEARTBEAT_DEAD_INTERNAL
+constexpr double kHeartbeatSeconds = 1;  // Locust's HEARTBEAT_INTERVAL
+// A worker silent this long is missing (Locust: HEARTBEAT_LIVENESS beats,
+// counted once a second, so 3-4 s); checked 4 times a second, so 3-3.25 s.
+constexpr double kMissingAfterSeconds = 3 * kHeartbeatSeconds;
+constexpr double kLivenessCheckSeconds = 0.25;
+// A missing worker is forgotten after this much more silence (HEARTBEAT_DEAD_INTERNAL).
+constexpr double kForgetMissingAfterSeconds = 60;
 constexpr double kCpuWarningPercent = 90;  // Locust's CPU warning threshold
 constexpr const char* kUserClassesMessage = "cicada_user_classes";
 // What a cicada master says in its acks' "cicada" key: the version of cicada's
@@ -61,7 +65,7 @@ MasterRunner::MasterRunner(Environment& environment, const std::string& bind_hos
                  [this](const std::string& identity, const proto::ProtoError& error) {
                    on_bad_frame(identity, error);
                  });
-  every(std::chrono::duration<double>(kHeartbeatSeconds), [this] { tick(); });
+  every(std::chrono::duration<double>(kLivenessCheckSeconds), [this] { tick(); });
 }
 
 MasterRunner::~MasterRunner() {
@@ -153,6 +157,7 @@ void MasterRunner::handle_worker_message(const std::string& id, proto::WorkerMes
           node.id = id;
           node.index = index_it->second;
           node.version = m.version.value_or("-1");
+          node.last_heartbeat_at = steady_seconds();  // registering is a sign of life
           if (node.version.empty())
             spdlog::debug("Worker {} did not say its version (Debian's Locust)", log_safe(id));
           const bool was_known = known != workers_.end();
@@ -170,7 +175,6 @@ void MasterRunner::handle_worker_message(const std::string& id, proto::WorkerMes
         } else if constexpr (std::is_same_v<M, proto::WorkerHeartbeat>) {
           if (known == workers_.end()) return on_unregistered(id, M::kType, 0);
           WorkerNode& node = known->second;
-          node.heartbeat = kHeartbeatLiveness;
           node.last_heartbeat_at = steady_seconds();
           if (node.state == "missing") {
             // Back: its queued reports arrive, so its requests are not lost after all.
@@ -298,10 +302,12 @@ void MasterRunner::remove_worker(const std::string& id, bool deleted) {
 void MasterRunner::tick() {
   std::vector<std::string> gone;
   bool lost = false;
+  const double now = steady_seconds();
   for (auto& [id, node] : workers_) {
-    if (node.state == "missing" && node.heartbeat <= kHeartbeatDeadAt) {
+    const double silent = now - node.last_heartbeat_at;
+    if (node.state == "missing" && silent > kMissingAfterSeconds + kForgetMissingAfterSeconds) {
       gone.push_back(id);
-    } else if (node.heartbeat < 0 && node.state != "missing") {
+    } else if (node.state != "missing" && silent > kMissingAfterSeconds) {
       spdlog::info("Worker {} failed to send heartbeat, setting state to missing.", log_safe(id));
       warn_unreported(node);
       node.state = "missing";
@@ -309,7 +315,6 @@ void MasterRunner::tick() {
       if (dispatcher_) dispatcher_->remove_worker(id);
       lost = true;
     }
-    --node.heartbeat;
   }
   for (const auto& id : gone) workers_.erase(id);
   if (!lost && gone.empty()) return;

@@ -314,6 +314,82 @@ TEST_CASE("a killed worker: missing within 5 s, users moved, its unreported requ
   CHECK(count_in(text, "unreported requests with them") == 1);
 }
 
+namespace {
+
+struct Run {
+  int exit_code;
+  std::string log;
+};
+
+Run cicada(const std::string& dir, std::vector<std::string> args) {
+  args.insert(args.begin(), CICADA_STANDALONE_BINARY);
+  const std::string log = dir + "/cicada.log";
+  const int code = test::run_command(args, log, 60s);
+  return {code, test::read_file(log)};
+}
+
+}  // namespace
+
+TEST_CASE("timeouts and the body limit: YAML sets them, a step its own, the command line wins") {
+  Bench bench;
+  const std::string scenario = bench.dir + "/timeouts.yaml";
+  std::ofstream(scenario) << "host: http://127.0.0.1:" << bench.target_port << R"(
+http: {timeout: 0.3}
+users:
+  - name: Reader
+    http: {max_body_size: 1000}
+    wait_time: {constant: 0.1}
+    tasks:
+      - get: /delay?ms=2000
+        name: slow
+      - get: /bytes?n=5000
+        name: big
+      - get: /delay?ms=1000
+        name: own
+        timeout: 0.2
+)";
+  const std::string csv = bench.dir + "/yaml";
+  auto run = cicada(bench.dir,
+                    {"-f", scenario, "--headless", "-u", "3", "-r", "3", "-t", "3s", "--csv", csv});
+  CHECK(run.exit_code == 1);
+  std::string failures = test::read_file(csv + "_failures.csv");
+  CHECK(failures.find("slow,ReadTimeout('no response within 0.3 s')") != std::string::npos);
+  CHECK(failures.find("big,ResponseTooLarge('body larger than 1000 bytes')") != std::string::npos);
+  CHECK(failures.find("own,ReadTimeout('no response within 0.2 s')") != std::string::npos);
+
+  const std::string flags = bench.dir + "/flags";
+  run = cicada(bench.dir, {"-f", scenario, "--headless", "-u", "3", "-r", "3", "-t", "4s", "--csv",
+                           flags, "--network-timeout", "1.5", "--max-body-size", "10000"});
+  failures = test::read_file(flags + "_failures.csv");
+  CHECK(failures.find("slow,ReadTimeout('no response within 1.5 s')") != std::string::npos);
+  CHECK(failures.find("big,") == std::string::npos);
+  CHECK(read_stats_csv(flags + "_stats.csv")["big"].requests > 0);
+  CHECK(failures.find("own,ReadTimeout('no response within 0.2 s')") != std::string::npos);
+
+  CHECK(cicada(bench.dir, {"-f", scenario, "--network-timeout", "0", "--headless"}).exit_code == 2);
+  std::ofstream(scenario)
+      << "users:\n  - name: R\n    http: {timeout: -1}\n    tasks: [{get: /}]\n";
+  run = cicada(bench.dir, {"-f", scenario, "--headless", "-t", "1s"});
+  CHECK(run.exit_code == 2);
+  CHECK(run.log.find("timeout must be a positive number of seconds") != std::string::npos);
+}
+
+TEST_CASE("requests stalled when the test stops are recorded as failures, not dropped") {
+  Bench bench;
+  const auto scenario = bench.scenario("      - get: /delay?ms=30000\n        name: stalled\n");
+  const std::string csv = bench.dir + "/run";
+  const auto started = std::chrono::steady_clock::now();
+  const auto run = cicada(
+      bench.dir, {"-f", scenario, "--headless", "-u", "2", "-r", "2", "-t", "2s", "--csv", csv});
+  CHECK(std::chrono::steady_clock::now() - started < 15s);
+  CHECK(run.exit_code == 1);
+  const auto rows = read_stats_csv(csv + "_stats.csv");
+  CHECK(rows.at("stalled").requests == 2);
+  CHECK(rows.at("stalled").failures == 2);
+  CHECK(test::read_file(csv + "_failures.csv").find("StoppedWhileWaiting('no response after") !=
+        std::string::npos);
+}
+
 TEST_CASE("a master host that does not resolve is named at once") {
   const std::string dir = test::make_temp_dir("cicada-fault");
   const std::string scenario = dir + "/scenario.yaml";

@@ -169,7 +169,7 @@ TEST_CASE("each kind of mistake is one error naming file, line and column") {
       {"no users", "host: http://127.0.0.1:1\n",
        ":1:1: 'users' must be a non-empty list of user classes"},
       {"unknown top-level key", "hosts: x\nusers: []\n",
-       ":1:1: unknown key 'hosts' in the scenario (expected one of: data, host, users)"},
+       ":1:1: unknown key 'hosts' in the scenario (expected one of: data, host, http, users)"},
       {"host without scheme", "host: localhost:8080\nusers: []\n",
        ":1:7: host must start with http:// or https://, got 'localhost:8080'"},
       {"user without name", "users:\n  - weight: 1\n    tasks: [{get: /}]\n",
@@ -177,7 +177,7 @@ TEST_CASE("each kind of mistake is one error naming file, line and column") {
       {"typo in a step", task + "      - get: /\n        heders: {A: b}\n",
        ":5:9: unknown key 'heders' in a step (expected one of: body, capture, delete, expect, "
        "form, get, head, "
-       "headers, json, name, options, patch, post, put, query, sequence, tags, think, weight)"},
+       "headers, json, name, options, patch, post, put, query, sequence, tags, think, timeout, weight)"},
       {"two methods", task + "      - {get: /, post: /x}\n",
        ":4:9: a step has one method, found get and post"},
       {"no method", task + "      - name: x\n",

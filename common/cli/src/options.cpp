@@ -103,6 +103,19 @@ ParseResult parse_options(int argc, const char* const* argv, Program program) {
       ->envname(env_name("INSECURE"));
   app.add_option("--ca-file", options.ca_file, "PEM file of CA certificates to trust for https")
       ->envname(env_name("CA_FILE"));
+  app.add_option("--connect-timeout", options.connect_timeout_seconds,
+                 "HTTP users give up connecting after this many seconds (default 60)")
+      ->envname(env_name("CONNECT_TIMEOUT"))
+      ->check(kPositiveNumber);
+  app.add_option("--network-timeout", options.network_timeout_seconds,
+                 "HTTP users give up on a response after this many seconds without progress "
+                 "(default 60)")
+      ->envname(env_name("NETWORK_TIMEOUT"))
+      ->check(kPositiveNumber);
+  app.add_option("--max-body-size", options.max_body_bytes,
+                 "HTTP responses with a larger body (bytes) fail (default 67108864)")
+      ->envname(env_name("MAX_BODY_SIZE"))
+      ->check(kPositiveNumber);
   app.add_option("--seed", options.seed, "Random seed for reproducible runs")
       ->envname(env_name("SEED"));
   app.add_option("--loglevel,-L", options.loglevel, "DEBUG, INFO, WARNING, ERROR or CRITICAL")

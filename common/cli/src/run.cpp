@@ -114,6 +114,9 @@ EnvironmentOptions environment_options(const Options& options) {
   environment_options.seed = options.seed;
   environment_options.insecure = options.insecure;
   environment_options.ca_file = options.ca_file.value_or("");
+  environment_options.connect_timeout_seconds = options.connect_timeout_seconds;
+  environment_options.network_timeout_seconds = options.network_timeout_seconds;
+  environment_options.max_body_bytes = options.max_body_bytes;
   return environment_options;
 }
 

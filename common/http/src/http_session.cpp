@@ -16,8 +16,17 @@ namespace cicada::http {
 
 namespace {
 
+// A request a stop cuts after waiting this long is recorded as a failure.
+constexpr auto kStallRecordedAtStop = std::chrono::seconds(1);
+
 double wall_seconds() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+std::string seconds_text(std::chrono::steady_clock::duration d) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f", std::chrono::duration<double>(d).count());
+  return text;
 }
 
 std::chrono::steady_clock::duration steady(std::chrono::duration<double> d) {
@@ -151,6 +160,9 @@ class SessionImpl {
   std::uint64_t connections_opened() const { return connection_.connections_opened(); }
 
  private:
+  /// After a suspension: if the user was killed meanwhile, records a stalled
+  /// request as a failure, then throws UserKilled.
+  void end_if_killed(Response& response, std::chrono::steady_clock::time_point started);
   void write_head(detail::Exchange& exchange, std::string_view method, const Endpoint& endpoint,
                   const RequestView& request, std::string_view body, std::string_view content_type);
 
@@ -194,6 +206,24 @@ void SessionImpl::write_head(detail::Exchange& exchange, std::string_view method
         .append("\r\n");
   }
   head.append("\r\n");
+}
+
+void SessionImpl::end_if_killed(Response& response, std::chrono::steady_clock::time_point started) {
+  if (!user_.kill_pending()) return;
+  // A request cut short by a stop is not recorded (Locust's count), unless it
+  // had waited long enough to be a stall: then the numbers must show it.
+  const auto waited = std::chrono::steady_clock::now() - started;
+  if (waited >= kStallRecordedAtStop) {
+    response.elapsed_ = std::chrono::duration_cast<std::chrono::microseconds>(waited);
+    response.status_ = 0;
+    response.error_ = "StoppedWhileWaiting(" +
+                      stats::python_repr("no response after " + seconds_text(waited) +
+                                         " s when the user was stopped") +
+                      ")";
+    response.pending_ = true;
+    response.report();
+  }
+  user_.throw_if_killed();
 }
 
 awaitable<Response> SessionImpl::send(RequestView request) {
@@ -261,13 +291,13 @@ awaitable<Response> SessionImpl::send(RequestView request) {
       const bool reused = connection_.is_open() && connection_.origin() == endpoint->origin;
       if (!reused) {
         outcome.error = co_await connection_.connect(endpoint->url, connect_settings);
-        user_.throw_if_killed();
+        end_if_killed(response, started);
         if (!outcome.error.empty()) break;
       }
       exchange.parser.reset(method == "HEAD", options_.max_body_bytes);
       outcome =
           co_await connection_.exchange(bytes, &exchange.buffer, &exchange.parser, timeout, reused);
-      user_.throw_if_killed();
+      end_if_killed(response, started);
       if (outcome.error.empty() || !outcome.retryable) break;
       connection_.close();  // stale keep-alive connection: try once more on a new one
     }

@@ -100,6 +100,9 @@ User& UserPool::spawn(std::size_t class_index) {
   context.seed = mix_seed(environment_.seed(), static_cast<std::uint64_t>(context.user_index));
   context.tls_insecure = environment_.options().insecure;
   context.tls_ca_file = environment_.options().ca_file;
+  context.http_connect_timeout_seconds = environment_.options().connect_timeout_seconds;
+  context.http_network_timeout_seconds = environment_.options().network_timeout_seconds;
+  context.http_max_body_bytes = environment_.options().max_body_bytes;
 
   auto it = slots_.emplace(slots_.end());
   it->user = user_class.create(std::move(context));

@@ -63,6 +63,28 @@ class Loader {
     return value;
   }
 
+  /// A positive number of seconds.
+  double seconds(const YAML::Node& node, const std::string& what) const {
+    const double value = number(node, what);
+    if (!(value > 0)) fail(node, what + " must be a positive number of seconds");
+    return value;
+  }
+
+  /// `http: {connect_timeout: s, timeout: s, max_body_size: bytes}` over `settings`.
+  void http_settings(const YAML::Node& node, detail::HttpSettings& settings) {
+    if (!node.IsMap()) fail(node, "http must be a map of connect_timeout, timeout, max_body_size");
+    allow_keys(node, {"connect_timeout", "timeout", "max_body_size"}, "http");
+    if (node["connect_timeout"])
+      settings.connect_timeout_seconds = seconds(node["connect_timeout"], "connect_timeout");
+    if (node["timeout"]) settings.network_timeout_seconds = seconds(node["timeout"], "timeout");
+    if (node["max_body_size"]) {
+      const auto bytes = integer(node["max_body_size"], "max_body_size");
+      if (bytes < 1)
+        fail(node["max_body_size"], "max_body_size must be a positive number of bytes");
+      settings.max_body_bytes = static_cast<std::uint64_t>(bytes);
+    }
+  }
+
   std::int64_t integer(const YAML::Node& node, const std::string& what) const {
     const std::string text = scalar(node, what);
     char* end = nullptr;
@@ -203,11 +225,10 @@ class Loader {
   /// A step: a request, a think time, or a sequence. `options` receives weight and tags.
   std::vector<Step> step(const YAML::Node& node, TaskOptions* options, std::string* task_name) {
     if (!node.IsMap()) fail(node, "a step must be a map, like {get: /path}");
-    allow_keys(
-        node,
-        {"get", "post", "put", "patch", "delete", "head", "options", "name", "headers", "query",
-         "json", "body", "form", "expect", "capture", "weight", "tags", "think", "sequence"},
-        "a step");
+    allow_keys(node, {"get",     "post",    "put",    "patch", "delete", "head",    "options",
+                      "name",    "headers", "query",  "json",  "body",   "form",    "expect",
+                      "capture", "timeout", "weight", "tags",  "think",  "sequence"},
+               "a step");
     if (options != nullptr) {
       if (node["weight"]) {
         const auto weight = integer(node["weight"], "weight");
@@ -262,6 +283,7 @@ class Loader {
       }
       if (node["expect"]) request.expect = expect(node["expect"]);
       if (node["capture"]) request.captures = captures(node["capture"]);
+      if (node["timeout"]) request.timeout_seconds = seconds(node["timeout"], "timeout");
       if (task_name != nullptr) *task_name = request.method + " " + scalar(node[method], method);
       detail::prepare_constant(request);
       steps.push_back(Step{std::move(request)});
@@ -271,7 +293,7 @@ class Loader {
            "sequence");
     } else {
       for (const char* key :
-           {"name", "headers", "query", "json", "body", "form", "expect", "capture"}) {
+           {"name", "headers", "query", "json", "body", "form", "expect", "capture", "timeout"}) {
         if (node[key])
           fail(node[key],
                std::string("'") + key + "' needs a request (get, post, ...) in the same step");
@@ -388,6 +410,7 @@ class Loader {
   std::string base_dir_;
   std::map<std::string, std::shared_ptr<const DataSet>> data_;
   std::map<std::string, std::set<std::string>> data_fields_;
+  detail::HttpSettings http_defaults_;  // the scenario's top-level `http:`
   // Per user class: which variables templates read and which captures set.
   std::vector<std::pair<std::string, YAML::Node>> used_variables_;
   std::set<std::string> captured_variables_;
@@ -397,8 +420,8 @@ UserClass Loader::user_class(const YAML::Node& node,
                              const std::optional<std::string>& default_host) {
   if (!node.IsMap()) fail(node, "each user class must be a map with a name and tasks");
   allow_keys(node,
-             {"name", "weight", "fixed_count", "wait_time", "tags", "host", "on_start", "on_stop",
-              "tasks"},
+             {"name", "weight", "fixed_count", "wait_time", "tags", "host", "http", "on_start",
+              "on_stop", "tasks"},
              "a user class");
   if (!node["name"]) fail(node, "a user class needs a name");
   const std::string name = scalar(node["name"], "name");
@@ -406,6 +429,8 @@ UserClass Loader::user_class(const YAML::Node& node,
   captured_variables_.clear();
 
   auto plan = std::make_shared<detail::UserPlan>();
+  plan->http = http_defaults_;
+  if (node["http"]) http_settings(node["http"], plan->http);
   for (const auto& [set_name, data] : data_) plan->data.push_back(data);
   for (const char* hook : {"on_start", "on_stop"}) {
     if (!node[hook]) continue;
@@ -481,7 +506,8 @@ Scenario Loader::load(const std::string& text) {
   }
   if (!root.IsMap())
     fail(root, "a scenario must be a map with 'users' (and optionally 'host' and 'data')");
-  allow_keys(root, {"host", "users", "data"}, "the scenario");
+  allow_keys(root, {"host", "http", "users", "data"}, "the scenario");
+  if (root["http"]) http_settings(root["http"], http_defaults_);
   Scenario scenario;
   if (root["host"]) {
     scenario.host = scalar(root["host"], "host");

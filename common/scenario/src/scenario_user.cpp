@@ -113,6 +113,8 @@ awaitable<http::Response> send_rendered(ScenarioUser* user, const RequestStep* s
   options.form = render_pairs(step->form, context);
   if (step->body) options.body = step->body->render(context);
   if (step->json) options.json = render_json(step->json->value, *step->json, context).dump();
+  if (step->timeout_seconds)
+    options.timeout = std::chrono::duration<double>(*step->timeout_seconds);
   http::Response response =
       co_await user->client().request(step->method, step->url.render(context), std::move(options));
   co_return response;
@@ -129,6 +131,7 @@ awaitable<http::Response> send_constant(ScenarioUser* user, const RequestStep* s
   view.headers = &constant.headers;
   view.body = constant.body;
   view.content_type = constant.content_type;
+  view.timeout = constant.timeout;
   view.catch_response = true;
   return user->client().send(view);
 }
@@ -155,8 +158,25 @@ awaitable<void> run_request(ScenarioUser* user, const RequestStep* step) {
 
 }  // namespace
 
+namespace {
+
+// The class's `http:` settings, where the command line did not set them.
+http::SessionOptions session_options(const UserContext& context, const UserPlan& plan) {
+  http::SessionOptions options = HttpUser::session_defaults(context);
+  const HttpSettings& http = plan.http;
+  if (http.connect_timeout_seconds && !context.http_connect_timeout_seconds)
+    options.connect_timeout = std::chrono::duration<double>(*http.connect_timeout_seconds);
+  if (http.network_timeout_seconds && !context.http_network_timeout_seconds)
+    options.network_timeout = std::chrono::duration<double>(*http.network_timeout_seconds);
+  if (http.max_body_bytes && !context.http_max_body_bytes)
+    options.max_body_bytes = static_cast<std::size_t>(*http.max_body_bytes);
+  return options;
+}
+
+}  // namespace
+
 ScenarioUser::ScenarioUser(UserContext context, std::shared_ptr<const UserPlan> plan)
-    : HttpUser(std::move(context)), plan_(std::move(plan)) {
+    : HttpUser(context, session_options(context, *plan)), plan_(std::move(plan)) {
   for (const auto& data : plan_->data) {
     if (data->rows.empty()) continue;
     const std::size_t row = data->mode == DataSet::Mode::kCycle
@@ -207,6 +227,7 @@ void prepare_constant(RequestStep& step) {
   const RenderContext none{};
   ConstantRequest constant;
   constant.url = step.url.render(none);
+  if (step.timeout_seconds) constant.timeout = std::chrono::duration<double>(*step.timeout_seconds);
   if (step.name) constant.name = step.name->render(none);
   constant.headers = render_pairs(step.headers, none);
   if (step.body) constant.body = step.body->render(none);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <chrono>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
@@ -41,6 +43,7 @@ struct Expect {
 /// user sends it from these strings, with no rendering or copying per request.
 struct ConstantRequest {
   std::string url;
+  std::optional<std::chrono::duration<double>> timeout;
   std::string name;  ///< empty: the URL's path and query
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
@@ -59,6 +62,8 @@ struct RequestStep {
   std::optional<JsonBody> json;
   Expect expect;
   std::vector<Capture> captures;
+  std::optional<double>
+      timeout_seconds;  ///< `timeout:` on the step: this request's network timeout
 };
 
 struct ThinkStep {
@@ -81,8 +86,16 @@ struct DataSet {
   std::vector<std::map<std::string, std::string>> rows;
 };
 
+/// The `http:` settings of a scenario or user class (unset: the defaults).
+struct HttpSettings {
+  std::optional<double> connect_timeout_seconds;
+  std::optional<double> network_timeout_seconds;
+  std::optional<std::uint64_t> max_body_bytes;
+};
+
 /// Everything a scenario user class needs at run time.
 struct UserPlan {
+  HttpSettings http;
   std::vector<Step> on_start;
   std::vector<Step> on_stop;
   std::vector<std::shared_ptr<const DataSet>> data;

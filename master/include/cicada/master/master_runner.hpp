@@ -30,7 +30,6 @@ class MasterRunner final : public Runner {
   struct WorkerNode {
     std::string id;
     std::string state = "ready";  ///< ready, spawning, running, missing
-    int heartbeat = 3;            ///< counts down each second without a heartbeat
     double cpu_percent = 0;
     bool cpu_warning_logged = false;  ///< "exceeded cpu threshold" said once
     std::uint64_t memory_bytes = 0;
@@ -39,7 +38,7 @@ class MasterRunner final : public Runner {
     std::string version;                   ///< the Locust version the worker announced
     double last_report_at = 0;             ///< steady seconds of its last stats report; 0: none yet
     double requests_per_second = 0;        ///< its rate over the last report interval
-    double last_heartbeat_at = 0;          ///< steady seconds: its last sign of life
+    double last_heartbeat_at = 0;          ///< steady seconds: its last heartbeat (or registration)
     std::int64_t unreported_estimate = 0;  ///< requests it made unreported, when missing
   };
 

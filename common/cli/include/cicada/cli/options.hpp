@@ -42,6 +42,9 @@ struct Options {
   int exit_code_on_error = 1;
   bool insecure = false;
   std::optional<std::string> ca_file;
+  std::optional<double> connect_timeout_seconds;  ///< HTTP: give up connecting after this
+  std::optional<double> network_timeout_seconds;  ///< HTTP: give up on a read or write after this
+  std::optional<std::uint64_t> max_body_bytes;    ///< HTTP: a larger response body fails
   std::optional<std::uint64_t> seed;
   std::vector<std::string> user_classes;  ///< positional: only these classes
   // Distributed mode.

@@ -14,6 +14,10 @@ class HttpUser : public User {
   HttpUser(UserContext context, http::SessionOptions options);
   ~HttpUser() override;
 
+  /// The session settings a user of `context` starts from: its host, TLS
+  /// options and the command line's timeouts and body limit.
+  static http::SessionOptions session_defaults(const UserContext& context);
+
   http::HttpSession& client() { return client_; }
 
  private:

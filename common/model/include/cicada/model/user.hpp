@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 #include "cicada/core/random.hpp"
@@ -29,6 +30,11 @@ struct UserContext {
   std::int64_t user_index = 0;  ///< 0, 1, 2... in spawn order, per runner
   bool tls_insecure = false;    ///< HTTP users: skip certificate verification (--insecure)
   std::string tls_ca_file;      ///< HTTP users: trusted CA file; empty = the system's
+  /// HTTP users, from --connect-timeout, --network-timeout and --max-body-size:
+  /// when set they win over what the user class asks for.
+  std::optional<double> http_connect_timeout_seconds;
+  std::optional<double> http_network_timeout_seconds;
+  std::optional<std::uint64_t> http_max_body_bytes;
 };
 
 /// A simulated user (Locust's User). Derive from it, write tasks as member
@@ -76,6 +82,7 @@ class User : public TaskHolder {
   void remove_on_kill(std::size_t id);
   /// Throws UserKilled once if a kill is pending (then clears it).
   void throw_if_killed();
+  bool kill_pending() const { return kill_pending_; }
 
  private:
   friend class TaskHolder;

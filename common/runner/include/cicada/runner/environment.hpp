@@ -29,11 +29,14 @@ struct EnvironmentOptions {
   std::optional<std::string> host;  ///< overrides every class's host (-H)
   std::vector<std::string> tags;    ///< run only tasks with one of these tags
   std::vector<std::string> exclude_tags;
-  double stop_timeout_seconds = 0;    ///< grace period for stopping users
-  bool reset_stats = false;           ///< reset statistics when a ramp completes
-  std::optional<std::uint64_t> seed;  ///< random seed; random when unset
-  bool insecure = false;              ///< HTTP users skip TLS certificate checks
-  std::string ca_file;                ///< HTTP users trust this CA file (PEM)
+  double stop_timeout_seconds = 0;                ///< grace period for stopping users
+  bool reset_stats = false;                       ///< reset statistics when a ramp completes
+  std::optional<std::uint64_t> seed;              ///< random seed; random when unset
+  bool insecure = false;                          ///< HTTP users skip TLS certificate checks
+  std::string ca_file;                            ///< HTTP users trust this CA file (PEM)
+  std::optional<double> connect_timeout_seconds;  ///< HTTP users: --connect-timeout
+  std::optional<double> network_timeout_seconds;  ///< HTTP users: --network-timeout
+  std::optional<std::uint64_t> max_body_bytes;    ///< HTTP users: --max-body-size
 };
 
 /// Everything one test run shares: the user classes, options, events,
