@@ -314,6 +314,35 @@ TEST_CASE("a killed worker: missing within 5 s, users moved, its unreported requ
   CHECK(count_in(text, "unreported requests with them") == 1);
 }
 
+TEST_CASE("a frozen worker (SIGSTOP) goes missing, and after SIGCONT the run is exactly as asked") {
+  Bench bench;
+  const auto scenario = bench.scenario("      - get: /\n");
+  auto master =
+      bench.master(scenario, "run", {"-u", "10", "-r", "10", "-t", "16s", "--expect-workers", "2"});
+  auto frozen = bench.worker(scenario, 0);
+  auto other = bench.worker(scenario, 1);
+  const std::string log = bench.dir + "/run.log";
+  const std::string other_log = bench.dir + "/worker1.log";
+  REQUIRE(wait_until([&] { return logged(log, "All users spawned"); }, 20s));
+  frozen->signal(SIGSTOP);
+  REQUIRE(wait_until([&] { return logged(log, "setting state to missing"); }, 6s));
+  CHECK(wait_until([&] { return logged(other_log, "(10 users)"); }, 5s));
+  frozen->signal(SIGCONT);
+  REQUIRE(wait_until([&] { return logged(log, "self-healed with heartbeat"); }, 5s));
+  // Back to 5 and 5: each worker's last spawn says so.
+  CHECK(wait_until([&] { return count_in(test::read_file(other_log), "(5 users)") >= 2; }, 5s));
+  REQUIRE(master->wait(30s) == 0);
+
+  const std::string text = test::read_file(log);
+  // Its queued reports arrived: nothing is estimated lost in the end.
+  CHECK(text.find("unreported requests with them") == std::string::npos);
+  const auto rows = read_stats_csv(bench.dir + "/run_stats.csv");
+  const std::int64_t served = target_requests(bench.target_port);
+  INFO("served " << served << ", recorded " << rows.at("/").requests);
+  CHECK(rows.at("/").requests <= served);
+  CHECK(served - rows.at("/").requests <= 10);
+}
+
 namespace {
 
 struct Run {
