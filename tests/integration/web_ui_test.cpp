@@ -458,4 +458,62 @@ TEST_CASE("the HTML report is one self-contained page, from the UI and from --ht
   CHECK(written.find("\"duration\":\"") != std::string::npos);
 }
 
+TEST_CASE("--web-auth asks every route for the password, and --tls-cert with --tls-key serve https") {
+  Target target;
+  SUBCASE("basic auth") {
+    UiProcess ui(CICADA_STANDALONE_BINARY,
+                 {"-f", target.scenario(), "-H", target.url(), "--web-auth", "admin:s3cret"},
+                 target.dir);
+    for (const char* route : {"/", "/stats/requests", "/metrics"}) {
+      auto denied = test::get(ui.web_port, route);
+      CHECK(denied.status == 401);
+      CHECK(denied.headers["www-authenticate"] == "Basic realm=\"cicada\"");
+    }
+    // "admin:s3cret" and a wrong password, base64-encoded.
+    const auto allowed = test::fetch(ui.web_port, "GET", "/stats/requests", "",
+                                     {{"Authorization", "Basic YWRtaW46czNjcmV0"}});
+    CHECK(allowed.status == 200);
+    CHECK(test::fetch(ui.web_port, "GET", "/", "", {{"Authorization", "Basic YWRtaW46d3Jvbmc="}})
+              .status == 401);
+    CHECK(test::fetch(ui.web_port, "POST", "/swarm", "user_count=1&spawn_rate=1").status == 401);
+  }
+  SUBCASE("https") {
+    const std::string cert = target.dir + "/cert.pem";
+    const std::string key = target.dir + "/key.pem";
+    REQUIRE(
+        test::run_command({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
+                           key, "-out", cert, "-subj", "/CN=127.0.0.1", "-days", "1"},
+                          target.dir + "/openssl.log") == 0);
+    UiProcess ui(
+        CICADA_STANDALONE_BINARY,
+        {"-f", target.scenario(), "-H", target.url(), "--tls-cert", cert, "--tls-key", key},
+        target.dir);
+    CHECK(test::read_file(ui.log).find("Starting web interface at https://") != std::string::npos);
+    const std::string reply = target.dir + "/https.txt";
+    test::run_command({"sh", "-c",
+                       "printf 'GET /stats/requests HTTP/1.0\\r\\nHost: x\\r\\n\\r\\n' | "
+                       "openssl s_client -quiet -ign_eof -connect 127.0.0.1:" +
+                           std::to_string(ui.web_port) + " 2>/dev/null"},
+                      reply, 20s);
+    const std::string text = test::read_file(reply);
+    CHECK(text.find("HTTP/1.0 200 OK") != std::string::npos);
+    CHECK(text.find("\"state\"") != std::string::npos);
+    CHECK(test::get(ui.web_port, "/stats/requests").status != 200);  // plain http is refused
+  }
+  SUBCASE("mistakes are named") {
+    const auto run = [&](std::vector<std::string> args) {
+      args.insert(args.begin(), CICADA_STANDALONE_BINARY);
+      return test::run_command(args, target.dir + "/bad.log");
+    };
+    CHECK(run({"-f", target.scenario(), "--web-auth", "nocolon"}) == 2);
+    CHECK(test::read_file(target.dir + "/bad.log").find("--web-auth must be username:password") !=
+          std::string::npos);
+    CHECK(run({"-f", target.scenario(), "--tls-cert", "x.pem"}) == 2);
+    CHECK(run({"-f", target.scenario(), "--tls-cert", "/nonexistent.pem", "--tls-key",
+               "/nonexistent.key", "--web-port", "0"}) == 1);
+    CHECK(test::read_file(target.dir + "/bad.log").find("--tls-cert /nonexistent.pem") !=
+          std::string::npos);
+  }
+}
+
 }  // namespace cicada

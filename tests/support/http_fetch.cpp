@@ -15,7 +15,7 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 
 Fetched fetch(unsigned short port, const std::string& method, const std::string& target,
-              const std::string& form) {
+              const std::string& form, const std::map<std::string, std::string>& headers) {
   Fetched fetched;
   try {
     asio::io_context io;
@@ -24,6 +24,7 @@ Fetched fetch(unsigned short port, const std::string& method, const std::string&
     stream.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
     http::request<http::string_body> request{http::string_to_verb(method), target, 11};
     request.set(http::field::host, "127.0.0.1:" + std::to_string(port));
+    for (const auto& [name, value] : headers) request.set(name, value);
     if (method == "POST") {
       request.set(http::field::content_type, "application/x-www-form-urlencoded");
       request.body() = form;

@@ -16,7 +16,7 @@ struct Fetched {
 /// limit), for tests of servers cicada runs. A POST sends `form` as
 /// application/x-www-form-urlencoded.
 Fetched fetch(unsigned short port, const std::string& method, const std::string& target,
-              const std::string& form = "");
+              const std::string& form = "", const std::map<std::string, std::string>& headers = {});
 
 inline Fetched get(unsigned short port, const std::string& target) {
   return fetch(port, "GET", target);

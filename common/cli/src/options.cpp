@@ -153,6 +153,14 @@ ParseResult parse_options(int argc, const char* const* argv, Program program) {
     app.add_option("--web-base-path", options.web_base_path,
                    "URL prefix of every web UI route, e.g. /cicada")
         ->envname(env_name("WEB_BASE_PATH"));
+    app.add_option("--web-auth", options.web_auth,
+                   "Basic auth for the web UI, as username:password")
+        ->envname(env_name("WEB_AUTH"));
+    app.add_option("--tls-cert", options.tls_cert,
+                   "PEM certificate (chain) file: the web UI serves https")
+        ->envname(env_name("TLS_CERT"));
+    app.add_option("--tls-key", options.tls_key, "PEM private key file of --tls-cert")
+        ->envname(env_name("TLS_KEY"));
     app.add_flag("--autostart", options.autostart, "Start the test at once, keep the web UI")
         ->envname(env_name("AUTOSTART"));
     app.add_option("--autoquit", options.autoquit,
@@ -253,6 +261,11 @@ ParseResult parse_options(int argc, const char* const* argv, Program program) {
     result.err = std::string(program_name(program)) + ": error: " + message + "\n";
     return result;
   };
+  if (!options.web_auth.empty() && options.web_auth.find(':') == std::string::npos) {
+    return usage_error("--web-auth must be username:password", 2);
+  }
+  if (options.tls_cert.empty() != options.tls_key.empty())
+    return usage_error("--tls-cert and --tls-key go together: give both", 2);
   if (!options.web_base_path.empty() && options.web_base_path.front() != '/') {
     // Locust logs this and exits 1.
     return usage_error("--web-base-path must start with '/', got '" + options.web_base_path + "'",

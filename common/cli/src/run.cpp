@@ -195,6 +195,9 @@ bool start_web_ui(Environment& environment, const Options& options) {
   web.default_users = options.users.value_or(1);
   web.default_spawn_rate = options.spawn_rate.value_or(1);
   web.default_run_time_seconds = options.run_time_seconds;
+  web.auth = options.web_auth;
+  web.tls_cert = options.tls_cert;
+  web.tls_key = options.tls_key;
   try {
     environment.create_web_ui(web);
   } catch (const std::exception& e) {

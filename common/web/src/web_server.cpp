@@ -1,11 +1,14 @@
 #include "web_server.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 
 #include <chrono>
 #include <list>
+#include <optional>
 #include <stdexcept>
 #include <thread>
 
@@ -23,6 +26,32 @@ constexpr std::size_t kMaxBodyBytes = 1 << 20;     // forms and JSON, never uplo
 constexpr std::chrono::seconds kIdleTimeout{120};  // a browser's keep-alive
 constexpr auto kReadTimeout = std::chrono::seconds(30);
 
+std::string base64(std::string_view bytes) {
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  const auto byte = [&](std::size_t i) -> unsigned {
+    return i < bytes.size() ? static_cast<unsigned char>(bytes[i]) : 0u;
+  };
+  std::string out;
+  for (std::size_t i = 0; i < bytes.size(); i += 3) {
+    const unsigned n = (byte(i) << 16) | (byte(i + 1) << 8) | byte(i + 2);
+    out += kAlphabet[(n >> 18) & 63];
+    out += kAlphabet[(n >> 12) & 63];
+    out += i + 1 < bytes.size() ? kAlphabet[(n >> 6) & 63] : '=';
+    out += i + 2 < bytes.size() ? kAlphabet[n & 63] : '=';
+  }
+  return out;
+}
+
+// Compares without stopping at the first difference, so the time taken says
+// nothing about how much of a guess was right.
+bool same_secret(std::string_view a, std::string_view b) {
+  unsigned char difference = a.size() == b.size() ? 0 : 1;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    difference |= static_cast<unsigned char>(a[i] ^ (i < b.size() ? b[i] : 0));
+  return difference == 0;
+}
+
 }  // namespace
 
 struct WebServer::State {
@@ -36,11 +65,24 @@ struct WebServer::State {
   std::thread thread;
   bool stopping = false;  // touched on the server's thread only
   std::list<beast::tcp_stream*> streams;
+  std::string expected_authorization;     ///< "Basic <base64>", or "" for none
+  std::optional<asio::ssl::context> tls;  ///< set: https only
 };
 
 namespace {
 
 HttpReply route(WebServer::State& state, const http::request<http::string_body>& request) {
+  if (!state.expected_authorization.empty()) {
+    const auto given = request.find(http::field::authorization);
+    if (given == request.end() ||
+        !same_secret(std::string_view(given->value().data(), given->value().size()),
+                     state.expected_authorization)) {
+      HttpReply denied{
+          401, "text/plain", "Unauthorized: this web UI needs a user and password", {}};
+      denied.headers.emplace_back("WWW-Authenticate", "Basic realm=\"cicada\"");
+      return denied;
+    }
+  }
   const std::string_view target(request.target().data(), request.target().size());
   const auto question = target.find('?');
   std::string_view path = target.substr(0, question);
@@ -78,19 +120,20 @@ http::response<http::string_body> to_response(HttpReply reply, unsigned version,
   return response;
 }
 
-awaitable<void> serve(std::shared_ptr<WebServer::State> state, tcp::socket socket) {
-  beast::tcp_stream stream(std::move(socket));
-  auto registration = state->streams.insert(state->streams.end(), &stream);
+// One connection's requests, on a plain or a TLS stream.
+template <typename Stream>
+awaitable<void> serve_stream(std::shared_ptr<WebServer::State> state, Stream& stream) {
+  beast::tcp_stream& lowest = beast::get_lowest_layer(stream);
   beast::flat_buffer buffer;
   boost::system::error_code error;
   while (!state->stopping) {
     http::request_parser<http::string_body> parser;
     parser.body_limit(kMaxBodyBytes);
-    stream.expires_after(kIdleTimeout);
+    lowest.expires_after(kIdleTimeout);
     co_await http::async_read_header(stream, buffer, parser,
                                      asio::redirect_error(use_awaitable, error));
     if (!error) {
-      stream.expires_after(kReadTimeout);
+      lowest.expires_after(kReadTimeout);
       co_await http::async_read(stream, buffer, parser, asio::redirect_error(use_awaitable, error));
     }
     if (error == http::error::body_limit) {
@@ -100,8 +143,8 @@ awaitable<void> serve(std::shared_ptr<WebServer::State> state, tcp::socket socke
     }
     if (error) {
       if (error != http::error::end_of_stream && error != beast::error::timeout &&
-          error != asio::error::operation_aborted && error != asio::error::connection_reset &&
-          error != asio::error::eof) {
+          error != asio::ssl::error::stream_truncated && error != asio::error::operation_aborted &&
+          error != asio::error::connection_reset && error != asio::error::eof) {
         auto response =
             to_response({400, "text/plain", "bad request: " + error.message(), {}}, 11, false);
         co_await http::async_write(stream, response, asio::redirect_error(use_awaitable, error));
@@ -110,12 +153,27 @@ awaitable<void> serve(std::shared_ptr<WebServer::State> state, tcp::socket socke
     }
     const auto& request = parser.get();
     auto response = to_response(route(*state, request), request.version(), request.keep_alive());
-    stream.expires_after(kReadTimeout);
+    lowest.expires_after(kReadTimeout);
     co_await http::async_write(stream, response, asio::redirect_error(use_awaitable, error));
     if (error || !response.keep_alive()) break;
   }
-  stream.socket().shutdown(tcp::socket::shutdown_both, error);
-  stream.close();
+}
+
+awaitable<void> serve(std::shared_ptr<WebServer::State> state, tcp::socket socket) {
+  beast::tcp_stream plain(std::move(socket));
+  auto registration = state->streams.insert(state->streams.end(), &plain);
+  boost::system::error_code error;
+  if (state->tls) {
+    beast::ssl_stream<beast::tcp_stream&> secure(plain, *state->tls);
+    plain.expires_after(kReadTimeout);
+    co_await secure.async_handshake(asio::ssl::stream_base::server,
+                                    asio::redirect_error(use_awaitable, error));
+    if (!error) co_await serve_stream(state, secure);
+  } else {
+    co_await serve_stream(state, plain);
+  }
+  plain.socket().shutdown(tcp::socket::shutdown_both, error);
+  plain.close();
   state->streams.erase(registration);
 }
 
@@ -141,6 +199,32 @@ WebServer::WebServer(RequestHandler handler, std::string base_path)
 
 WebServer::~WebServer() {
   stop();
+}
+
+void WebServer::require_basic_auth(const std::string& credentials) {
+  state_->expected_authorization = "Basic " + base64(credentials);
+}
+
+void WebServer::use_tls(const std::string& cert_file, const std::string& key_file) {
+  auto& tls = state_->tls.emplace(asio::ssl::context::tls_server);
+  tls.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                  asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                  asio::ssl::context::no_tlsv1_1);
+  boost::system::error_code error;
+  tls.use_certificate_chain_file(cert_file, error);
+  if (error) {
+    state_->tls.reset();
+    throw std::runtime_error("--tls-cert " + cert_file + ": " + error.message());
+  }
+  tls.use_private_key_file(key_file, asio::ssl::context::pem, error);
+  if (error) {
+    state_->tls.reset();
+    throw std::runtime_error("--tls-key " + key_file + ": " + error.message());
+  }
+}
+
+bool WebServer::tls() const {
+  return state_->tls.has_value();
 }
 
 std::uint16_t WebServer::listen(const std::string& host, std::uint16_t port) {

@@ -39,6 +39,15 @@ class WebServer {
   WebServer(const WebServer&) = delete;
   WebServer& operator=(const WebServer&) = delete;
 
+  /// HTTP basic auth on every request: `credentials` is "user:password"
+  /// (Locust's --web-auth). Call before listen().
+  void require_basic_auth(const std::string& credentials);
+  /// Serves https with this PEM certificate chain and key (Locust's
+  /// --tls-cert, --tls-key). Throws std::runtime_error naming the file that
+  /// cannot be used. Call before listen().
+  void use_tls(const std::string& cert_file, const std::string& key_file);
+  bool tls() const;
+
   /// Binds host:port ("" or "*": every interface; port 0: ephemeral), starts
   /// the server's thread and returns the port. Throws std::runtime_error
   /// naming the address when it cannot bind.

@@ -86,11 +86,14 @@ class WebUi::Impl {
         server_([this](const HttpRequest& request) { return handle(request); },
                 options_.base_path) {
     keep_log_history(*spdlog::default_logger());
+    if (!options_.auth.empty()) server_.require_basic_auth(options_.auth);
+    if (!options_.tls_cert.empty()) server_.use_tls(options_.tls_cert, options_.tls_key);
     current_window_->start();
     port_ = server_.listen(options_.host, options_.port);
     const std::string shown =
         options_.host.empty() || options_.host == "*" ? "0.0.0.0" : options_.host;
-    spdlog::info("Starting web interface at http://{}:{}{}", shown, port_, options_.base_path);
+    spdlog::info("Starting web interface at {}://{}:{}{}", server_.tls() ? "https" : "http", shown,
+                 port_, options_.base_path);
   }
 
   std::uint16_t port() const { return port_; }

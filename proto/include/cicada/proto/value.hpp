@@ -31,22 +31,24 @@ class Value {
   using Array = std::vector<Value>;
   using Map = std::vector<KeyValue>;
 
-  Value() = default;
-  Value(std::nullptr_t) {}
-  Value(bool b) : data_(b) {}
-  Value(int i) : data_(from_signed(i)) {}
-  Value(long i) : data_(from_signed(i)) {}
-  Value(long long i) : data_(from_signed(i)) {}
-  Value(unsigned i) : data_(static_cast<std::uint64_t>(i)) {}
-  Value(unsigned long i) : data_(static_cast<std::uint64_t>(i)) {}
-  Value(unsigned long long i) : data_(static_cast<std::uint64_t>(i)) {}
-  Value(double d) : data_(d) {}
-  Value(std::string s) : data_(std::move(s)) {}
-  Value(std::string_view s) : data_(std::string(s)) {}
-  Value(const char* s) : data_(std::string(s)) {}
-  Value(Binary b) : data_(std::move(b)) {}
-  Value(Array a) : data_(std::move(a)) {}
-  Value(Map m) : data_(std::move(m)) {}
+  // Defined below KeyValue: building the variant needs Map's element type
+  // complete, which it is not yet inside this class (clang insists).
+  Value();
+  Value(std::nullptr_t);
+  Value(bool b);
+  Value(int i);
+  Value(long i);
+  Value(long long i);
+  Value(unsigned i);
+  Value(unsigned long i);
+  Value(unsigned long long i);
+  Value(double d);
+  Value(std::string s);
+  Value(std::string_view s);
+  Value(const char* s);
+  Value(Binary b);
+  Value(Array a);
+  Value(Map m);
 
   bool is_nil() const { return std::holds_alternative<Nil>(data_); }
   bool is_bool() const { return std::holds_alternative<bool>(data_); }
@@ -88,10 +90,7 @@ class Value {
   friend bool operator==(const Value& a, const Value& b);
 
  private:
-  static Storage from_signed(std::int64_t i) {
-    if (i >= 0) return Storage{static_cast<std::uint64_t>(i)};
-    return Storage{i};
-  }
+  static Storage from_signed(std::int64_t i);
 
   Storage data_;
 };
@@ -102,6 +101,27 @@ struct KeyValue {
   Value value;
   friend bool operator==(const KeyValue&, const KeyValue&) = default;
 };
+
+inline Value::Storage Value::from_signed(std::int64_t i) {
+  if (i >= 0) return Storage{static_cast<std::uint64_t>(i)};
+  return Storage{i};
+}
+inline Value::Value() = default;
+inline Value::Value(std::nullptr_t) {}
+inline Value::Value(bool b) : data_(b) {}
+inline Value::Value(int i) : data_(from_signed(i)) {}
+inline Value::Value(long i) : data_(from_signed(i)) {}
+inline Value::Value(long long i) : data_(from_signed(i)) {}
+inline Value::Value(unsigned i) : data_(static_cast<std::uint64_t>(i)) {}
+inline Value::Value(unsigned long i) : data_(static_cast<std::uint64_t>(i)) {}
+inline Value::Value(unsigned long long i) : data_(static_cast<std::uint64_t>(i)) {}
+inline Value::Value(double d) : data_(d) {}
+inline Value::Value(std::string s) : data_(std::move(s)) {}
+inline Value::Value(std::string_view s) : data_(std::string(s)) {}
+inline Value::Value(const char* s) : data_(std::string(s)) {}
+inline Value::Value(Binary b) : data_(std::move(b)) {}
+inline Value::Value(Array a) : data_(std::move(a)) {}
+inline Value::Value(Map m) : data_(std::move(m)) {}
 
 inline bool operator==(const Value& a, const Value& b) {
   return a.data_ == b.data_;

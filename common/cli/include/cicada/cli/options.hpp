@@ -23,6 +23,9 @@ struct Options {
   std::string web_host;  ///< "" or "*": every interface
   std::uint16_t web_port = 8089;
   std::string web_base_path;
+  std::string web_auth;                  ///< "user:password" for the web UI (basic auth)
+  std::string tls_cert;                  ///< PEM certificate chain: the web UI serves https
+  std::string tls_key;                   ///< its PEM private key
   bool autostart = false;                ///< start at once, keep the UI
   std::optional<std::int64_t> autoquit;  ///< with --autostart: quit N s after the run time
   bool list = false;                     ///< -l: print the user classes

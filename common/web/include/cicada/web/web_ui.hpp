@@ -22,6 +22,9 @@ struct WebUiOptions {
   std::int64_t default_users = 1;  ///< the start form's defaults (-u, -r, -t)
   double default_spawn_rate = 1;
   std::optional<std::int64_t> default_run_time_seconds;
+  std::string auth;      ///< "user:password": basic auth on every route (--web-auth)
+  std::string tls_cert;  ///< PEM files: serve https (--tls-cert, --tls-key)
+  std::string tls_key;
 };
 
 /// Locust's web UI and HTTP API for one Environment (Locust's WebUI):
