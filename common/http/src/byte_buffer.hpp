@@ -30,6 +30,7 @@ class ByteBuffer {
   }
   void commit(std::size_t n) { size_ += n; }
   void append(std::string_view text) {
+    if (text.empty()) return;  // memcpy from or to null is undefined, even for 0 bytes
     std::memcpy(prepare(text.size()), text.data(), text.size());
     commit(text.size());
   }
