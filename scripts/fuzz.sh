@@ -23,7 +23,7 @@ run_target() {
   mkdir -p "$out/$target.corpus"
   # New inputs go to a scratch corpus; the committed one is read as seeds.
   "build/fuzz/fuzz/${target}_fuzz" "$out/$target.corpus" "fuzz/corpus/$target" \
-    -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
+    -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=60 -print_final_stats=1 \
     -artifact_prefix="$out/$target-" >"$out/$target.log" 2>&1
   echo "$target: exit $?"
 }

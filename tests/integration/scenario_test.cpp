@@ -164,6 +164,9 @@ TEST_CASE("each kind of mistake is one error naming file, line and column") {
   const std::string task = "users:\n  - name: U\n    tasks:\n";
   const std::vector<Case> cases = {
       {"broken YAML", "users: [\n", ":2:1: invalid YAML: end of sequence flow not found"},
+      {"a json body that is not UTF-8 (found by fuzzing)",
+       task + "      - post: /x\n        json: {name: \"caf\xe9\"}\n",
+       ":5:15: json body is not valid UTF-8 text"},
       {"not a map", "- a\n- b\n",
        ":1:1: a scenario must be a map with 'users' (and optionally 'host' and 'data')"},
       {"no users", "host: http://127.0.0.1:1\n",
@@ -177,7 +180,8 @@ TEST_CASE("each kind of mistake is one error naming file, line and column") {
       {"typo in a step", task + "      - get: /\n        heders: {A: b}\n",
        ":5:9: unknown key 'heders' in a step (expected one of: body, capture, delete, expect, "
        "form, get, head, "
-       "headers, json, name, options, patch, post, put, query, sequence, tags, think, timeout, weight)"},
+       "headers, json, name, options, patch, post, put, query, sequence, tags, think, timeout, "
+       "weight)"},
       {"two methods", task + "      - {get: /, post: /x}\n",
        ":4:9: a step has one method, found get and post"},
       {"no method", task + "      - name: x\n",

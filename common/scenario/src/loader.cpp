@@ -279,6 +279,11 @@ class Loader {
       if (node["json"]) {
         detail::JsonBody json;
         json.value = to_json(node["json"], json);
+        try {
+          (void)json.value.dump();  // JSON text is UTF-8: a body that cannot be sent is a mistake
+        } catch (const nlohmann::json::exception&) {
+          fail(node["json"], "json body is not valid UTF-8 text");
+        }
         request.json = std::move(json);
       }
       if (node["expect"]) request.expect = expect(node["expect"]);

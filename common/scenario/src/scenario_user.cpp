@@ -112,7 +112,12 @@ awaitable<http::Response> send_rendered(ScenarioUser* user, const RequestStep* s
   options.query = render_pairs(step->query, context);
   options.form = render_pairs(step->form, context);
   if (step->body) options.body = step->body->render(context);
-  if (step->json) options.json = render_json(step->json->value, *step->json, context).dump();
+  // A captured value may hold bytes that are not UTF-8: send U+FFFD for them
+  // rather than fail the user.
+  if (step->json) {
+    options.json = render_json(step->json->value, *step->json, context)
+                       .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  }
   if (step->timeout_seconds)
     options.timeout = std::chrono::duration<double>(*step->timeout_seconds);
   http::Response response =
