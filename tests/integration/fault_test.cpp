@@ -6,6 +6,7 @@
 #include <zmq.hpp>
 
 #include <csignal>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -417,6 +418,82 @@ TEST_CASE("requests stalled when the test stops are recorded as failures, not dr
   CHECK(rows.at("stalled").failures == 2);
   CHECK(test::read_file(csv + "_failures.csv").find("StoppedWhileWaiting('no response after") !=
         std::string::npos);
+}
+
+namespace {
+
+// Open descriptors and resident memory (KiB) of a running process.
+std::pair<std::int64_t, std::int64_t> descriptors_and_rss(pid_t pid) {
+  std::int64_t fds = 0;
+  for ([[maybe_unused]] const auto& entry :
+       std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/fd"))
+    ++fds;
+  std::istringstream status(test::read_file("/proc/" + std::to_string(pid) + "/status"));
+  std::int64_t rss = 0;
+  for (std::string line; std::getline(status, line);) {
+    if (line.rfind("VmRSS:", 0) == 0) rss = std::stoll(line.substr(6));
+  }
+  return {fds, rss};
+}
+
+}  // namespace
+
+TEST_CASE("a misbehaving target: every fault is a failure that says what happened, within bounds") {
+  Bench bench;
+  const auto refused_port = test::free_port();
+  const std::string scenario = bench.dir + "/faults.yaml";
+  std::ofstream(scenario) << "host: http://127.0.0.1:" << bench.target_port << R"(
+http: {timeout: 1, max_body_size: 100000}
+users:
+  - name: Reader
+    wait_time: {constant: 0.05}
+    tasks:
+      - get: /
+        weight: 4
+      - get: /close
+      - get: /reset
+      - get: /truncate
+      - get: /garbage
+      - get: /delay?ms=5000
+        name: /stall
+      - get: /endless
+      - get: http://127.0.0.1:)"
+                          << refused_port << R"(/
+        name: refused
+)";
+  auto master = bench.master(scenario, "run", {"-u", "5", "-r", "5", "-t", "8s"});
+  auto worker = bench.worker(scenario, 0);
+  std::int64_t most_fds = 0;
+  std::int64_t most_rss = 0;
+  while (master->running()) {
+    if (worker->running()) {
+      const auto [fds, rss] = descriptors_and_rss(worker->pid());
+      most_fds = std::max(most_fds, fds);
+      most_rss = std::max(most_rss, rss);
+    }
+    std::this_thread::sleep_for(200ms);
+  }
+  CHECK(master->wait(5s) == 1);  // requests failed
+
+  const std::string failures = test::read_file(bench.dir + "/run_failures.csv");
+  INFO(failures);
+  for (const char* expected :
+       {"/close,RemoteDisconnected('Remote end closed connection without response')",
+        "/truncate,\"IncompleteRead(10 bytes read, 90 more expected)\"",
+        "/reset,\"IncompleteRead(5 bytes read, 95 more expected)\"",
+        "/garbage,BadStatusLine('malformed HTTP response: bad status line')",
+        "/stall,ReadTimeout('no response within 1.0 s')",
+        "/endless,ResponseTooLarge('body larger than 100000 bytes')",
+        "refused,\"ConnectionRefusedError(111, 'Connection refused')\""}) {
+    CHECK(failures.find(expected) != std::string::npos);
+  }
+  const auto rows = read_stats_csv(bench.dir + "/run_stats.csv");
+  CHECK(rows.at("/").requests > 50);
+  CHECK(rows.at("/").failures == 0);
+  // 5 users hold at most one connection each, whatever the target did.
+  INFO("most descriptors " << most_fds << ", most RSS " << most_rss << " KiB");
+  CHECK(most_fds < 40);
+  CHECK(most_rss < 100 * 1024);
 }
 
 TEST_CASE("a master host that does not resolve is named at once") {

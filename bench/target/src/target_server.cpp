@@ -106,7 +106,7 @@ namespace {
 using Request = http::request<http::string_body>;
 using Response = http::response<http::string_body>;
 
-enum class Action { kRespond, kClose, kTruncate, kGarbage };
+enum class Action { kRespond, kClose, kTruncate, kGarbage, kReset, kEndless };
 
 struct Routed {
   Action action = Action::kRespond;
@@ -205,6 +205,10 @@ Routed route(TargetServer::Impl& server, const Request& request) {
     routed.action = Action::kTruncate;
   } else if (path == "/garbage") {
     routed.action = Action::kGarbage;
+  } else if (path == "/reset") {
+    routed.action = Action::kReset;
+  } else if (path == "/endless") {
+    routed.action = Action::kEndless;
   } else {
     response.result(http::status::not_found);
     response.body() = "not found";
@@ -227,6 +231,29 @@ awaitable<void> serve(std::shared_ptr<TargetServer::Impl> server, tcp::socket so
     if (error) break;
     Routed routed = route(*server, request);
     if (routed.action == Action::kClose) break;
+    if (routed.action == Action::kReset) {
+      // Half a response, then a reset (RST: linger 0), as a crashing server does.
+      static constexpr std::string_view kHalf =
+          "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n01234";
+      co_await asio::async_write(stream, asio::buffer(kHalf.data(), kHalf.size()),
+                                 asio::redirect_error(use_awaitable, error));
+      stream.socket().set_option(asio::socket_base::linger(true, 0), error);
+      stream.socket().close(error);
+      break;
+    }
+    if (routed.action == Action::kEndless) {
+      // A chunked body that never ends: 4 KiB chunks until the client gives up.
+      static constexpr std::string_view kHead =
+          "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
+      static const std::string kChunk = "1000\r\n" + std::string(4096, 'e') + "\r\n";
+      co_await asio::async_write(stream, asio::buffer(kHead.data(), kHead.size()),
+                                 asio::redirect_error(use_awaitable, error));
+      while (!error && !server->stopped) {
+        co_await asio::async_write(stream, asio::buffer(kChunk),
+                                   asio::redirect_error(use_awaitable, error));
+      }
+      break;
+    }
     if (routed.action == Action::kTruncate || routed.action == Action::kGarbage) {
       static constexpr std::string_view kPartial =
           "HTTP/1.1 200 OK\r\nContent-Length: 100\r\nContent-Type: text/plain\r\n\r\n0123456789";

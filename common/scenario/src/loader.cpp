@@ -40,6 +40,7 @@ class Loader {
   void allow_keys(const YAML::Node& map, const std::set<std::string>& allowed,
                   const std::string& what) const {
     for (const auto& entry : map) {
+      if (!entry.first.IsScalar()) fail(entry.first, "a key in " + what + " must be a name");
       const std::string key = entry.first.as<std::string>();
       if (!allowed.count(key)) {
         std::string list;
@@ -539,7 +540,17 @@ Scenario Loader::load(const std::string& text) {
 
 Scenario parse_scenario(const std::string& text, const std::string& file_name,
                         const std::string& base_dir) {
-  return Loader(file_name, base_dir).load(text);
+  try {
+    return Loader(file_name, base_dir).load(text);
+  } catch (const YAML::Exception& e) {
+    // A shape the loader did not foresee (a list where a name belongs, say):
+    // still one line naming the place.
+    std::ostringstream out;
+    out << file_name;
+    if (!e.mark.is_null()) out << ":" << e.mark.line + 1 << ":" << e.mark.column + 1;
+    out << ": unexpected YAML here: " << e.msg;
+    throw ScenarioError(out.str());
+  }
 }
 
 Scenario load_scenario(const std::string& path) {

@@ -27,6 +27,8 @@ namespace cicada::target {
 ///   /close               closes the connection without answering
 ///   /truncate            promises 100 bytes, sends 10, closes
 ///   /garbage             answers bytes that are not HTTP (an SSH banner), closes
+///   /reset               sends half a response, then resets the connection (RST)
+///   /endless             a chunked body that never ends (4 KiB chunks until the client leaves)
 ///   /headers             200, body = every request header, "Name: value" per line
 ///   /__counts            200 JSON {"<method> <path>": count, ...} of every request so far
 ///   /__lateness[?reset=1]  200 JSON {"count", "p50_us", "p99_us", "max_us"}: how late the
