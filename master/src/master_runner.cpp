@@ -231,7 +231,7 @@ void MasterRunner::handle_worker_message(const std::string& id, proto::WorkerMes
           if (known == workers_.end()) return;
           spdlog::info("Worker {} quit. {} workers left.", log_safe(id), worker_count() - 1);
           remove_worker(id, true);
-          if (dispatcher_ && dispatching() && !ramp_active_) redispatch();
+          if (dispatcher_ && dispatching() && !ramp_active_ && worker_count() > 0) redispatch();
           if (worker_count() == 0 && on_no_workers_) on_no_workers_();
         } else if constexpr (std::is_same_v<M, proto::Logs>) {
           // Each message carries the worker's whole buffer; Locust keys it by the id inside.

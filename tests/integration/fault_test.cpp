@@ -5,6 +5,11 @@
 
 #include <zmq.hpp>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <csignal>
 #include <filesystem>
 #include <fstream>
@@ -494,6 +499,65 @@ users:
   INFO("most descriptors " << most_fds << ", most RSS " << most_rss << " KiB");
   CHECK(most_fds < 40);
   CHECK(most_rss < 100 * 1024);
+}
+
+namespace {
+
+// Writes `bytes` to 127.0.0.1:port over plain TCP, then closes.
+void send_raw(unsigned short port, const std::string& bytes) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(fd >= 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(port);
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) {
+    std::size_t sent = 0;
+    while (sent < bytes.size()) {
+      const auto n = ::send(fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+      if (n <= 0) break;
+      sent += static_cast<std::size_t>(n);
+    }
+  }
+  ::close(fd);
+}
+
+}  // namespace
+
+TEST_CASE("raw garbage and oversize frames on the master port and the web port change nothing") {
+  Bench bench;
+  const auto scenario = bench.scenario("      - get: /\n");
+  const auto web_port = test::free_port();
+  auto master = std::make_unique<test::ChildProcess>(
+      std::vector<std::string>{CICADA_MASTER_BINARY, "-f", scenario, "--master-bind-host",
+                               "127.0.0.1", "--master-bind-port", std::to_string(bench.master_port),
+                               "--web-host", "127.0.0.1", "--web-port", std::to_string(web_port)},
+      bench.dir + "/master.log");
+  REQUIRE(wait_until([&] { return test::get(web_port, "/stats/requests").status == 200; }, 10s));
+
+  std::string noise(64 * 1024, '\0');
+  for (std::size_t i = 0; i < noise.size(); ++i) noise[i] = static_cast<char>((i * 7919) % 251);
+  send_raw(bench.master_port, noise);  // not ZMTP at all
+  send_raw(web_port, noise);           // not HTTP at all
+  send_raw(web_port, "POST /swarm HTTP/1.1\r\nContent-Length: 50000000\r\n\r\n" +
+                         std::string(2 << 20, 'x'));  // a body far over the limit
+  Impostor impostor("oversize_1", bench.master_port);
+  impostor.socket.send(zmq::buffer(std::string(20 << 20, 'z')), zmq::send_flags::none);
+
+  // Still serving both ports: the UI answers and a real worker registers and runs a test.
+  CHECK(test::get(web_port, "/stats/requests").status == 200);
+  auto worker = bench.worker(scenario, 0);
+  REQUIRE(
+      wait_until([&] { return logged(bench.dir + "/master.log", "1 workers connected"); }, 10s));
+  CHECK(test::fetch(web_port, "POST", "/swarm", "user_count=2&spawn_rate=2").status == 200);
+  CHECK(wait_until(
+      [&] {
+        const auto body = test::get(web_port, "/stats/requests").body;
+        return body.find("\"user_count\": 2") != std::string::npos ||
+               body.find("\"user_count\":2") != std::string::npos;
+      },
+      10s));
+  CHECK(master->running());
 }
 
 TEST_CASE("a master host that does not resolve is named at once") {
