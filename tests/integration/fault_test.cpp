@@ -498,7 +498,9 @@ users:
   // 5 users hold at most one connection each, whatever the target did.
   INFO("most descriptors " << most_fds << ", most RSS " << most_rss << " KiB");
   CHECK(most_fds < 40);
-  CHECK(most_rss < 100 * 1024);
+  // An endless body buffered without a limit would take gigabytes in these 8 s;
+  // the bound leaves room for ASan's shadow memory and quarantine.
+  CHECK(most_rss < 300 * 1024);
 }
 
 namespace {
