@@ -1,5 +1,6 @@
 #include <yaml-cpp/yaml.h>
 
+#include <cerrno>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -20,6 +21,9 @@ using detail::Template;
 const std::set<std::string> kMethods = {"get", "post", "put", "patch", "delete", "head", "options"};
 
 /// Reads one file's YAML, turning every problem into "file:line:col: message".
+// Task weights become copies in the task list (Locust's model): keep it sane.
+constexpr std::int64_t kMaxTaskWeight = 1'000'000;
+
 class Loader {
  public:
   Loader(std::string file_name, std::string base_dir)
@@ -89,9 +93,11 @@ class Loader {
   std::int64_t integer(const YAML::Node& node, const std::string& what) const {
     const std::string text = scalar(node, what);
     char* end = nullptr;
+    errno = 0;
     const long long value = std::strtoll(text.c_str(), &end, 10);
     if (text.empty() || *end != '\0')
       fail(node, what + " must be a whole number, got '" + text + "'");
+    if (errno == ERANGE) fail(node, what + " is too large: " + text);
     return value;
   }
 
@@ -233,7 +239,8 @@ class Loader {
     if (options != nullptr) {
       if (node["weight"]) {
         const auto weight = integer(node["weight"], "weight");
-        if (weight < 1) fail(node["weight"], "weight must be at least 1");
+        if (weight < 1 || weight > kMaxTaskWeight)
+          fail(node["weight"], "weight must be from 1 to " + std::to_string(kMaxTaskWeight));
         options->weight = static_cast<int>(weight);
       }
       if (node["tags"]) options->tags = string_list(node["tags"], "tags");
