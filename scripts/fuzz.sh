@@ -76,4 +76,7 @@ done
   done
 } >fuzz/results.md
 cat fuzz/results.md
-! find "$out" -maxdepth 1 -name '*-crash-*' -o -maxdepth 1 -name '*-leak-*' -o -maxdepth 1 -name '*-timeout-*' | grep -q .
+# Fails when this run's targets left a crash, leak or timeout behind.
+for target in "${targets[@]}"; do
+  ! find "$out" -maxdepth 1 \( -name "$target-crash-*" -o -name "$target-leak-*" -o -name "$target-timeout-*" \) | grep -q . || exit 1
+done

@@ -458,7 +458,8 @@ TEST_CASE("the HTML report is one self-contained page, from the UI and from --ht
   CHECK(written.find("\"duration\":\"") != std::string::npos);
 }
 
-TEST_CASE("--web-auth asks every route for the password, and --tls-cert with --tls-key serve https") {
+TEST_CASE(
+    "--web-auth asks every route for the password, and --tls-cert with --tls-key serve https") {
   Target target;
   SUBCASE("basic auth") {
     UiProcess ui(CICADA_STANDALONE_BINARY,

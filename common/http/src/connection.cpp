@@ -16,13 +16,13 @@ namespace cicada::http::detail {
 namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
 
-namespace {
-
 std::string seconds_text(std::chrono::steady_clock::duration d) {
   char text[32];
   std::snprintf(text, sizeof text, "%.1f", std::chrono::duration<double>(d).count());
   return text;
 }
+
+namespace {
 
 // One TLS client context per trust configuration: loading CA stores is slow,
 // and every user's session can share it.

@@ -17,6 +17,9 @@
 
 namespace cicada::http::detail {
 
+/// A duration as the failure texts show it: seconds with one decimal ("0.3").
+std::string seconds_text(std::chrono::steady_clock::duration d);
+
 /// How one connection is opened.
 struct ConnectSettings {
   std::chrono::steady_clock::duration timeout;

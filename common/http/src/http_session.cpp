@@ -23,12 +23,6 @@ double wall_seconds() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-std::string seconds_text(std::chrono::steady_clock::duration d) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.1f", std::chrono::duration<double>(d).count());
-  return text;
-}
-
 std::chrono::steady_clock::duration steady(std::chrono::duration<double> d) {
   return std::chrono::duration_cast<std::chrono::steady_clock::duration>(d);
 }
@@ -217,7 +211,7 @@ void SessionImpl::end_if_killed(Response& response, std::chrono::steady_clock::t
     response.elapsed_ = std::chrono::duration_cast<std::chrono::microseconds>(waited);
     response.status_ = 0;
     response.error_ = "StoppedWhileWaiting(" +
-                      stats::python_repr("no response after " + seconds_text(waited) +
+                      stats::python_repr("no response after " + detail::seconds_text(waited) +
                                          " s when the user was stopped") +
                       ")";
     response.pending_ = true;

@@ -184,8 +184,6 @@ func render(chartDir, release, namespace string, valueFiles, sets []string) erro
 	}
 	funcs["fail"] = func(msg string) (string, error) { return "", errors.New(msg) }
 	funcs["lookup"] = func(...interface{}) map[string]interface{} { return map[string]interface{}{} }
-	funcs["include"] = func(string, interface{}) (string, error) { return "", nil }
-	funcs["tpl"] = func(string, interface{}) (string, error) { return "", nil }
 	root.Funcs(funcs)
 	// include and tpl need the parsed set itself.
 	root.Funcs(template.FuncMap{
