@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <exception>
 
+#include "cicada/cli/curve_setup.hpp"
 #include "cicada/cli/options.hpp"
 #include "cicada/cli/run.hpp"
 #include "cicada/master/master_app.hpp"
@@ -17,6 +18,8 @@ int main(int argc, char** argv) {
   std::fputs(parsed.err.c_str(), stderr);
   if (!parsed.options) return parsed.exit_code;
   auto options = *parsed.options;
+  if (options.curve_keygen)
+    return cicada::cli::generate_curve_keys(*options.curve_keygen, "cicada-master");
 
   // Without -f (and no default file) the master learns the classes from its cicada workers.
   auto prepared = cicada::cli::prepare_test(options, "cicada-master", true);
@@ -34,6 +37,9 @@ int main(int argc, char** argv) {
     worker_options.master_port = options.master_bind_port;
     worker_options.logfile.reset();
     worker_options.health_port.reset();  // the master serves the probes
+    // With CURVE, the local workers speak as the master itself (it accepts its own key).
+    worker_options.curve_master_key_file = options.curve_secret_key_file;
+    worker_options.curve_authorized_keys.clear();
     const auto count = cicada::worker::process_count(*options.processes);
     children = cicada::worker::fork_workers(count, worker_options, classes);
     options.processes = count;

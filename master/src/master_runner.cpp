@@ -11,6 +11,7 @@
 #include "cicada/core/spawn.hpp"
 #include "cicada/core/timer_wait.hpp"
 #include "cicada/runner/environment.hpp"
+#include "cicada/transport/curve_keys.hpp"
 #include "cicada/transport/router_server.hpp"
 
 namespace cicada {
@@ -58,6 +59,14 @@ MasterRunner::MasterRunner(Environment& environment, const std::string& bind_hos
       ramp_timer_(io_) {
   for (const auto& user_class : environment.user_classes()) {
     classes_.push_back({user_class.name(), user_class.weight(), user_class.fixed_count()});
+  }
+  server_->on_refused([this](const std::string& reason) { on_refused_handshake(reason); });
+  if (const auto& curve = environment.options().curve; curve.enabled()) {
+    // The master's own key is accepted too: its --processes workers use it,
+    // and whoever holds the master's secret key can be the master anyway.
+    auto authorized = curve.authorized_keys;
+    authorized.push_back(transport::curve_public_key(curve.secret_key));
+    server_->require_curve(curve.secret_key, authorized);
   }
   port_ = server_->bind(bind_host, bind_port);
   server_->start([this](const std::string& identity,
@@ -274,6 +283,17 @@ void MasterRunner::on_unregistered(const std::string& id, std::string_view type,
   if (now - asked->second >= kRegisterAskSeconds) {
     asked->second = now;
     send_to(id, proto::Stop{});
+  }
+}
+
+void MasterRunner::on_refused_handshake(const std::string& reason) {
+  ++refused_handshakes_;
+  // A turned-away worker retries about ten times a second: each distinct
+  // refusal is said once, then every 100th time with its count.
+  if (refusals_.size() >= kMaxUnregisteredRemembered) refusals_.clear();
+  const std::uint64_t seen = ++refusals_[reason];
+  if (seen == 1 || seen % 100 == 0) {
+    spdlog::warn("{} ({} time{})", reason, seen, seen == 1 ? "" : "s");
   }
 }
 
@@ -521,12 +541,14 @@ awaitable<void> MasterRunner::run_quit(MasterRunner* runner) {
         runner->unreported_estimate_);
   }
   // The warnings above are rate-limited: the totals say how much was refused.
-  if (runner->bad_frames_ + runner->unknown_types_ + runner->unregistered_messages_ > 0) {
+  if (runner->bad_frames_ + runner->unknown_types_ + runner->unregistered_messages_ +
+          runner->refused_handshakes_ >
+      0) {
     spdlog::warn(
-        "Refused in all: {} undecodable messages, {} messages of unknown types, {} messages from "
-        "unregistered nodes ({} requests in their reports, not counted)",
-        runner->bad_frames_, runner->unknown_types_, runner->unregistered_messages_,
-        runner->unregistered_requests_);
+        "Refused in all: {} handshakes, {} undecodable messages, {} messages of unknown types, "
+        "{} messages from unregistered nodes ({} requests in their reports, not counted)",
+        runner->refused_handshakes_, runner->bad_frames_, runner->unknown_types_,
+        runner->unregistered_messages_, runner->unregistered_requests_);
   }
   runner->finish_quit();
 }

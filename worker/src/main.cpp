@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <exception>
 
+#include "cicada/cli/curve_setup.hpp"
 #include "cicada/cli/options.hpp"
 #include "cicada/cli/run.hpp"
 #include "cicada/worker/processes.hpp"
@@ -13,6 +14,8 @@ int main(int argc, char** argv) {
   std::fputs(parsed.err.c_str(), stderr);
   if (!parsed.options) return parsed.exit_code;
   const auto& options = *parsed.options;
+  if (options.curve_keygen)
+    return cicada::cli::generate_curve_keys(*options.curve_keygen, "cicada-worker");
 
   std::vector<cicada::UserClass> classes;
   try {

@@ -60,6 +60,17 @@ WorkerRunner::WorkerRunner(Environment& environment, std::string master_host,
       master_port_(master_port),
       client_(std::make_unique<transport::DealerClient>(io_, node_id_)),
       ack_timer_(io_) {
+  if (const auto& curve = environment.options().curve; curve.enabled()) {
+    client_->use_curve({curve.secret_key, curve.master_public_key});
+  }
+  client_->on_refused([this](const std::string& reason) {
+    // ZeroMQ retries the handshake about ten times a second: say it once,
+    // then every 100th time.
+    if (refused_handshakes_++ % 100 == 0) {
+      spdlog::error("The master at {}:{} turned this worker away: {} ({} time{})", master_host_,
+                    master_port_, reason, refused_handshakes_, refused_handshakes_ == 1 ? "" : "s");
+    }
+  });
   client_->connect(master_host, master_port);
   client_->start([this](proto::Envelope envelope) { on_envelope(std::move(envelope)); },
                  [this](const proto::ProtoError& error) {

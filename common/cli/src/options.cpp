@@ -216,6 +216,25 @@ ParseResult parse_options(int argc, const char* const* argv, Program program) {
         ->envname(env_name("EXPECT_WORKERS_MAX_WAIT"));
   }
   if (master || worker) {
+    app.add_option("--curve-keygen", options.curve_keygen,
+                   "Write a new CURVE key pair to PREFIX.key (secret) and PREFIX.pub, then exit");
+    app.add_option("--curve-secret-key", options.curve_secret_key_file,
+                   "Encrypt and authenticate the master/worker link with this node's key "
+                   "(PREFIX.key from --curve-keygen)")
+        ->envname(env_name("CURVE_SECRET_KEY"));
+  }
+  if (master) {
+    app.add_option("--curve-authorized-keys", options.curve_authorized_keys,
+                   "With --curve-secret-key: the workers' public keys to accept (a directory of "
+                   ".pub files, or one file of them)")
+        ->envname(env_name("CURVE_AUTHORIZED_KEYS"));
+  }
+  if (worker) {
+    app.add_option("--curve-master-key", options.curve_master_key_file,
+                   "With --curve-secret-key: the master's public key (its PREFIX.pub)")
+        ->envname(env_name("CURVE_MASTER_KEY"));
+  }
+  if (master || worker) {
     app.add_option("--processes", options.processes,
                    "Start N local worker processes (-1: one per core)")
         ->envname(env_name("PROCESSES"));
@@ -278,6 +297,15 @@ ParseResult parse_options(int argc, const char* const* argv, Program program) {
     return usage_error("--autoquit is only meaningful in combination with --autostart", 1);
   }
   if (options.autoquit && *options.autoquit == -1) options.autoquit.reset();
+  if (master && options.curve_secret_key_file.empty() != options.curve_authorized_keys.empty()) {
+    return usage_error(
+        "--curve-secret-key and --curve-authorized-keys go together: a master with CURVE "
+        "accepts only the workers whose keys it is given",
+        2);
+  }
+  if (worker && options.curve_secret_key_file.empty() != options.curve_master_key_file.empty()) {
+    return usage_error("--curve-secret-key and --curve-master-key go together: give both", 2);
+  }
   if (options.csv_full_history && !options.csv_prefix) {
     result.exit_code = 2;
     result.err =

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "cicada/cli/curve_setup.hpp"
 #include "cicada/report/console_report.hpp"
 #include "cicada/report/csv_file_writer.hpp"
 #include "cicada/runner/environment.hpp"
@@ -117,6 +118,7 @@ EnvironmentOptions environment_options(const Options& options) {
   environment_options.connect_timeout_seconds = options.connect_timeout_seconds;
   environment_options.network_timeout_seconds = options.network_timeout_seconds;
   environment_options.max_body_bytes = options.max_body_bytes;
+  environment_options.curve = load_curve_keys(options);
   return environment_options;
 }
 

@@ -4,17 +4,66 @@
 
 #include "cicada/transport/transport_error.hpp"
 #include "endpoint.hpp"
+#include "handshake_monitor.hpp"
+#include "zap_authenticator.hpp"
 #include "zmq_asio_socket.hpp"
 
 namespace cicada::transport {
 
 RouterServer::RouterServer(asio::io_context& io)
-    : socket_(std::make_shared<ZmqAsioSocket>(io, zmq::socket_type::router)) {
+    : io_(io), socket_(std::make_shared<ZmqAsioSocket>(io, zmq::socket_type::router)) {
   socket_->socket().set(zmq::sockopt::router_handover, 1);
+  monitor_ = std::make_unique<HandshakeMonitor>(
+      io, *socket_, [this](std::uint16_t event, std::uint32_t detail) {
+        // Refused keys are reported by the authenticator, with the peer's address.
+        if (event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH) return;
+        refused("A worker's handshake failed: " + explain_refusal(event, detail));
+      });
 }
 
 RouterServer::~RouterServer() {
   close();
+}
+
+void RouterServer::require_curve(const std::string& secret_key,
+                                 const std::vector<std::string>& authorized_keys) {
+  authenticator_ = std::make_unique<ZapAuthenticator>(
+      io_, socket_->context(), authorized_keys,
+      [this](const std::string& address, const std::string& public_key) {
+        refused("Refused a worker from " + address + ": its CURVE public key " + public_key +
+                " is not among the authorized keys");
+      });
+  try {
+    auto& socket = socket_->socket();
+    socket.set(zmq::sockopt::curve_server, 1);
+    socket.set(zmq::sockopt::curve_secretkey, secret_key);
+    // A ZAP domain makes libzmq consult the authenticator for every peer.
+    socket.set(zmq::sockopt::zap_domain, "cicada");
+  } catch (const zmq::error_t& e) {
+    throw TransportError(std::string("cannot turn on CURVE: ") + e.what());
+  }
+}
+
+std::string RouterServer::explain_refusal(std::uint16_t event, std::uint32_t detail) const {
+  const bool curve = authenticator_ != nullptr;
+  const bool mismatch = event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL &&
+                        detail == ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH;
+  if (mismatch && curve) return "it has no CURVE keys, and this master requires them";
+  if (mismatch) {
+    return "it has CURVE keys, and this master has none (--curve-secret-key and "
+           "--curve-authorized-keys)";
+  }
+  if (event != ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL) {
+    return describe_handshake_failure(event, detail);
+  }
+  // The worker broke off without a reason: the likely ones.
+  return curve ? "it broke off (no CURVE keys, or a --curve-master-key that is not this "
+                 "master's?)"
+               : "it broke off (does it have CURVE keys? this master has none)";
+}
+
+void RouterServer::refused(const std::string& reason) {
+  if (on_refused_) on_refused_(reason);
 }
 
 std::uint16_t RouterServer::bind(const std::string& host, std::uint16_t port) {
@@ -58,6 +107,8 @@ void RouterServer::send(const proto::Envelope& envelope) {
 }
 
 void RouterServer::close(std::chrono::milliseconds linger) {
+  monitor_->close();
+  if (authenticator_) authenticator_->close();
   socket_->close(linger);
 }
 

@@ -5,7 +5,11 @@
 namespace cicada::transport {
 
 ZmqAsioSocket::ZmqAsioSocket(asio::io_context& io, zmq::socket_type type)
-    : io_(io), context_(1), socket_(context_, type), descriptor_(io) {
+    : ZmqAsioSocket(io, type, std::make_shared<zmq::context_t>(1)) {}
+
+ZmqAsioSocket::ZmqAsioSocket(asio::io_context& io, zmq::socket_type type,
+                             std::shared_ptr<zmq::context_t> context)
+    : io_(io), context_(std::move(context)), socket_(*context_, type), descriptor_(io) {
   // Locust sets the same keep-alive on both ends (wire reference §1.2).
   socket_.set(zmq::sockopt::tcp_keepalive, 1);
   socket_.set(zmq::sockopt::tcp_keepalive_idle, 30);
@@ -123,7 +127,8 @@ void ZmqAsioSocket::close(std::chrono::milliseconds linger) {
   backlog_.clear();
   socket_.set(zmq::sockopt::linger, static_cast<int>(linger.count()));
   socket_.close();
-  context_.close();
+  // The last socket of a context ends it (and its I/O thread).
+  context_.reset();
 }
 
 }  // namespace cicada::transport

@@ -35,10 +35,16 @@ class ZmqAsioSocket : public std::enable_shared_from_this<ZmqAsioSocket> {
   /// Most messages handled in one turn of the loop before others get theirs.
   static constexpr std::size_t kDrainBatch = 256;
 
+  /// A socket in a context of its own.
   ZmqAsioSocket(asio::io_context& io, zmq::socket_type type);
+  /// A socket in `context`, which it shares (inproc peers such as a ZAP
+  /// handler or a socket monitor must live in the context of their socket).
+  ZmqAsioSocket(asio::io_context& io, zmq::socket_type type,
+                std::shared_ptr<zmq::context_t> context);
   ~ZmqAsioSocket();
 
   zmq::socket_t& socket() { return socket_; }
+  const std::shared_ptr<zmq::context_t>& context() const { return context_; }
 
   /// Starts waiting for messages; each complete multipart message goes to `handler`.
   void start(ReceiveHandler handler);
@@ -62,7 +68,7 @@ class ZmqAsioSocket : public std::enable_shared_from_this<ZmqAsioSocket> {
   void flush_backlog();
 
   asio::io_context& io_;
-  zmq::context_t context_;
+  std::shared_ptr<zmq::context_t> context_;
   zmq::socket_t socket_;
   asio::posix::stream_descriptor descriptor_;
   ReceiveHandler handler_;

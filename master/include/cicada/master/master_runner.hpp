@@ -42,7 +42,8 @@ class MasterRunner final : public Runner {
     std::int64_t unreported_estimate = 0;  ///< requests it made unreported, when missing
   };
 
-  /// Binds the ROUTER; throws transport::TransportError naming the address.
+  /// Binds the ROUTER, as a CURVE server when the environment's options have
+  /// CURVE keys; throws transport::TransportError naming the address or key.
   MasterRunner(Environment& environment, const std::string& bind_host, std::uint16_t bind_port);
   ~MasterRunner() override;
 
@@ -94,6 +95,7 @@ class MasterRunner final : public Runner {
   void warn_unreported(WorkerNode& node);
   void learn_classes(const proto::Value& data);
   void on_unregistered(const std::string& id, std::string_view type, std::int64_t requests);
+  void on_refused_handshake(const std::string& reason);
 
   static awaitable<void> run_ramp(MasterRunner* runner, std::uint64_t generation);
   static awaitable<void> run_stop(MasterRunner* runner);
@@ -121,6 +123,9 @@ class MasterRunner final : public Runner {
   std::map<std::string, double> unregistered_;
   std::uint64_t unregistered_messages_ = 0;
   std::int64_t unregistered_requests_ = 0;
+  /// Handshakes turned away (CURVE keys), in all and per reason.
+  std::uint64_t refused_handshakes_ = 0;
+  std::map<std::string, std::uint64_t> refusals_;
   /// Requests made by workers that went missing after their last report:
   /// an estimate from their last rate (nothing reports them any more).
   std::int64_t unreported_estimate_ = 0;

@@ -95,6 +95,7 @@ class WorkerRunner final : public Runner {
   std::map<std::string, std::function<void(const proto::Value&)>> custom_handlers_;
   std::size_t user_error_listener_ = 0;
   std::uint64_t bad_frames_ = 0;
+  std::uint64_t refused_handshakes_ = 0;  ///< handshakes the master turned away
   std::uint64_t unknown_types_ = 0;
   // CPU sampling for heartbeats.
   double last_cpu_seconds_ = 0;

@@ -60,6 +60,11 @@ struct Options {
   std::optional<std::int64_t> processes;
   /// --health-port: serve /healthz and /readyz for container probes (every interface).
   std::optional<std::uint16_t> health_port;
+  // CURVE on the master/worker link, from files that --curve-keygen writes.
+  std::string curve_secret_key_file;        ///< this node's key pair (PREFIX.key)
+  std::string curve_master_key_file;        ///< worker: the master's public key (PREFIX.pub)
+  std::string curve_authorized_keys;        ///< master: the workers' keys (file or directory)
+  std::optional<std::string> curve_keygen;  ///< write PREFIX.key and PREFIX.pub, then exit
 };
 
 /// The result of parsing: options to run with, or an exit code and the text

@@ -45,7 +45,8 @@ Prepared prepare_test(const Options& options, const char* program, bool definiti
 /// in a listener, else 0.
 int exit_code(Environment& environment, const Options& options);
 
-/// EnvironmentOptions from the command line (host, tags, stop timeout, TLS...).
+/// EnvironmentOptions from the command line (host, tags, stop timeout, TLS,
+/// CURVE keys...). Throws std::runtime_error naming a key file that is bad.
 EnvironmentOptions environment_options(const Options& options);
 
 /// What a headless run leaves behind, around `runner.join()`: the CSV writer

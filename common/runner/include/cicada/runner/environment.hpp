@@ -24,6 +24,16 @@ class LocalRunner;
 class MasterRunner;
 class WorkerRunner;
 
+/// CURVE encryption and authentication on the master/worker link, with keys
+/// in Z85 text (40 characters; `cicada-master --curve-keygen` writes them).
+/// Off when secret_key is empty: plaintext, as Locust speaks.
+struct CurveKeys {
+  std::string secret_key;                    ///< this node's secret key
+  std::string master_public_key;             ///< worker: the master's public key
+  std::vector<std::string> authorized_keys;  ///< master: the workers' public keys it accepts
+  bool enabled() const { return !secret_key.empty(); }
+};
+
 /// Settings of a test (Locust's Environment keyword arguments).
 struct EnvironmentOptions {
   std::optional<std::string> host;  ///< overrides every class's host (-H)
@@ -37,6 +47,7 @@ struct EnvironmentOptions {
   std::optional<double> connect_timeout_seconds;  ///< HTTP users: --connect-timeout
   std::optional<double> network_timeout_seconds;  ///< HTTP users: --network-timeout
   std::optional<std::uint64_t> max_body_bytes;    ///< HTTP users: --max-body-size
+  CurveKeys curve;                                ///< master and worker: CURVE on their link
 };
 
 /// Everything one test run shares: the user classes, options, events,

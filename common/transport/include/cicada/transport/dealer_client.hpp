@@ -12,6 +12,13 @@
 namespace cicada::transport {
 
 class ZmqAsioSocket;
+class HandshakeMonitor;
+
+/// The worker's CURVE keys (Z85): its own secret key and the master's public key.
+struct CurveClientKeys {
+  std::string secret_key;
+  std::string master_public_key;
+};
 
 /// The worker's end: a ZeroMQ DEALER whose identity is the worker's node id,
 /// connected to the master's ROUTER. Sends one frame per message, as Locust's
@@ -24,6 +31,8 @@ class DealerClient {
  public:
   using MessageHandler = std::function<void(proto::Envelope envelope)>;
   using BadFrameHandler = std::function<void(const proto::ProtoError& error)>;
+  /// The master turned this worker away during the handshake, in words for the log.
+  using RefusalHandler = std::function<void(const std::string& reason)>;
 
   /// `node_id` must be 1..255 bytes and not start with a zero byte (ZeroMQ's
   /// identity rule); throws TransportError otherwise.
@@ -31,6 +40,14 @@ class DealerClient {
   ~DealerClient();
   DealerClient(const DealerClient&) = delete;
   DealerClient& operator=(const DealerClient&) = delete;
+
+  /// Speaks CURVE to the master with these keys (also after reconnect()).
+  /// Call before connect. Throws TransportError for a malformed key.
+  void use_curve(CurveClientKeys keys);
+
+  /// Hears each handshake the master turns away (a refused key, CURVE on one
+  /// side only, the wrong master key). Runs on the io_context's thread.
+  void on_refused(RefusalHandler handler) { on_refused_ = std::move(handler); }
 
   /// Connects to tcp://host:port. Throws TransportError for an invalid address.
   void connect(const std::string& host, std::uint16_t port);
@@ -53,13 +70,18 @@ class DealerClient {
 
  private:
   void open();
+  void apply_curve();
+  std::string explain_refusal(std::uint16_t event, std::uint32_t detail) const;
 
   asio::io_context& io_;
   std::string node_id_;
   std::string endpoint_;
   MessageHandler on_message_;
   BadFrameHandler on_bad_frame_;
+  RefusalHandler on_refused_;
+  CurveClientKeys curve_;
   std::shared_ptr<ZmqAsioSocket> socket_;
+  std::unique_ptr<HandshakeMonitor> monitor_;
 };
 
 }  // namespace cicada::transport

@@ -4,6 +4,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "cicada/core/asio.hpp"
 #include "cicada/proto/envelope.hpp"
@@ -11,6 +12,8 @@
 namespace cicada::transport {
 
 class ZmqAsioSocket;
+class ZapAuthenticator;
+class HandshakeMonitor;
 
 /// The master's end: a ZeroMQ ROUTER bound to tcp://host:port. Each arriving
 /// frame is decoded as a Locust envelope and handed over with the sender's
@@ -27,6 +30,9 @@ class RouterServer {
   using BadFrameHandler =
       std::function<void(const std::string& identity, const proto::ProtoError& error)>;
 
+  /// A peer turned away during the handshake, in words for the log.
+  using RefusalHandler = std::function<void(const std::string& reason)>;
+
   explicit RouterServer(asio::io_context& io);
   ~RouterServer();
   RouterServer(const RouterServer&) = delete;
@@ -35,6 +41,17 @@ class RouterServer {
   /// Binds to `host` ("*" for every interface) and `port` (0 for an ephemeral
   /// port). Returns the bound port. Throws TransportError naming the address.
   std::uint16_t bind(const std::string& host, std::uint16_t port);
+
+  /// Makes this a CURVE server with `secret_key` (Z85): only peers whose public
+  /// key is among `authorized_keys` (Z85) finish the handshake; the rest never
+  /// get a message through. Call before bind. Throws TransportError.
+  void require_curve(const std::string& secret_key,
+                     const std::vector<std::string>& authorized_keys);
+
+  /// Hears every peer turned away: a key that is not authorized, a peer
+  /// without CURVE when it is required (or with it when it is not), a wrong
+  /// master key. Runs on the io_context's thread.
+  void on_refused(RefusalHandler handler) { on_refused_ = std::move(handler); }
 
   /// Starts delivering messages. Call once, after bind.
   void start(MessageHandler on_message, BadFrameHandler on_bad_frame);
@@ -50,7 +67,14 @@ class RouterServer {
   std::uint64_t malformed_frames() const { return malformed_frames_; }
 
  private:
+  void refused(const std::string& reason);
+  std::string explain_refusal(std::uint16_t event, std::uint32_t detail) const;
+
+  asio::io_context& io_;
   std::shared_ptr<ZmqAsioSocket> socket_;
+  std::unique_ptr<HandshakeMonitor> monitor_;
+  std::unique_ptr<ZapAuthenticator> authenticator_;
+  RefusalHandler on_refused_;
   std::uint64_t malformed_frames_ = 0;
 };
 
