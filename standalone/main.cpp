@@ -16,7 +16,7 @@ int main(int argc, char** argv) {
   auto prepared = cicada::cli::prepare_test(options, "cicada", false);
   if (prepared.exit_code) return *prepared.exit_code;
   try {
-    return cicada::cli::run_standalone(options, std::move(prepared.user_classes));
+    return cicada::cli::run_standalone(options, std::move(prepared.test));
   } catch (const std::exception& e) {
     std::fprintf(stderr, "cicada: error: %s\n", e.what());
     return 2;

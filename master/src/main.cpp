@@ -24,7 +24,7 @@ int main(int argc, char** argv) {
   // Without -f (and no default file) the master learns the classes from its cicada workers.
   auto prepared = cicada::cli::prepare_test(options, "cicada-master", true);
   if (prepared.exit_code) return *prepared.exit_code;
-  auto& classes = prepared.user_classes;
+  auto& classes = prepared.test.user_classes;
   // --processes N: fork the local workers first, while this process has no threads yet.
   std::vector<pid_t> children;
   if (options.processes) {
@@ -47,7 +47,7 @@ int main(int argc, char** argv) {
   if (!cicada::cli::setup_logging(options, "cicada-master")) return 2;
   int code = 2;
   try {
-    code = cicada::master::run_master(options, std::move(classes));
+    code = cicada::master::run_master(options, std::move(prepared.test));
   } catch (const std::exception& e) {
     std::fprintf(stderr, "cicada-master: error: %s\n", e.what());
   }

@@ -11,8 +11,9 @@
 
 namespace cicada::master {
 
-int run_master(const cli::Options& options, std::vector<UserClass> user_classes) {
-  Environment environment(std::move(user_classes), cli::environment_options(options));
+int run_master(const cli::Options& options, cli::TestDefinition test) {
+  Environment environment(std::move(test.user_classes), cli::environment_options(options));
+  environment.set_shape(std::move(test.shape));
   MasterRunner* runner = nullptr;
   try {
     runner = &environment.create_master_runner(options.master_bind_host, options.master_bind_port);
@@ -47,8 +48,7 @@ int run_master(const cli::Options& options, std::vector<UserClass> user_classes)
     if (!start_at_once || started || gave_up) return;
     if (runner->worker_count() >= expected) {
       started = true;
-      runner->start(options.users.value_or(1), options.spawn_rate.value_or(1));
-      cli::arm_run_time(*runner, options);
+      cli::start_test(*runner, options);
       return;
     }
     const auto waited = std::chrono::steady_clock::now() - waiting_since;

@@ -356,8 +356,14 @@ void MasterRunner::redispatch() {
   start(target_user_count_, spawn_rate_);
 }
 
-void MasterRunner::start(std::int64_t user_count, double spawn_rate) {
+void MasterRunner::start(std::int64_t user_count, double spawn_rate,
+                         std::optional<std::vector<std::string>> user_classes) {
   if (quitting() || stopping_) return;
+  for (const auto& name : user_classes.value_or(std::vector<std::string>{})) {
+    const bool known = std::any_of(classes_.begin(), classes_.end(),
+                                   [&](const DispatchUserClass& c) { return c.name == name; });
+    if (!known) throw std::invalid_argument("unknown user class '" + name + "'");
+  }
   if (worker_count() == 0) {
     spdlog::warn(
         "You can't start a distributed test before at least one worker processes has connected");
@@ -386,7 +392,7 @@ void MasterRunner::start(std::int64_t user_count, double spawn_rate) {
   set_state(RunnerState::kSpawning);
   ++ramp_generation_;
   ramp_timer_.cancel();
-  dispatcher_->new_dispatch(user_count, spawn_rate);
+  dispatcher_->new_dispatch(user_count, spawn_rate, user_classes);
   spdlog::info("Ramping to {} users at a rate of {:.2f} per second", user_count, spawn_rate);
   ramp_active_ = true;
   spawn_logged(io_.get_executor(), run_ramp(this, ramp_generation_), "ramp");
@@ -480,6 +486,7 @@ std::optional<std::string> MasterRunner::spawn_host() const {
 }
 
 void MasterRunner::stop() {
+  end_shape();
   spawn_logged(io_.get_executor(), run_stop(this), "stop");
 }
 
@@ -509,6 +516,7 @@ void MasterRunner::quit() {
   // The run time and the last worker leaving can both ask: one quit is enough.
   if (quit_started_) return;
   quit_started_ = true;
+  end_shape();
   spawn_logged(io_.get_executor(), run_quit(this), "quit");
 }
 

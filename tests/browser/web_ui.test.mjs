@@ -2,7 +2,8 @@
 // puppeteer-core (web/node_modules). Starts cicada-target and cicada with its
 // UI, starts a test from the form, watches the table and charts fill, edits
 // the user count, stops, downloads the requests CSV, and keeps a screenshot;
-// then opens the HTML report as a file with every network request refused.
+// then opens the HTML report as a file with every network request refused,
+// and runs a scenario whose stages decide the users from the start form.
 //
 //   node web_ui.test.mjs <cicada> <cicada-target> <artifact dir>
 import { spawn } from "node:child_process";
@@ -80,6 +81,7 @@ const browser = await puppeteer.launch({
   args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
 });
 let exitCode = 0;
+let shaped = null;
 try {
   const page = await browser.newPage();
   await page.setViewport({ width: 1400, height: 900 });
@@ -180,12 +182,35 @@ try {
   check(refused.length === 0, `the report asked the network for nothing (${refused.join(", ")})`);
   check(reportErrors.length === 0, `no script errors in the report (${reportErrors.join("; ")})`);
   await offline.screenshot({ path: path.join(artifacts, "report.png"), fullPage: true });
+
+  // A scenario with stages: the form says the shape decides, and starts it.
+  const shapedScenario = path.join(artifacts, "shaped.yaml");
+  writeFileSync(shapedScenario, "users:\n  - name: Browser\n    wait_time: {constant: 0.05}\n" +
+    "    tasks:\n      - get: /\nstages:\n  - {duration: 60, users: 3, spawn_rate: 100}\n");
+  const shapedPort = await freePort();
+  shaped = spawn(cicadaBinary, ["-f", shapedScenario, "-H", `http://127.0.0.1:${targetPort}`,
+    "--web-host", "127.0.0.1", "--web-port", String(shapedPort)]);
+  await started(shaped, "Starting web interface");
+  const shapedPage = await browser.newPage();
+  await shapedPage.goto(`http://127.0.0.1:${shapedPort}/`, { waitUntil: "networkidle0" });
+  const note = await shapedPage.$eval("#shape-note", (el) => (el.hidden ? "" : el.textContent));
+  check(note.includes("StagesShape"), `the start form names the load shape (${note})`);
+  check(await shapedPage.$eval("#start-form input[name=user_count]",
+                               (el) => el.closest("label").hidden),
+        "the form asks for no user count when a shape decides it");
+  await shapedPage.click("#start-button");
+  await shapedPage.waitForFunction(() => document.getElementById("nav-users").textContent === "3",
+                                   { timeout: 15000 });
+  check(true, "start runs the shape's 3 users");
+  check(await shapedPage.$eval("#edit-button", (el) => el.hidden),
+        "a shaped test offers no edit of the user count");
 } catch (error) {
   console.error(error);
   exitCode = 1;
 } finally {
   await browser.close();
   cicada.kill("SIGINT");
+  if (shaped) shaped.kill("SIGINT");
   target.kill("SIGTERM");
 }
 process.exit(exitCode);

@@ -154,6 +154,26 @@ TEST_CASE("every example scenario loads") {
   CHECK(loaded >= 2);
 }
 
+TEST_CASE("stages make a load shape: each stage until its end time, optionally some classes") {
+  ScenarioFiles files;
+  const auto path = files.write("stages.yaml",
+                                "users:\n  - {name: A, tasks: [{get: /}]}\n"
+                                "  - {name: B, tasks: [{get: /}]}\n"
+                                "stages:\n"
+                                "  - {duration: 30, users: 10, spawn_rate: 2}\n"
+                                "  - {duration: 1m30s, users: 50, spawn_rate: 5, classes: [B]}\n"
+                                "  - {duration: 100.5, users: 0, spawn_rate: 10}\n");
+  const auto loaded = scenario::load_scenario(path);
+  const auto* shape = dynamic_cast<const StagesShape*>(loaded.shape.get());
+  REQUIRE(shape != nullptr);
+  CHECK(shape->tick_at(29) == ShapeTick{10, 2, std::nullopt});
+  CHECK(shape->tick_at(30) == ShapeTick{50, 5, std::vector<std::string>{"B"}});
+  CHECK(shape->tick_at(100) == ShapeTick{0, 10, std::nullopt});
+  CHECK_FALSE(shape->tick_at(100.5).has_value());
+  CHECK(scenario::load_scenario(files.write("plain.yaml", "users:\n  - {name: A, tasks: [{get: /}]}\n"))
+            .shape == nullptr);
+}
+
 TEST_CASE("each kind of mistake is one error naming file, line and column") {
   ScenarioFiles files;
   struct Case {
@@ -172,7 +192,8 @@ TEST_CASE("each kind of mistake is one error naming file, line and column") {
       {"no users", "host: http://127.0.0.1:1\n",
        ":1:1: 'users' must be a non-empty list of user classes"},
       {"unknown top-level key", "hosts: x\nusers: []\n",
-       ":1:1: unknown key 'hosts' in the scenario (expected one of: data, host, http, users)"},
+       ":1:1: unknown key 'hosts' in the scenario (expected one of: data, host, http, stages, "
+       "users)"},
       {"host without scheme", "host: localhost:8080\nusers: []\n",
        ":1:7: host must start with http:// or https://, got 'localhost:8080'"},
       {"user without name", "users:\n  - weight: 1\n    tasks: [{get: /}]\n",
@@ -220,6 +241,19 @@ TEST_CASE("each kind of mistake is one error naming file, line and column") {
        ":3:12: two user classes are named 'U'"},
       {"empty tasks", "users:\n  - name: U\n    tasks: []\n",
        ":3:12: user class U needs a non-empty list of tasks"},
+      {"stages not growing",
+       task + "      - get: /\nstages:\n  - {duration: 1m, users: 5, spawn_rate: 1}\n"
+              "  - {duration: 30, users: 9, spawn_rate: 1}\n",
+       ":7:16: a stage's duration is when it ends, counted from the start of the test (as in "
+       "Locust's StagesShape): it must be later than the stage before"},
+      {"stage without users", task + "      - get: /\nstages:\n  - {duration: 10, spawn_rate: 1}\n",
+       ":6:5: a stage needs users"},
+      {"stage with a bad duration",
+       task + "      - get: /\nstages:\n  - {duration: soon, users: 1, spawn_rate: 1}\n",
+       ":6:16: duration must be seconds or a time span such as 1m30s, got 'soon'"},
+      {"stage naming an unknown class",
+       task + "      - get: /\nstages:\n  - {duration: 5, users: 1, spawn_rate: 1, classes: [V]}\n",
+       ":6:53: no user class is named 'V'"},
       {"weight on on_start",
        "users:\n  - name: U\n    on_start: [{get: /, weight: 2}]\n    tasks: [{get: /}]\n",
        ":3:33: weight and tags apply to tasks, not to on_start/on_stop or sequence steps"},

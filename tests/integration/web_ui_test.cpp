@@ -245,6 +245,26 @@ TEST_CASE("the chart's percentiles are exact over the last 10 s, beside Locust's
   CHECK(p95 < 1000);
 }
 
+TEST_CASE("with a load shape, the page says so and /swarm hands the users to the shape") {
+  Target target;
+  const std::string scenario = target.dir + "/shaped.yaml";
+  std::ofstream(scenario) << "users:\n  - name: Browser\n    wait_time: {constant: 0.05}\n"
+                          << "    tasks:\n      - get: /\n"
+                          << "stages:\n  - {duration: 60, users: 3, spawn_rate: 100}\n";
+  UiProcess ui(CICADA_STANDALONE_BINARY, {"-f", scenario, "-H", target.url()}, target.dir);
+  const auto page = test::get(ui.web_port, "/");
+  CHECK(page.body.find("\"is_shape\":true") != std::string::npos);
+  CHECK(page.body.find("\"shape_name\":\"StagesShape\"") != std::string::npos);
+
+  // The page's form sends no counts for a shape: they are not needed.
+  const auto started = test::fetch(ui.web_port, "POST", "/swarm", "host=" + target.url());
+  REQUIRE(started.status == 200);
+  CHECK(json::parse(started.body)["message"] == "Swarming started using shape class");
+  CHECK(wait_until([&] { return get_json(ui.web_port, "/stats/requests")["user_count"] == 3; }));
+  REQUIRE(test::fetch(ui.web_port, "GET", "/stop", "").status == 200);
+  CHECK(wait_until([&] { return get_json(ui.web_port, "/stats/requests")["state"] == "stopped"; }));
+}
+
 TEST_CASE("/swarm's run_time stops the test and the UI keeps serving") {
   Target target;
   UiProcess ui(CICADA_STANDALONE_BINARY, {"-f", target.scenario(), "-H", target.url()}, target.dir);

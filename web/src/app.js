@@ -53,7 +53,7 @@ function render() {
   const running = view.state === "running" || view.state === "spawning";
   $("nav-status").textContent = view.state.toUpperCase();
   $("new-button").hidden = view.state !== "stopped" || view.showForm;
-  $("edit-button").hidden = !running;
+  $("edit-button").hidden = !running || Boolean(args.is_shape);
   $("stop-button").hidden = !running;
   $("reset-button").hidden = view.state === "ready";
   $("nav-users-box").hidden = !running;
@@ -305,6 +305,17 @@ window.addEventListener("resize", () => charts.resize());
   const form = $("start-form");
   form.elements.user_count.value = args.num_users ?? 1;
   form.elements.spawn_rate.value = args.spawn_rate ?? 1;
+  if (args.is_shape) {
+    // The load shape sets users and ramp; the form keeps only the host.
+    $("shape-note").textContent =
+      `The load shape ${args.shape_name} decides the number of users and the ramp.`;
+    $("shape-note").hidden = false;
+    for (const name of ["user_count", "spawn_rate"]) {
+      form.elements[name].required = false;
+      form.elements[name].closest("label").hidden = true;
+    }
+    form.elements.run_time.closest("details").hidden = true;
+  }
   form.elements.host.value = args.host || "";
   if (args.run_time) form.elements.run_time.value = args.run_time;
   $("nav-host").textContent = args.host || "";

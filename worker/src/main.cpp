@@ -19,7 +19,7 @@ int main(int argc, char** argv) {
 
   std::vector<cicada::UserClass> classes;
   try {
-    classes = cicada::cli::load_user_classes(options);
+    classes = cicada::cli::load_test(options).user_classes;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "cicada-worker: error: %s\n", e.what());
     return 2;

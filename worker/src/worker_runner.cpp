@@ -369,7 +369,7 @@ awaitable<void> WorkerRunner::run_quit(WorkerRunner* runner, bool tell_master) {
   runner->finish_quit();
 }
 
-void WorkerRunner::start(std::int64_t, double) {
+void WorkerRunner::start(std::int64_t, double, std::optional<std::vector<std::string>>) {
   spdlog::warn("A worker does not start tests: the master does");
 }
 

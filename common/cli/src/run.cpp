@@ -54,7 +54,7 @@ bool setup_logging(const Options& options, const char* program) {
   return true;
 }
 
-std::vector<UserClass> load_user_classes(const Options& options) {
+TestDefinition load_test(const Options& options) {
   const std::string& file = options.locustfile;
   const bool yaml = file.size() > 5 && (file.ends_with(".yaml") || file.ends_with(".yml"));
   if (!yaml) {
@@ -73,7 +73,7 @@ std::vector<UserClass> load_user_classes(const Options& options) {
     }
     classes = std::move(chosen);
   }
-  return classes;
+  return {std::move(classes), std::move(loaded.shape)};
 }
 
 Prepared prepare_test(const Options& options, const char* program, bool definition_optional) {
@@ -81,7 +81,7 @@ Prepared prepare_test(const Options& options, const char* program, bool definiti
   try {
     const bool no_definition = definition_optional && options.locustfile == Options{}.locustfile &&
                                !std::filesystem::exists(options.locustfile);
-    if (!no_definition) prepared.user_classes = load_user_classes(options);
+    if (!no_definition) prepared.test = load_test(options);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "%s: error: %s\n", program, e.what());
     prepared.exit_code = 2;
@@ -89,7 +89,7 @@ Prepared prepare_test(const Options& options, const char* program, bool definiti
   }
   if (options.list) {
     std::printf("Available Users:\n");
-    for (const auto& user_class : prepared.user_classes)
+    for (const auto& user_class : prepared.test.user_classes)
       std::printf("    %s\n", user_class.name().c_str());
     prepared.exit_code = 0;
   }
@@ -161,7 +161,9 @@ int RunOutputs::finish() {
 
 void arm_run_time(Runner& runner, const Options& options) {
   if (!options.run_time_seconds) {
-    spdlog::info("No run time limit set, use CTRL+C to interrupt");
+    // A load shape ends the test itself.
+    if (runner.environment().shape() == nullptr)
+      spdlog::info("No run time limit set, use CTRL+C to interrupt");
     return;
   }
   spdlog::info("Run time limit set to {} seconds", *options.run_time_seconds);
@@ -231,8 +233,23 @@ std::shared_ptr<void> quit_on_signals(Environment& environment, Runner& runner) 
   });
 }
 
-int run_standalone(const Options& options, std::vector<UserClass> user_classes) {
-  Environment environment(std::move(user_classes), environment_options(options));
+void start_test(Runner& runner, const Options& options) {
+  if (runner.environment().shape() != nullptr) {
+    if (options.users || options.spawn_rate) {
+      spdlog::warn(
+          "The test has a load shape, and -u/--users or -r/--spawn-rate was given as well: the "
+          "shape decides, those are ignored");
+    }
+    runner.start_shape(options.headless);
+  } else {
+    runner.start(options.users.value_or(1), options.spawn_rate.value_or(1));
+  }
+  arm_run_time(runner, options);
+}
+
+int run_standalone(const Options& options, TestDefinition test) {
+  Environment environment(std::move(test.user_classes), environment_options(options));
+  environment.set_shape(std::move(test.shape));
   auto& runner = environment.create_local_runner();
   environment.events().init.fire(environment);
   if (!start_web_ui(environment, options)) return 1;
@@ -240,10 +257,7 @@ int run_standalone(const Options& options, std::vector<UserClass> user_classes) 
   RunOutputs outputs(environment, options);
   outputs.start();
   auto signals = quit_on_signals(environment, runner);
-  if (options.headless || options.autostart) {
-    runner.start(options.users.value_or(1), options.spawn_rate.value_or(1));
-    arm_run_time(runner, options);
-  }
+  if (options.headless || options.autostart) start_test(runner, options);
   runner.join();
   signals.reset();
   if (auto* ui = environment.web_ui()) ui->stop();

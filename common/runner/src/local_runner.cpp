@@ -50,12 +50,17 @@ std::vector<User*> LocalRunner::users() const {
   return pool_.users();
 }
 
-void LocalRunner::start(std::int64_t user_count, double spawn_rate) {
+void LocalRunner::start(std::int64_t user_count, double spawn_rate,
+                        std::optional<std::vector<std::string>> user_classes) {
   if (quitting()) return;
   if (user_count < 0) throw std::invalid_argument("user count must be >= 0");
   if (!(spawn_rate > 0)) throw std::invalid_argument("spawn rate must be > 0");
   const auto& classes = pool_.classes();
   if (classes.empty()) throw std::logic_error("no user classes to run");
+  for (const auto& name : user_classes.value_or(std::vector<std::string>{})) {
+    if (environment_.find_user_class(name) == nullptr)
+      throw std::invalid_argument("unknown user class '" + name + "'");
+  }
   begin_test_if_idle();
   if (spawn_rate > 100) {
     spdlog::warn(
@@ -75,7 +80,7 @@ void LocalRunner::start(std::int64_t user_count, double spawn_rate) {
   ++ramp_generation_;
   ramp_timer_.cancel();
   set_state(RunnerState::kSpawning);
-  dispatcher_->new_dispatch(user_count, spawn_rate);
+  dispatcher_->new_dispatch(user_count, spawn_rate, user_classes);
   spdlog::info("Ramping to {} users at a rate of {:.2f} per second", user_count, spawn_rate);
   spawn_logged(io_.get_executor(), run_ramp(this, ramp_generation_), "ramp");
 }
@@ -125,10 +130,12 @@ std::vector<User*> LocalRunner::spawn_users(const std::map<std::string, std::int
 }
 
 void LocalRunner::stop() {
+  end_shape();
   spawn_logged(io_.get_executor(), run_stop(this, false), "stop");
 }
 
 void LocalRunner::quit() {
+  end_shape();
   spawn_logged(io_.get_executor(), run_stop(this, true), "quit");
 }
 

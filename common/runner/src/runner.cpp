@@ -110,6 +110,56 @@ void Runner::every(std::chrono::duration<double> interval, std::function<void()>
                "periodic action");
 }
 
+void Runner::start_shape(bool quit_at_end) {
+  LoadTestShape* shape = environment_.shape();
+  if (shape == nullptr) throw std::logic_error("start_shape: the environment has no load shape");
+  if (quitting_) return;
+  shape->set_runner(this);
+  shape->reset_time();
+  shape_running_ = true;
+  shape_quit_at_end_ = quit_at_end;
+  last_shape_tick_.reset();
+  spdlog::info("Starting the load shape {}", shape->name());
+  if (!shape_polled_) {
+    shape_polled_ = true;
+    every(std::chrono::seconds(1), [this] { poll_shape(); });
+  }
+  poll_shape();
+}
+
+void Runner::poll_shape() {
+  if (!shape_running_ || quitting_) return;
+  std::optional<ShapeTick> tick;
+  try {
+    tick = environment_.shape()->tick();
+  } catch (const std::exception& e) {
+    // A shape that throws cannot say what comes next: end the test as if it had ended.
+    spdlog::error("The load shape's tick() failed: {}", e.what());
+    ++environment_.events().listener_errors;
+  }
+  if (!tick) {
+    spdlog::info("Shape test stopping");
+    shape_running_ = false;
+    last_shape_tick_.reset();
+    if (shape_quit_at_end_) {
+      quit();
+    } else {
+      stop();
+    }
+    return;
+  }
+  if (last_shape_tick_ == tick) return;
+  spdlog::info("Shape test updating to {} users at {:.2f} spawn rate", tick->users,
+               tick->spawn_rate);
+  last_shape_tick_ = tick;
+  try {
+    start(tick->users, tick->spawn_rate, tick->user_classes);
+  } catch (const std::exception& e) {
+    spdlog::error("The load shape asked for {} users at {} per second: {}", tick->users,
+                  tick->spawn_rate, e.what());
+  }
+}
+
 void Runner::start_stats_history() {
   every(std::chrono::seconds(5), [this] {
     if (state_ == RunnerState::kReady || state_ == RunnerState::kStopped) return;

@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 
+#include "cicada/core/timespan.hpp"
 #include "cicada/scenario/scenario.hpp"
 #include "scenario_user.hpp"
 
@@ -418,6 +419,19 @@ class Loader {
   }
 
   UserClass user_class(const YAML::Node& node, const std::optional<std::string>& default_host);
+  std::shared_ptr<StagesShape> stages(const YAML::Node& node, const std::set<std::string>& classes);
+
+  /// Seconds from a number ("90", "2.5") or Locust's time span ("1m30s").
+  double duration(const YAML::Node& node, const std::string& what) const {
+    const std::string text = scalar(node, what);
+    if (const auto whole = parse_timespan(text)) return static_cast<double>(*whole);
+    char* end = nullptr;
+    const double value = std::strtod(text.c_str(), &end);
+    if (text.empty() || *end != '\0' || !(value >= 0)) {
+      fail(node, what + " must be seconds or a time span such as 1m30s, got '" + text + "'");
+    }
+    return value;
+  }
 
   std::string file_;
   std::string base_dir_;
@@ -507,6 +521,41 @@ UserClass Loader::user_class(const YAML::Node& node,
   return builder;
 }
 
+std::shared_ptr<StagesShape> Loader::stages(const YAML::Node& node,
+                                            const std::set<std::string>& classes) {
+  if (!node.IsSequence() || node.size() == 0) {
+    fail(node, "stages must be a non-empty list of {duration, users, spawn_rate}");
+  }
+  std::vector<ShapeStage> planned;
+  for (const auto& item : node) {
+    if (!item.IsMap()) fail(item, "each stage must be a map of duration, users, spawn_rate");
+    allow_keys(item, {"duration", "users", "spawn_rate", "classes"}, "a stage");
+    for (const char* key : {"duration", "users", "spawn_rate"}) {
+      if (!item[key]) fail(item, std::string("a stage needs ") + key);
+    }
+    ShapeStage stage;
+    stage.end_seconds = duration(item["duration"], "duration");
+    stage.users = integer(item["users"], "users");
+    if (stage.users < 0) fail(item["users"], "users must be 0 or more");
+    stage.spawn_rate = number(item["spawn_rate"], "spawn_rate");
+    if (!(stage.spawn_rate > 0)) fail(item["spawn_rate"], "spawn_rate must be more than 0");
+    if (item["classes"]) {
+      stage.user_classes = string_list(item["classes"], "classes");
+      for (const auto& name : *stage.user_classes) {
+        if (!classes.count(name)) fail(item["classes"], "no user class is named '" + name + "'");
+      }
+    }
+    if (!planned.empty() && !(stage.end_seconds > planned.back().end_seconds)) {
+      fail(item["duration"],
+           "a stage's duration is when it ends, counted from the start of the test (as in "
+           "Locust's StagesShape): it must be later than the stage before");
+    }
+    if (stage.end_seconds <= 0) fail(item["duration"], "duration must be more than 0");
+    planned.push_back(std::move(stage));
+  }
+  return std::make_shared<StagesShape>(std::move(planned));
+}
+
 Scenario Loader::load(const std::string& text) {
   YAML::Node root;
   try {
@@ -519,7 +568,7 @@ Scenario Loader::load(const std::string& text) {
   }
   if (!root.IsMap())
     fail(root, "a scenario must be a map with 'users' (and optionally 'host' and 'data')");
-  allow_keys(root, {"host", "http", "users", "data"}, "the scenario");
+  allow_keys(root, {"host", "http", "users", "data", "stages"}, "the scenario");
   if (root["http"]) http_settings(root["http"], http_defaults_);
   Scenario scenario;
   if (root["host"]) {
@@ -540,6 +589,7 @@ Scenario Loader::load(const std::string& text) {
       fail(user["name"], "two user classes are named '" + loaded.name() + "'");
     scenario.user_classes.push_back(std::move(loaded));
   }
+  if (root["stages"]) scenario.shape = stages(root["stages"], names);
   return scenario;
 }
 

@@ -210,7 +210,9 @@ class WebUi::Impl {
   }
 
   // Locust's /swarm: starts a test from ready or stopped, re-targets a running one.
+  // With a load shape, the shape decides the users (Locust ignores the form's counts).
   HttpReply swarm(const Form& form) {
+    if (environment_.shape() != nullptr) return swarm_shape(form);
     auto read = read_swarm_request(form);
     if (auto* message = std::get_if<std::string>(&read)) {
       return on_loop([this, message = *message] {
@@ -245,6 +247,21 @@ class WebUi::Impl {
                           });
       }
       return json_reply(dumped_json(body));
+    });
+  }
+
+  HttpReply swarm_shape(const Form& form) {
+    return on_loop([this, host = form.get("host")] {
+      if (host && !host->empty()) environment_.options().host = *host;
+      if (!environment_.has_runner()) {
+        return json_reply(R"({"host": null, "message": "No runner", "success": false})", 500);
+      }
+      ++swarm_state_->generation;  // a run time set by an earlier /swarm no longer applies
+      environment_.runner().start_shape();
+      const auto& current_host = environment_.options().host;
+      return json_reply(dumped_json({{"success", true},
+                                     {"message", "Swarming started using shape class"},
+                                     {"host", current_host ? json(*current_host) : json(nullptr)}}));
     });
   }
 
@@ -311,7 +328,8 @@ class WebUi::Impl {
                                                        : json(nullptr)},
         {"worker_count", 0},
         {"stats_history_enabled", options_.csv_full_history},
-        {"is_shape", false},
+        {"is_shape", environment_.shape() != nullptr},
+        {"shape_name", environment_.shape() ? json(environment_.shape()->name()) : json(nullptr)},
         {"show_userclass_picker", false},
         {"available_user_classes", classes},
         {"available_shape_classes", json::array({"Default"})},

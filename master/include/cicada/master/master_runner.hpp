@@ -49,7 +49,8 @@ class MasterRunner final : public Runner {
 
   std::uint16_t port() const { return port_; }
 
-  void start(std::int64_t user_count, double spawn_rate) override;
+  void start(std::int64_t user_count, double spawn_rate,
+             std::optional<std::vector<std::string>> user_classes = std::nullopt) override;
   void stop() override;
   void quit() override;
 

@@ -33,7 +33,8 @@ class WorkerRunner final : public Runner {
                std::string node_id = "");
   ~WorkerRunner() override;
 
-  void start(std::int64_t user_count, double spawn_rate) override;
+  void start(std::int64_t user_count, double spawn_rate,
+             std::optional<std::vector<std::string>> user_classes = std::nullopt) override;
   void stop() override;
   /// Stops users, sends a last report and `quit` to the master, ends join().
   void quit() override;

@@ -25,17 +25,23 @@ namespace cicada::cli {
 /// line format. Returns false (after printing why) if the log file cannot be opened.
 bool setup_logging(const Options& options, const char* program);
 
+/// What -f defines: user classes and, from YAML `stages:`, a load shape.
+struct TestDefinition {
+  std::vector<UserClass> user_classes;
+  std::shared_ptr<LoadTestShape> shape;  ///< nullptr: -u and -r decide
+};
+
 /// Loads the test definition named by -f (a YAML scenario), applies -H and
 /// the positional class names. Throws std::runtime_error with one line
 /// naming the file and place of any mistake.
-std::vector<UserClass> load_user_classes(const Options& options);
+TestDefinition load_test(const Options& options);
 
 /// What a test-running executable does before its run: load the test
 /// definition (or none, for a master without -f), print the classes for
 /// --list. Returns the classes, or the exit code to end
 /// with after printing why ("<program>: error: ...").
 struct Prepared {
-  std::vector<UserClass> user_classes;
+  TestDefinition test;
   std::optional<int> exit_code;
 };
 Prepared prepare_test(const Options& options, const char* program, bool definition_optional);
@@ -66,6 +72,11 @@ class RunOutputs {
   std::unique_ptr<report::CsvFileWriter> csv_;
 };
 
+/// Starts a headless or --autostart test: the load shape when there is one
+/// (it quits the run when it ends, headless), else -u users at -r per second;
+/// then arms --run-time.
+void start_test(Runner& runner, const Options& options);
+
 /// Arms --run-time: headless, quits the runner that long from now; with the
 /// UI (--autostart), stops the test then and quits after --autoquit seconds.
 /// Logs when there is no limit.
@@ -86,6 +97,6 @@ std::shared_ptr<void> quit_on_signals(Environment& environment, Runner& runner);
 
 /// The whole headless standalone run: ramp, run time, outputs, summary.
 /// Returns the process exit code.
-int run_standalone(const Options& options, std::vector<UserClass> user_classes);
+int run_standalone(const Options& options, TestDefinition test);
 
 }  // namespace cicada::cli

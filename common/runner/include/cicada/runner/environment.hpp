@@ -10,6 +10,7 @@
 #include "cicada/core/asio.hpp"
 #include "cicada/core/clock.hpp"
 #include "cicada/model/events.hpp"
+#include "cicada/model/load_shape.hpp"
 #include "cicada/model/user_class.hpp"
 #include "cicada/stats/request_stats.hpp"
 
@@ -102,6 +103,11 @@ class Environment {
   Runner& runner();
   bool has_runner() const { return runner_ != nullptr; }
 
+  /// The load shape that drives the test when the runner's start_shape() is
+  /// called (Locust's shape_class); nullptr without one.
+  void set_shape(std::shared_ptr<LoadTestShape> shape) { shape_ = std::move(shape); }
+  LoadTestShape* shape() const { return shape_.get(); }
+
   Events& events() { return events_; }
   stats::RequestStats& stats() { return stats_; }
   const std::vector<UserClass>& user_classes() const { return user_classes_; }
@@ -123,6 +129,7 @@ class Environment {
   std::uint64_t seed_;
   Events events_;
   stats::RequestStats stats_;
+  std::shared_ptr<LoadTestShape> shape_;
   std::unique_ptr<Runner> runner_;
   // Declared last, so it stops (and stops reading the runner) before the runner goes.
   std::shared_ptr<web::WebUi> web_ui_;

@@ -22,7 +22,8 @@ class LocalRunner final : public Runner {
   explicit LocalRunner(Environment& environment);
   ~LocalRunner() override;
 
-  void start(std::int64_t user_count, double spawn_rate) override;
+  void start(std::int64_t user_count, double spawn_rate,
+             std::optional<std::vector<std::string>> user_classes = std::nullopt) override;
   void stop() override;
   void quit() override;
 

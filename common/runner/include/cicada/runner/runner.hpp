@@ -15,6 +15,7 @@
 #include <boost/asio/executor_work_guard.hpp>
 
 #include "cicada/core/asio.hpp"
+#include "cicada/model/load_shape.hpp"
 
 namespace cicada {
 
@@ -60,14 +61,25 @@ class Runner {
   /// Ramps to `user_count` users at `spawn_rate` users per second. From the
   /// ready or stopped state this starts a new test (stats cleared,
   /// test_start fired); while running it re-targets up or down.
-  virtual void start(std::int64_t user_count, double spawn_rate) = 0;
-  /// Stops every user (honouring stop_timeout), then fires test_stop.
+  /// `user_classes` (names) limits the classes spawned from now on (Locust's
+  /// user_classes argument); nullopt keeps them all.
+  virtual void start(std::int64_t user_count, double spawn_rate,
+                     std::optional<std::vector<std::string>> user_classes = std::nullopt) = 0;
+  /// Stops every user (honouring stop_timeout), then fires test_stop. Ends a load shape.
   virtual void stop() = 0;
   /// Stops, then ends `join()`.
   virtual void quit() = 0;
 
   /// Runs the event loop on this thread until quit() has finished.
   void join();
+
+  /// Lets the environment's load shape drive the test (Locust's start_shape):
+  /// its tick() is asked now and then once a second, and each new answer
+  /// re-targets the test; when it answers nothing the test stops, or quits
+  /// with `quit_at_end` (a headless run). Throws std::logic_error without a shape.
+  void start_shape(bool quit_at_end = false);
+  /// True while a load shape drives the test.
+  bool shape_running() const { return shape_running_; }
 
   RunnerState state() const { return state_; }
   /// Users alive now, stopping ones included.
@@ -110,6 +122,8 @@ class Runner {
   void record_exception(std::string_view message, std::string_view traceback,
                         const std::string& node);
   bool quitting() const { return quitting_; }
+  /// Called by stop(): the load shape (if any) no longer drives the test.
+  void end_shape() { shape_running_ = false; }
 
   Environment& environment_;
   asio::io_context& io_;
@@ -121,7 +135,13 @@ class Runner {
                                    std::chrono::duration<double> interval, bool repeat,
                                    std::function<void()> action);
 
+  void poll_shape();
+
   RunnerState state_ = RunnerState::kReady;
+  bool shape_running_ = false;
+  bool shape_polled_ = false;  ///< the once-a-second poll is scheduled
+  bool shape_quit_at_end_ = false;
+  std::optional<ShapeTick> last_shape_tick_;
   bool quitting_ = false;
   bool quit_finished_ = false;
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_;

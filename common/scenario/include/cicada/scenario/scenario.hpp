@@ -1,10 +1,12 @@
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "cicada/model/load_shape.hpp"
 #include "cicada/model/user_class.hpp"
 
 // Declarative HTTP load tests in YAML (docs/scenarios.md): user classes with
@@ -24,6 +26,7 @@ class ScenarioError : public std::runtime_error {
 struct Scenario {
   std::optional<std::string> host;  ///< the file's top-level host, if any
   std::vector<UserClass> user_classes;
+  std::shared_ptr<LoadTestShape> shape;  ///< from `stages:`; nullptr without
 };
 
 /// Reads and checks the whole file before anything runs. Data files (csv)
