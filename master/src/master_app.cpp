@@ -13,7 +13,7 @@ namespace cicada::master {
 
 int run_master(const cli::Options& options, cli::TestDefinition test) {
   Environment environment(std::move(test.user_classes), cli::environment_options(options));
-  environment.set_shape(std::move(test.shape));
+  cli::adopt_test(environment, std::move(test));
   MasterRunner* runner = nullptr;
   try {
     runner = &environment.create_master_runner(options.master_bind_host, options.master_bind_port);

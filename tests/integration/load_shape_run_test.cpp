@@ -28,8 +28,8 @@ struct ShapeBench {
                             dir + "/target.log"};
 
   ShapeBench() {
-    for (int i = 0; i < 200 && test::read_file(dir + "/target.log").find("listening") ==
-                                   std::string::npos;
+    for (int i = 0;
+         i < 200 && test::read_file(dir + "/target.log").find("listening") == std::string::npos;
          ++i) {
       std::this_thread::sleep_for(10ms);
     }
@@ -88,10 +88,10 @@ void check_planned_users(const std::string& history_csv) {
 
 TEST_CASE("stages shape: a headless run follows the planned user counts and ends by itself") {
   ShapeBench bench;
-  const int code = test::run_command(
-      {CICADA_STANDALONE_BINARY, "-f", bench.scenario(), "--headless", "--only-summary", "--csv",
-       bench.dir + "/run", "--csv-full-history"},
-      bench.dir + "/run.log", 60s);
+  const int code =
+      test::run_command({CICADA_STANDALONE_BINARY, "-f", bench.scenario(), "--headless",
+                         "--only-summary", "--csv", bench.dir + "/run", "--csv-full-history"},
+                        bench.dir + "/run.log", 60s);
   CHECK(code == 0);
   const std::string log = test::read_file(bench.dir + "/run.log");
   CHECK(log.find("Shape test updating to 6 users at 100.00 spawn rate") != std::string::npos);
@@ -103,11 +103,10 @@ TEST_CASE("stages shape: the master drives its two workers through the same plan
   ShapeBench bench;
   const auto scenario = bench.scenario();
   const auto port = std::to_string(test::free_port());
-  test::ChildProcess master(
-      {CICADA_MASTER_BINARY, "-f", scenario, "--headless", "--expect-workers", "2",
-       "--master-bind-host", "127.0.0.1", "--master-bind-port", port, "--csv",
-       bench.dir + "/run", "--csv-full-history", "--only-summary"},
-      bench.dir + "/master.log");
+  test::ChildProcess master({CICADA_MASTER_BINARY, "-f", scenario, "--headless", "--expect-workers",
+                             "2", "--master-bind-host", "127.0.0.1", "--master-bind-port", port,
+                             "--csv", bench.dir + "/run", "--csv-full-history", "--only-summary"},
+                            bench.dir + "/master.log");
   test::ChildProcess worker1({CICADA_WORKER_BINARY, "-f", scenario, "--master-port", port},
                              bench.dir + "/worker1.log");
   test::ChildProcess worker2({CICADA_WORKER_BINARY, "-f", scenario, "--master-port", port},

@@ -193,7 +193,7 @@ TEST_CASE("each kind of mistake is one error naming file, line and column") {
        ":1:1: 'users' must be a non-empty list of user classes"},
       {"unknown top-level key", "hosts: x\nusers: []\n",
        ":1:1: unknown key 'hosts' in the scenario (expected one of: data, host, http, stages, "
-       "users)"},
+       "thresholds, users)"},
       {"host without scheme", "host: localhost:8080\nusers: []\n",
        ":1:7: host must start with http:// or https://, got 'localhost:8080'"},
       {"user without name", "users:\n  - weight: 1\n    tasks: [{get: /}]\n",

@@ -32,6 +32,11 @@
   $("host").textContent = args.host;
   $("script").textContent = args.locustfile;
 
+  const thresholds = args.thresholds || [];
+  $("thresholds").hidden = thresholds.length === 0;
+  rows("thresholds-table", thresholds, (result) => [
+    cell(result.passed ? "pass" : "FAIL"), cell(result.threshold), cell(result.name),
+    cell(result.observed)]);
   rows("requests-table", args.requests_statistics, (entry) => [
     cell(entry.method), cell(entry.name), cell(entry.num_requests), cell(entry.num_failures),
     cell(fixed(entry.avg_response_time, 2)), cell(entry.min_response_time),

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "cicada/core/timespan.hpp"
+#include "cicada/stats/thresholds.hpp"
 
 namespace cicada::cli {
 namespace {
@@ -132,6 +133,22 @@ ParseResult parse_options(int argc, const char* const* argv, Program program) {
       ->envname(env_name("HEALTH_PORT"));
 
   if (!worker) {
+    app.add_option("--threshold", options.thresholds,
+                   "Pass/fail criterion, checked at the end (exit code 3 when one fails): "
+                   "p95<250ms, p99.9<1s, avg<100ms, fail_ratio<0.01, rps>500, "
+                   "name=/item:p95<250ms for one name; repeat for more")
+        ->envname(env_name("THRESHOLD"))
+        ->check([](const std::string& text) -> std::string {
+          try {
+            stats::parse_threshold(text);
+            return "";
+          } catch (const std::invalid_argument& e) {
+            return e.what();
+          }
+        });
+    app.add_flag("--abort-on-threshold", options.abort_on_threshold,
+                 "Also check the thresholds every second, and end the test when one fails")
+        ->envname(env_name("ABORT_ON_THRESHOLD"));
     app.add_option("-u,--users", options.users, "Peak number of concurrent users")
         ->envname(env_name("USERS"))
         ->check(kWholeNumber);

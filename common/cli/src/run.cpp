@@ -15,6 +15,7 @@
 #include "cicada/cli/curve_setup.hpp"
 #include "cicada/report/console_report.hpp"
 #include "cicada/report/csv_file_writer.hpp"
+#include "cicada/report/threshold_report.hpp"
 #include "cicada/runner/environment.hpp"
 #include "cicada/runner/local_runner.hpp"
 #include "cicada/scenario/scenario.hpp"
@@ -73,7 +74,7 @@ TestDefinition load_test(const Options& options) {
     }
     classes = std::move(chosen);
   }
-  return {std::move(classes), std::move(loaded.shape)};
+  return {std::move(classes), std::move(loaded.shape), std::move(loaded.thresholds)};
 }
 
 Prepared prepare_test(const Options& options, const char* program, bool definition_optional) {
@@ -98,6 +99,10 @@ Prepared prepare_test(const Options& options, const char* program, bool definiti
 
 int exit_code(Environment& environment, const Options& options) {
   if (environment.process_exit_code) return *environment.process_exit_code;
+  if (!stats::all_passed(
+          stats::check_thresholds(environment.options().thresholds, environment.stats()))) {
+    return kThresholdExitCode;
+  }
   const bool failures = !environment.stats().errors().empty() ||
                         (environment.has_runner() && !environment.runner().exceptions().empty());
   if (failures) return options.exit_code_on_error;
@@ -119,6 +124,8 @@ EnvironmentOptions environment_options(const Options& options) {
   environment_options.network_timeout_seconds = options.network_timeout_seconds;
   environment_options.max_body_bytes = options.max_body_bytes;
   environment_options.curve = load_curve_keys(options);
+  for (const auto& text : options.thresholds)
+    environment_options.thresholds.push_back(stats::parse_threshold(text));
   return environment_options;
 }
 
@@ -155,9 +162,52 @@ int RunOutputs::finish() {
     if (options_.json) std::printf("%s\n", report::stats_json(environment_.stats()).c_str());
     report::print_final_summary(environment_.stats());
   }
+  report_thresholds();
   environment_.events().quit.fire(code);
   return code;
 }
+
+void RunOutputs::report_thresholds() {
+  const auto& thresholds = environment_.options().thresholds;
+  if (thresholds.empty()) return;
+  const auto results = stats::check_thresholds(thresholds, environment_.stats());
+  // After the summary tables (stderr, as they are), and in the log for a --logfile run.
+  std::fprintf(stderr, "\n");
+  for (const auto& line : report::threshold_table(results))
+    std::fprintf(stderr, "%s\n", line.c_str());
+  for (const auto& result : results) {
+    if (!result.passed) {
+      spdlog::warn("Threshold {} failed on {}: {}", result.threshold->text, result.row,
+                   result.observed_text());
+    }
+  }
+  if (options_.csv_prefix) {
+    const std::string path = *options_.csv_prefix + "_thresholds.csv";
+    std::ofstream csv(path, std::ios::binary);
+    csv << report::thresholds_csv(results);
+    if (!csv) spdlog::error("Could not write {}", path);
+  }
+}
+
+namespace {
+
+// --abort-on-threshold: the first threshold that fails while the test runs ends it.
+void watch_thresholds(Runner& runner) {
+  runner.every(std::chrono::seconds(1), [&runner] {
+    if (runner.state() != RunnerState::kRunning && runner.state() != RunnerState::kSpawning) return;
+    auto& environment = runner.environment();
+    for (const auto& result :
+         stats::check_thresholds(environment.options().thresholds, environment.stats())) {
+      if (result.passed) continue;
+      spdlog::error("Threshold {} failed on {} ({}): ending the test (--abort-on-threshold)",
+                    result.threshold->text, result.row, result.observed_text());
+      runner.quit();
+      return;
+    }
+  });
+}
+
+}  // namespace
 
 void arm_run_time(Runner& runner, const Options& options) {
   if (!options.run_time_seconds) {
@@ -233,6 +283,12 @@ std::shared_ptr<void> quit_on_signals(Environment& environment, Runner& runner) 
   });
 }
 
+void adopt_test(Environment& environment, TestDefinition test) {
+  environment.set_shape(std::move(test.shape));
+  auto& thresholds = environment.options().thresholds;
+  thresholds.insert(thresholds.end(), test.thresholds.begin(), test.thresholds.end());
+}
+
 void start_test(Runner& runner, const Options& options) {
   if (runner.environment().shape() != nullptr) {
     if (options.users || options.spawn_rate) {
@@ -245,11 +301,13 @@ void start_test(Runner& runner, const Options& options) {
     runner.start(options.users.value_or(1), options.spawn_rate.value_or(1));
   }
   arm_run_time(runner, options);
+  if (options.abort_on_threshold && !runner.environment().options().thresholds.empty())
+    watch_thresholds(runner);
 }
 
 int run_standalone(const Options& options, TestDefinition test) {
   Environment environment(std::move(test.user_classes), environment_options(options));
-  environment.set_shape(std::move(test.shape));
+  adopt_test(environment, std::move(test));
   auto& runner = environment.create_local_runner();
   environment.events().init.fire(environment);
   if (!start_web_ui(environment, options)) return 1;

@@ -568,7 +568,7 @@ Scenario Loader::load(const std::string& text) {
   }
   if (!root.IsMap())
     fail(root, "a scenario must be a map with 'users' (and optionally 'host' and 'data')");
-  allow_keys(root, {"host", "http", "users", "data", "stages"}, "the scenario");
+  allow_keys(root, {"host", "http", "users", "data", "stages", "thresholds"}, "the scenario");
   if (root["http"]) http_settings(root["http"], http_defaults_);
   Scenario scenario;
   if (root["host"]) {
@@ -590,6 +590,17 @@ Scenario Loader::load(const std::string& text) {
     scenario.user_classes.push_back(std::move(loaded));
   }
   if (root["stages"]) scenario.shape = stages(root["stages"], names);
+  if (root["thresholds"]) {
+    if (!root["thresholds"].IsSequence())
+      fail(root["thresholds"], "thresholds must be a list such as [\"p95<250ms\", \"rps>100\"]");
+    for (const auto& item : root["thresholds"]) {
+      try {
+        scenario.thresholds.push_back(stats::parse_threshold(scalar(item, "a threshold")));
+      } catch (const std::invalid_argument& e) {
+        fail(item, e.what());
+      }
+    }
+  }
   return scenario;
 }
 

@@ -50,6 +50,19 @@ json percentiles_json(const stats::StatsEntry& entry) {
   return row;
 }
 
+/// Each threshold's result: {threshold, name, observed, passed}.
+json thresholds_json(Environment& environment) {
+  json rows = json::array();
+  for (const auto& result :
+       stats::check_thresholds(environment.options().thresholds, environment.stats())) {
+    rows.push_back({{"threshold", result.threshold->text},
+                    {"name", result.row},
+                    {"observed", result.observed_text()},
+                    {"passed", result.passed}});
+  }
+  return rows;
+}
+
 std::string report_host(Environment& environment) {
   if (const auto& host = environment.options().host; host && !host->empty()) return *host;
   std::optional<std::string> common;
@@ -118,6 +131,7 @@ std::string html_report(Environment& environment, const HtmlReportOptions& optio
       // Locust adds a last sample at the end time when it renders a report.
       {"history", history_json(stats, end, has_runner ? environment.runner().user_count() : 0)},
       {"show_download_link", options.show_download_link},
+      {"thresholds", thresholds_json(environment)},
       {"locustfile", std::filesystem::path(options.locustfile).filename().string()},
       {"tasks", json::parse(task_ratio_json(environment.user_classes(),
                                             ratio_basis(environment.user_classes(), running)))},

@@ -28,8 +28,16 @@ bool setup_logging(const Options& options, const char* program);
 /// What -f defines: user classes and, from YAML `stages:`, a load shape.
 struct TestDefinition {
   std::vector<UserClass> user_classes;
-  std::shared_ptr<LoadTestShape> shape;  ///< nullptr: -u and -r decide
+  std::shared_ptr<LoadTestShape> shape;      ///< nullptr: -u and -r decide
+  std::vector<stats::Threshold> thresholds;  ///< the file's, added to --threshold's
 };
+
+/// The exit code of a run whose thresholds did not all hold (before
+/// --exit-code-on-error: a threshold is the run's own verdict).
+inline constexpr int kThresholdExitCode = 3;
+
+/// Puts the definition's load shape and thresholds into the environment.
+void adopt_test(Environment& environment, TestDefinition test);
 
 /// Loads the test definition named by -f (a YAML scenario), applies -H and
 /// the positional class names. Throws std::runtime_error with one line
@@ -46,7 +54,8 @@ struct Prepared {
 };
 Prepared prepare_test(const Options& options, const char* program, bool definition_optional);
 
-/// Locust's exit code: process_exit_code if set, else --exit-code-on-error
+/// Locust's exit code: process_exit_code if set, else kThresholdExitCode when
+/// a threshold failed, else --exit-code-on-error
 /// when anything failed or user code raised, else 2 after an unhandled error
 /// in a listener, else 0.
 int exit_code(Environment& environment, const Options& options);
@@ -67,6 +76,9 @@ class RunOutputs {
   int finish();
 
  private:
+  /// The thresholds' table after the summary, and `_thresholds.csv` with --csv.
+  void report_thresholds();
+
   Environment& environment_;
   const Options& options_;
   std::unique_ptr<report::CsvFileWriter> csv_;
@@ -74,7 +86,8 @@ class RunOutputs {
 
 /// Starts a headless or --autostart test: the load shape when there is one
 /// (it quits the run when it ends, headless), else -u users at -r per second;
-/// then arms --run-time.
+/// then arms --run-time, and with --abort-on-threshold checks the thresholds
+/// every second.
 void start_test(Runner& runner, const Options& options);
 
 /// Arms --run-time: headless, quits the runner that long from now; with the

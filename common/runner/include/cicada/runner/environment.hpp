@@ -13,6 +13,7 @@
 #include "cicada/model/load_shape.hpp"
 #include "cicada/model/user_class.hpp"
 #include "cicada/stats/request_stats.hpp"
+#include "cicada/stats/thresholds.hpp"
 
 namespace cicada {
 
@@ -49,6 +50,7 @@ struct EnvironmentOptions {
   std::optional<double> network_timeout_seconds;  ///< HTTP users: --network-timeout
   std::optional<std::uint64_t> max_body_bytes;    ///< HTTP users: --max-body-size
   CurveKeys curve;                                ///< master and worker: CURVE on their link
+  std::vector<stats::Threshold> thresholds;       ///< pass/fail criteria checked at the end
 };
 
 /// Everything one test run shares: the user classes, options, events,

@@ -8,6 +8,7 @@
 
 #include "cicada/model/load_shape.hpp"
 #include "cicada/model/user_class.hpp"
+#include "cicada/stats/thresholds.hpp"
 
 // Declarative HTTP load tests in YAML (docs/scenarios.md): user classes with
 // weights, wait times, tags, on_start/on_stop and tasks made of requests,
@@ -26,7 +27,8 @@ class ScenarioError : public std::runtime_error {
 struct Scenario {
   std::optional<std::string> host;  ///< the file's top-level host, if any
   std::vector<UserClass> user_classes;
-  std::shared_ptr<LoadTestShape> shape;  ///< from `stages:`; nullptr without
+  std::shared_ptr<LoadTestShape> shape;      ///< from `stages:`; nullptr without
+  std::vector<stats::Threshold> thresholds;  ///< from `thresholds:`
 };
 
 /// Reads and checks the whole file before anything runs. Data files (csv)
