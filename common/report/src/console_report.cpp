@@ -156,6 +156,43 @@ std::vector<std::string> percentile_table(const stats::RequestStats& stats, int 
   return lines;
 }
 
+std::string significant_ms(double ms) {
+  if (ms >= 100) return format("%.0f", ms);
+  if (ms >= 10) return format("%.1f", ms);
+  if (ms >= 1) return format("%.2f", ms);
+  return format("%.3f", ms);
+}
+
+std::vector<std::string> exact_percentile_table(const stats::RequestStats& stats, int name_width) {
+  // Locust's table rounds to its buckets (2 significant digits above 100 ms);
+  // this one reads the precise histogram the workers send along.
+  std::vector<std::string> lines{"Response time percentiles (exact, ms)"};
+  std::string header = format("%-*s %-*s", kTypeWidth, "Type", name_width, "Name");
+  for (const char* column : {"50%", "66%", "75%", "80%", "90%", "95%", "98%", "99%", "99.9%",
+                             "99.99%", "100%", "# reqs"}) {
+    header += format(" %7s", column);
+  }
+  lines.push_back(header);
+  std::string separator = dashes(kTypeWidth) + "|" + dashes(name_width);
+  for (std::size_t i = 0; i <= percentiles_to_report().size(); ++i) separator += "|" + dashes(7);
+  lines.push_back(separator);
+  const auto row = [&](const stats::StatsEntry& entry) {
+    std::string line =
+        format("%-*s %-*s", kTypeWidth, entry.method().c_str(), name_width, entry.name().c_str());
+    for (double percentile : percentiles_to_report()) {
+      const auto us = entry.precise_percentile_us(percentile);
+      line += format(" %7s", significant_ms(static_cast<double>(us) / 1000.0).c_str());
+    }
+    return line + format(" %7lld", static_cast<long long>(entry.num_requests()));
+  };
+  for (const stats::StatsEntry* entry : stats.sorted_entries()) {
+    if (entry->num_timed_requests() > 0) lines.push_back(row(*entry));
+  }
+  lines.push_back(separator);
+  if (stats.total().num_timed_requests() > 0) lines.push_back(row(stats.total()));
+  return lines;
+}
+
 std::vector<std::string> error_report(const stats::RequestStats& stats, int name_width) {
   if (stats.errors().empty()) return {};
   std::vector<std::string> lines{"Error report", format("%-18s %-100s", "# occurrences", "Error")};
@@ -196,6 +233,8 @@ void print_final_summary(const stats::RequestStats& stats) {
   print_lines(stats_table(stats, false, width));
   std::fprintf(stderr, "\n");
   print_lines(percentile_table(stats, width));
+  std::fprintf(stderr, "\n");
+  print_lines(exact_percentile_table(stats, width));
   std::fprintf(stderr, "\n");
   print_lines(error_report(stats, width));
 }
@@ -238,6 +277,18 @@ std::string stats_json(const stats::RequestStats& stats) {
     json_buckets(out, requests, indent);
     out += ",\n" + indent + "\"num_fail_per_sec\": ";
     json_buckets(out, failures, indent);
+    // cicada's addition (readers of Locust's JSON skip unknown keys): exact
+    // percentiles in ms from the precise histogram.
+    out += ",\n" + indent + "\"response_time_percentiles\": {";
+    const auto& percentiles = percentiles_to_report();
+    for (std::size_t p = 0; p < percentiles.size(); ++p) {
+      out +=
+          (p == 0 ? "\n" : ",\n") + indent + "    \"" + python_float(percentiles[p]) + "\": " +
+          (e.num_timed_requests() > 0
+               ? python_float(static_cast<double>(e.precise_percentile_us(percentiles[p])) / 1000.0)
+               : "null");
+    }
+    out += "\n" + indent + "}";
     out += "\n    }";
     out += i + 1 < entries.size() ? ",\n" : "\n";
   }

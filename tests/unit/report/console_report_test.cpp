@@ -2,6 +2,11 @@
 
 #include <doctest/doctest.h>
 
+#include <random>
+
+#include "cicada/proto/envelope.hpp"
+#include "cicada/proto/messages.hpp"
+
 #include <cmath>
 #include <fstream>
 #include <sstream>
@@ -62,7 +67,56 @@ TEST_CASE("the JSON summary lists entries with Locust's keys") {
   CHECK(parsed[0]["response_times"]["12"] == 1);
   CHECK(parsed[0]["num_reqs_per_sec"]["1700000000"] == 1);
   CHECK(parsed[0]["min_response_time"] == 12.5);
+  // cicada's extra key: exact percentiles in ms.
+  CHECK(parsed[0]["response_time_percentiles"]["0.95"] == 12.5);
   CHECK(stats_json(stats::RequestStats(clock)) == "[]");
+}
+
+TEST_CASE("a merged distributed run shows the same exact percentiles as one process") {
+  // The same requests recorded once in one process, and spread over two workers
+  // whose reports (sent every few hundred requests, as every 3 s) a master merges.
+  ManualClock clock(1700000000.0);
+  stats::RequestStats single(clock);
+  stats::RequestStats workers[2] = {stats::RequestStats(clock), stats::RequestStats(clock)};
+  stats::RequestStats master(clock);
+  std::mt19937_64 random(7);
+  std::lognormal_distribution<double> latency_ms(3.0, 1.2);  // a long tail, 0.1 ms to seconds
+  // Each report crosses the wire as a worker sends it: msgpack bytes, decoded by the master.
+  const auto send = [&](stats::RequestStats& worker) {
+    const std::string bytes =
+        proto::encode_envelope(proto::to_envelope(proto::Stats{worker.take_report()}, "w"));
+    auto envelope = proto::decode_envelope(bytes);
+    REQUIRE(envelope.has_value());
+    auto message = proto::decode_worker_message(*envelope);
+    REQUIRE(message.has_value());
+    master.merge_report(std::get<proto::Stats>(*message).report);
+  };
+  for (int i = 0; i < 20'000; ++i) {
+    const auto us = static_cast<std::uint64_t>(latency_ms(random) * 1000) + 1;
+    const char* name = i % 3 == 0 ? "/item" : "/list";
+    single.log_request("GET", name, us, 100);
+    workers[i % 2].log_request("GET", name, us, 100);
+    if (i % 700 == 699) send(workers[i % 2]);
+    clock.advance(0.001);
+  }
+  for (auto& worker : workers) send(worker);
+
+  CHECK(master.total().num_requests() == single.total().num_requests());
+  for (const char* name : {"/item", "/list"}) {
+    for (double p : {0.5, 0.9, 0.95, 0.99, 0.999, 0.9999, 1.0}) {
+      CHECK(master.find(name, "GET")->precise_percentile_us(p) ==
+            single.find(name, "GET")->precise_percentile_us(p));
+    }
+  }
+  CHECK(master.total().precise_percentile_us(0.99) == single.total().precise_percentile_us(0.99));
+  CHECK(joined(exact_percentile_table(master)) == joined(exact_percentile_table(single)));
+}
+
+TEST_CASE("exact times print with 3 significant digits") {
+  CHECK(significant_ms(0.2534) == "0.253");
+  CHECK(significant_ms(4.5449) == "4.54");
+  CHECK(significant_ms(30.46) == "30.5");
+  CHECK(significant_ms(1234.4) == "1234");
 }
 
 }  // namespace cicada::report

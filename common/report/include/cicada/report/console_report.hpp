@@ -25,6 +25,14 @@ std::vector<std::string> stats_table(const stats::RequestStats& stats, bool curr
 /// "Response time percentiles (approximated)" and its table.
 std::vector<std::string> percentile_table(const stats::RequestStats& stats, int name_width = 80);
 
+/// The same percentiles, exact: from the precise histogram (microsecond
+/// resolution, 3 significant digits), in ms. cicada prints it after Locust's.
+std::vector<std::string> exact_percentile_table(const stats::RequestStats& stats,
+                                                int name_width = 80);
+
+/// `ms` to 3 significant digits ("0.253", "12.3", "1234").
+std::string significant_ms(double ms);
+
 /// "Error report" with occurrences per failure; empty when there were none.
 std::vector<std::string> error_report(const stats::RequestStats& stats, int name_width = 80);
 
