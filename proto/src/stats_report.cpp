@@ -36,6 +36,8 @@ Value class_counts_value(const UserClassCounts& counts) {
 }
 
 constexpr std::string_view kHistogramKey = "cicada_histogram";
+constexpr std::string_view kPacedRequestsKey = "cicada_paced_requests";
+constexpr std::string_view kOmittedKey = "cicada_omitted_histogram";
 
 }  // namespace
 
@@ -60,6 +62,13 @@ Value to_value(const StatsEntryReport& entry) {
   if (entry.cicada_histogram) {
     value.as_map()->push_back(
         {Value(kHistogramKey), Value(Value::Binary{*entry.cicada_histogram})});
+  }
+  if (entry.cicada_paced_requests > 0) {
+    value.as_map()->push_back({Value(kPacedRequestsKey), Value(entry.cicada_paced_requests)});
+  }
+  if (entry.cicada_omitted_histogram) {
+    value.as_map()->push_back(
+        {Value(kOmittedKey), Value(Value::Binary{*entry.cicada_omitted_histogram})});
   }
   return value;
 }
@@ -113,6 +122,14 @@ Result<StatsEntryReport> entry_from_value(const Value& value, std::string contex
       entry.cicada_histogram = bytes->bytes;
     } else {
       reader.fail(kHistogramKey, "expected bytes");
+    }
+  }
+  entry.cicada_paced_requests = reader.optional_integer(kPacedRequestsKey).value_or(0);
+  if (const Value* omitted = reader.find(kOmittedKey)) {
+    if (const auto* bytes = omitted->as_binary()) {
+      entry.cicada_omitted_histogram = bytes->bytes;
+    } else {
+      reader.fail(kOmittedKey, "expected bytes");
     }
   }
   if (!reader.ok()) return tl::unexpected(reader.error());

@@ -97,6 +97,7 @@ struct TargetServer::Impl {
   // How late each /delay answer was ready, in microseconds: the truth a
   // generator's latency figures are compared against (bench/timing_accuracy.sh).
   std::vector<std::int64_t> lateness_us;
+  bool stall_armed = true;  ///< /stall-once stalls the next request
   bool stopped = false;
   std::list<beast::tcp_stream*> open_streams;
 };
@@ -169,6 +170,15 @@ Routed route(TargetServer::Impl& server, const Request& request) {
   } else if (path == "/delay") {
     routed.delay =
         std::chrono::milliseconds(std::clamp(number(query_value(query, "ms"), 0), 0LL, 600'000LL));
+    response.body() = "ok";
+  } else if (path == "/stall-once") {
+    if (query_value(query, "rearm") == "1") {
+      server.stall_armed = true;
+    } else if (server.stall_armed) {
+      server.stall_armed = false;
+      routed.delay = std::chrono::milliseconds(
+          std::clamp(number(query_value(query, "ms"), 1000), 0LL, 600'000LL));
+    }
     response.body() = "ok";
   } else if (path == "/__lateness") {
     response.set(http::field::content_type, "application/json");

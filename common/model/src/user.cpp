@@ -20,6 +20,11 @@ void TaskHolder::bind_tasks(const TaskList* tasks, const WaitTime* fallback_wait
   pacing_ = WaitTime::pacing_start(now_seconds);
 }
 
+std::optional<double> TaskHolder::pacing_period() const {
+  if (tasks_ == nullptr && fallback_wait_ == nullptr) return std::nullopt;
+  return effective_wait_time().pacing_period();
+}
+
 const WaitTime& TaskHolder::effective_wait_time() const {
   if (tasks_ != nullptr && tasks_->wait_time) return *tasks_->wait_time;
   return *fallback_wait_;
@@ -49,6 +54,13 @@ void User::record_request(RequestEvent event) {
   if (event.start_time == 0) {
     event.start_time =
         std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  }
+  // Paced work has a schedule: statistics correct its latency for the
+  // requests a stall kept from being sent (coordinated omission).
+  if (!event.expected_interval) {
+    if (const auto period = pacing_period(); period && *period > 0) {
+      event.expected_interval = std::chrono::microseconds(static_cast<std::int64_t>(*period * 1e6));
+    }
   }
   context_.events->request.fire(event);
 }

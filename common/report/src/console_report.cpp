@@ -163,10 +163,17 @@ std::string significant_ms(double ms) {
   return format("%.3f", ms);
 }
 
-std::vector<std::string> exact_percentile_table(const stats::RequestStats& stats, int name_width) {
+std::vector<std::string> exact_percentile_table(const stats::RequestStats& stats, int name_width,
+                                                bool corrected) {
   // Locust's table rounds to its buckets (2 significant digits above 100 ms);
   // this one reads the precise histogram the workers send along.
-  std::vector<std::string> lines{"Response time percentiles (exact, ms)"};
+  if (corrected && stats.total().paced_requests() == 0) return {};
+  const auto shown = [corrected](const stats::StatsEntry& entry) {
+    return corrected ? entry.paced_requests() > 0 : entry.num_timed_requests() > 0;
+  };
+  std::vector<std::string> lines{corrected ? "Response time percentiles corrected for "
+                                             "coordinated omission (exact, ms)"
+                                           : "Response time percentiles (exact, ms)"};
   std::string header = format("%-*s %-*s", kTypeWidth, "Type", name_width, "Name");
   for (const char* column : {"50%", "66%", "75%", "80%", "90%", "95%", "98%", "99%", "99.9%",
                              "99.99%", "100%", "# reqs"}) {
@@ -180,16 +187,17 @@ std::vector<std::string> exact_percentile_table(const stats::RequestStats& stats
     std::string line =
         format("%-*s %-*s", kTypeWidth, entry.method().c_str(), name_width, entry.name().c_str());
     for (double percentile : percentiles_to_report()) {
-      const auto us = entry.precise_percentile_us(percentile);
+      const auto us = corrected ? entry.corrected_percentile_us(percentile)
+                                : entry.precise_percentile_us(percentile);
       line += format(" %7s", significant_ms(static_cast<double>(us) / 1000.0).c_str());
     }
     return line + format(" %7lld", static_cast<long long>(entry.num_requests()));
   };
   for (const stats::StatsEntry* entry : stats.sorted_entries()) {
-    if (entry->num_timed_requests() > 0) lines.push_back(row(*entry));
+    if (shown(*entry)) lines.push_back(row(*entry));
   }
   lines.push_back(separator);
-  if (stats.total().num_timed_requests() > 0) lines.push_back(row(stats.total()));
+  if (shown(stats.total())) lines.push_back(row(stats.total()));
   return lines;
 }
 
@@ -236,6 +244,10 @@ void print_final_summary(const stats::RequestStats& stats) {
   std::fprintf(stderr, "\n");
   print_lines(exact_percentile_table(stats, width));
   std::fprintf(stderr, "\n");
+  if (const auto corrected = exact_percentile_table(stats, width, true); !corrected.empty()) {
+    print_lines(corrected);
+    std::fprintf(stderr, "\n");
+  }
   print_lines(error_report(stats, width));
 }
 
@@ -289,6 +301,16 @@ std::string stats_json(const stats::RequestStats& stats) {
                : "null");
     }
     out += "\n" + indent + "}";
+    // Paced work: the same, corrected for coordinated omission.
+    if (e.paced_requests() > 0) {
+      out += ",\n" + indent + "\"response_time_percentiles_corrected\": {";
+      for (std::size_t p = 0; p < percentiles.size(); ++p) {
+        out +=
+            (p == 0 ? "\n" : ",\n") + indent + "    \"" + python_float(percentiles[p]) + "\": " +
+            python_float(static_cast<double>(e.corrected_percentile_us(percentiles[p])) / 1000.0);
+      }
+      out += "\n" + indent + "}";
+    }
     out += "\n    }";
     out += i + 1 < entries.size() ? ",\n" : "\n";
   }

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <ctime>
 
+#include "cicada/report/console_report.hpp"
 #include "cicada/report/python_format.hpp"
 #include "stats_values.hpp"
 
@@ -70,6 +71,12 @@ std::string stats_csv(const stats::RequestStats& stats) {
                                   "Requests/s",
                                   "Failures/s"};
   for (auto& p : percentile_headers()) header.push_back(p);
+  // Paced work adds its percentiles corrected for coordinated omission (exact, ms)
+  // after Locust's columns, so readers of Locust's files still find theirs.
+  const bool paced = stats.total().paced_requests() > 0;
+  if (paced) {
+    for (auto& p : percentile_headers()) header.push_back("Corrected " + p);
+  }
   std::string out = row(header);
 
   auto entries = stats.sorted_entries();
@@ -87,6 +94,14 @@ std::string stats_csv(const stats::RequestStats& stats) {
                                     python_float(entry->total_rps(stats.total())),
                                     python_float(entry->total_fail_per_sec(stats.total()))};
     append_percentiles(fields, *entry, false, 0);
+    if (paced) {
+      for (double p : percentiles_to_report()) {
+        fields.push_back(
+            entry->paced_requests() == 0
+                ? std::string("N/A")
+                : significant_ms(static_cast<double>(entry->corrected_percentile_us(p)) / 1000.0));
+      }
+    }
     out += row(fields);
   }
   return out;

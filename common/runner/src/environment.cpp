@@ -41,8 +41,12 @@ Environment::Environment(std::vector<UserClass> user_classes, EnvironmentOptions
       response_time_us =
           static_cast<std::uint64_t>(std::max<std::int64_t>(0, event.response_time->count()));
     }
+    std::optional<std::uint64_t> expected_interval_us;
+    if (event.expected_interval && event.expected_interval->count() > 0) {
+      expected_interval_us = static_cast<std::uint64_t>(event.expected_interval->count());
+    }
     stats_.log_request(event.request_type, event.name, response_time_us, event.response_length,
-                       event.error);
+                       event.error, expected_interval_us);
   });
 }
 

@@ -30,10 +30,15 @@ const StatsEntry* RequestStats::find(std::string_view name, std::string_view met
 }
 
 void RequestStats::log_request(StatsEntry& entry, std::optional<std::uint64_t> response_time_us,
-                               std::int64_t content_length_bytes, const std::string* error) {
+                               std::int64_t content_length_bytes, const std::string* error,
+                               std::optional<std::uint64_t> expected_interval_us) {
   const double timestamp = now();
   total_->log(response_time_us, content_length_bytes, timestamp);
   entry.log(response_time_us, content_length_bytes, timestamp);
+  if (response_time_us && expected_interval_us) {
+    total_->log_paced(*response_time_us, *expected_interval_us);
+    entry.log_paced(*response_time_us, *expected_interval_us);
+  }
   if (error == nullptr) return;
   total_->log_error(timestamp);
   entry.log_error(timestamp);
@@ -42,8 +47,10 @@ void RequestStats::log_request(StatsEntry& entry, std::optional<std::uint64_t> r
 
 void RequestStats::log_request(std::string_view method, std::string_view name,
                                std::optional<std::uint64_t> response_time_us,
-                               std::int64_t content_length_bytes, const std::string* error) {
-  log_request(entry(name, method), response_time_us, content_length_bytes, error);
+                               std::int64_t content_length_bytes, const std::string* error,
+                               std::optional<std::uint64_t> expected_interval_us) {
+  log_request(entry(name, method), response_time_us, content_length_bytes, error,
+              expected_interval_us);
 }
 
 void RequestStats::record_error(const std::string& method, const std::string& name,

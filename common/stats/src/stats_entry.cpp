@@ -51,6 +51,8 @@ void StatsEntry::reset(double now_seconds) {
   last_request_timestamp_.reset();
   response_times_.clear();
   histogram_.clear();
+  paced_requests_ = 0;
+  omitted_.clear();
   per_second_.clear();
   snapshots_.clear();
   if (keep_percentile_window_) snapshot(whole_second(now_seconds));
@@ -127,6 +129,8 @@ void StatsEntry::extend(const StatsEntry& other) {
   total_content_length_ += other.total_content_length_;
   response_times_.merge(other.response_times_);
   histogram_.merge(other.histogram_);
+  paced_requests_ += other.paced_requests_;
+  omitted_.merge(other.omitted_);
   for (const auto& count : other.per_second_)
     count_second(count.second, count.requests, count.failures);
   if (keep_percentile_window_ && last_request_timestamp_) {
@@ -171,6 +175,8 @@ void StatsEntry::extend(const proto::StatsEntryReport& report) {
       }
     }
   }
+  paced_requests_ += std::max<std::int64_t>(0, report.cicada_paced_requests);
+  if (report.cicada_omitted_histogram) omitted_.merge_encoded(*report.cicada_omitted_histogram);
   for (const auto& bucket : report.num_reqs_per_sec) count_second(bucket.key, bucket.count, 0);
   for (const auto& bucket : report.num_fail_per_sec) count_second(bucket.key, 0, bucket.count);
   if (keep_percentile_window_ && last_request_timestamp_) {
@@ -200,6 +206,8 @@ proto::StatsEntryReport StatsEntry::to_report() const {
     if (count.failures != 0) report.num_fail_per_sec.push_back({count.second, count.failures});
   }
   if (!histogram_.empty()) report.cicada_histogram = histogram_.encode();
+  report.cicada_paced_requests = paced_requests_;
+  if (!omitted_.empty()) report.cicada_omitted_histogram = omitted_.encode();
   return report;
 }
 
@@ -245,6 +253,32 @@ std::uint64_t StatsEntry::precise_percentile_us(double percent) const {
   if (percent <= 0.0) return min_response_time_us_.value_or(0);
   const std::uint64_t value = histogram_.value_at_quantile(percent);
   return std::clamp(value, min_response_time_us_.value_or(0), max_response_time_us_);
+}
+
+void StatsEntry::log_paced(std::uint64_t response_time_us, std::uint64_t expected_interval_us) {
+  ++paced_requests_;
+  if (expected_interval_us == 0) return;
+  // A stall of hours on a millisecond schedule would be millions of samples:
+  // beyond this many, one weighted sample stands for the rest.
+  constexpr std::uint64_t kMaxOmittedSamples = 100'000;
+  std::uint64_t recorded = 0;
+  for (std::uint64_t missing = response_time_us;
+       missing > expected_interval_us && recorded < kMaxOmittedSamples; ++recorded) {
+    missing -= expected_interval_us;
+    omitted_.record(missing);
+  }
+  if (recorded == kMaxOmittedSamples) {
+    const std::uint64_t left = response_time_us / expected_interval_us - kMaxOmittedSamples;
+    if (left > 0) omitted_.record(expected_interval_us, left);
+  }
+}
+
+std::uint64_t StatsEntry::corrected_percentile_us(double percent) const {
+  if (omitted_.empty()) return precise_percentile_us(percent);
+  LatencyHistogram all = histogram_;
+  all.merge(omitted_);
+  if (percent >= 1.0) return max_response_time_us_;  // omitted samples are all shorter
+  return std::min(all.value_at_quantile(percent), max_response_time_us_);
 }
 
 double StatsEntry::avg_content_length() const {

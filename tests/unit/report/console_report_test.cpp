@@ -112,6 +112,22 @@ TEST_CASE("a merged distributed run shows the same exact percentiles as one proc
   CHECK(joined(exact_percentile_table(master)) == joined(exact_percentile_table(single)));
 }
 
+TEST_CASE("paced work adds a table of percentiles corrected for coordinated omission") {
+  ManualClock clock(1700000000.0);
+  stats::RequestStats stats(clock);
+  stats.log_request("GET", "/closed", 2'000, 10);
+  CHECK(exact_percentile_table(stats, 80, true).empty());
+  for (int i = 0; i < 9; ++i) stats.log_request("GET", "/paced", 1'000, 10, nullptr, 10'000);
+  stats.log_request("GET", "/paced", 1'000'000, 10, nullptr, 10'000);  // 99 held back
+  const auto table = exact_percentile_table(stats, 20, true);
+  REQUIRE(table.size() == 6);  // title, header, separator, /paced, separator, Aggregated
+  CHECK(table[0] == "Response time percentiles corrected for coordinated omission (exact, ms)");
+  CHECK(table[3].find("/paced") != std::string::npos);
+  CHECK(joined(table).find("/closed") == std::string::npos);
+  // 10 requests and the 99 held back (990, 980 ... 10 ms): the median is the 46th of those.
+  CHECK(table[3].find("     460 ") != std::string::npos);
+}
+
 TEST_CASE("exact times print with 3 significant digits") {
   CHECK(significant_ms(0.2534) == "0.253");
   CHECK(significant_ms(4.5449) == "4.54");

@@ -108,6 +108,31 @@ TEST_CASE("a report carries Locust's fields in ms and cicada's precise histogram
   CHECK(master.precise_percentile_us(1.0) == 150'000);
 }
 
+TEST_CASE("paced work records what a stall held back, and it travels in the report") {
+  StatsEntry worker("/a", "GET", kT0, false);
+  for (int i = 0; i < 98; ++i) {
+    worker.log(1'000, 10, kT0 + 1);
+    worker.log_paced(1'000, 10'000);  // on time: nothing held back
+  }
+  worker.log(95'000, 10, kT0 + 1);
+  worker.log_paced(95'000, 10'000);  // 95 ms on a 10 ms schedule: 9 requests held back
+  CHECK(worker.paced_requests() == 99);
+  CHECK(worker.omitted().total_count() == 9);
+  CHECK(worker.precise_percentile_us(0.9) == 1'000);
+  // 108 samples, 9 held back (85, 75, ... 5 ms): the 90th percentile lands among them.
+  CHECK(worker.corrected_percentile_us(0.95) > 40'000);
+  CHECK(worker.corrected_percentile_us(1.0) == 95'000);
+
+  StatsEntry master("/a", "GET", kT0, false);
+  master.extend(worker.to_report());
+  CHECK(master.paced_requests() == 99);
+  CHECK(master.omitted() == worker.omitted());
+  CHECK(master.corrected_percentile_us(0.95) == worker.corrected_percentile_us(0.95));
+  master.reset(kT0 + 2);
+  CHECK(master.paced_requests() == 0);
+  CHECK(master.corrected_percentile_us(0.5) == 0);
+}
+
 TEST_CASE("a Locust worker's report without a histogram still gives percentiles") {
   proto::StatsEntryReport report;
   report.name = "/a";

@@ -56,6 +56,11 @@ struct StatsEntryReport {
   /// cicada only: the precise latency histogram, encoded by the stats module.
   /// Travels under the extra key "cicada_histogram", which Locust ignores.
   std::optional<std::string> cicada_histogram;
+  /// cicada only, for paced work: requests sent on a schedule, and the
+  /// encoded histogram of the samples coordinated omission hid (keys
+  /// "cicada_paced_requests" and "cicada_omitted_histogram").
+  std::int64_t cicada_paced_requests = 0;
+  std::optional<std::string> cicada_omitted_histogram;
 };
 
 /// One row of the error table: occurrences of (method, name, error) since the last report.

@@ -20,6 +20,8 @@ namespace cicada::target {
 ///   POST /login          200 {"token": "t-<user>"} for a JSON body {"user": "<user>", ...}
 ///   /status/CODE         that status, body "status CODE"
 ///   /delay?ms=M          200 after M milliseconds
+///   /stall-once?ms=M     200; the first request after start (or /stall-once?rearm=1)
+///                        waits M milliseconds: one stall, for coordinated omission
 ///   /redirect?to=P&code=C  C (default 302) with Location: P
 ///   /loop                302 to itself, for ever
 ///   /cookies/set?k=v...  200, one Set-Cookie per query parameter

@@ -78,6 +78,10 @@ struct RequestEvent {
   const std::string* error = nullptr;
   double start_time = 0;  ///< Unix seconds when the request began
   std::string_view url;
+  /// Set for paced work (constant_pacing, constant_throughput): the interval
+  /// at which requests were meant to go. Statistics then also keep latency
+  /// corrected for coordinated omission (the requests a slow answer held back).
+  std::optional<std::chrono::microseconds> expected_interval = std::nullopt;
 };
 
 /// An exception that escaped a task (Locust's `user_error`).

@@ -36,6 +36,9 @@ class TaskHolder {
   /// to use when its list has none of its own (its parent's).
   void bind_tasks(const TaskList* tasks, const WaitTime* fallback_wait, double now_seconds);
   const WaitTime& effective_wait_time() const;
+  /// The pacing period of this holder's wait time (seconds), when it is paced
+  /// and tasks are bound; nullopt otherwise.
+  std::optional<double> pacing_period() const;
 
  protected:
   TaskHolder() = default;

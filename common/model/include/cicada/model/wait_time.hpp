@@ -1,6 +1,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include "cicada/core/random.hpp"
 
 namespace cicada {
@@ -22,6 +23,10 @@ class WaitTime {
   static WaitTime custom(std::function<double(cicada::Random&)> seconds);
 
   bool is_pacing() const { return kind_ == Kind::kPacing; }
+  /// constant_pacing's period (constant_throughput's 1 / rate) in seconds; nullopt otherwise.
+  std::optional<double> pacing_period() const {
+    return kind_ == Kind::kPacing ? std::optional<double>(a_) : std::nullopt;
+  }
 
   /// Per-owner memory of constant_pacing: when the last wait started and how long it was.
   struct PacingState {

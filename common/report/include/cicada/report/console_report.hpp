@@ -27,8 +27,10 @@ std::vector<std::string> percentile_table(const stats::RequestStats& stats, int 
 
 /// The same percentiles, exact: from the precise histogram (microsecond
 /// resolution, 3 significant digits), in ms. cicada prints it after Locust's.
+/// `corrected`: the rows of paced work, corrected for coordinated omission
+/// (empty when the test had none).
 std::vector<std::string> exact_percentile_table(const stats::RequestStats& stats,
-                                                int name_width = 80);
+                                                int name_width = 80, bool corrected = false);
 
 /// `ms` to 3 significant digits ("0.253", "12.3", "1234").
 std::string significant_ms(double ms);

@@ -50,11 +50,14 @@ class RequestStats {
 
   /// Records one request on its entry and on the total. `error` set means the
   /// request failed; it is counted in the failures table too.
+  /// `expected_interval_us` (paced work) also records what coordinated omission hid.
   void log_request(StatsEntry& entry, std::optional<std::uint64_t> response_time_us,
-                   std::int64_t content_length_bytes, const std::string* error = nullptr);
+                   std::int64_t content_length_bytes, const std::string* error = nullptr,
+                   std::optional<std::uint64_t> expected_interval_us = std::nullopt);
   void log_request(std::string_view method, std::string_view name,
                    std::optional<std::uint64_t> response_time_us, std::int64_t content_length_bytes,
-                   const std::string* error = nullptr);
+                   const std::string* error = nullptr,
+                   std::optional<std::uint64_t> expected_interval_us = std::nullopt);
 
   const StatsEntry& total() const { return *total_; }
   /// Entries in creation order (Locust's dict order).

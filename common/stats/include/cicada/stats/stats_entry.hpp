@@ -37,6 +37,11 @@ class StatsEntry {
   /// (Locust's `response_time=None`).
   void log(std::optional<std::uint64_t> response_time_us, std::int64_t content_length_bytes,
            double now_seconds);
+  /// A request of paced work (logged with `log` too) that was meant to go
+  /// `expected_interval_us` after the one before: when it took longer, the
+  /// requests it held back are recorded as omitted samples (as wrk2 and
+  /// HdrHistogram's corrected recording do), `response_time - k * interval`.
+  void log_paced(std::uint64_t response_time_us, std::uint64_t expected_interval_us);
   /// One failure, counted in the current second (the request itself is `log`ged separately).
   void log_error(double now_seconds);
 
@@ -71,6 +76,13 @@ class StatsEntry {
   std::int64_t response_time_percentile_ms(double percent) const;
   /// The precise percentile in microseconds, from the full histogram.
   std::uint64_t precise_percentile_us(double percent) const;
+  /// Requests of paced work; > 0 means the corrected figures apply.
+  std::int64_t paced_requests() const { return paced_requests_; }
+  /// Samples coordinated omission hid (what the corrected figures add).
+  const LatencyHistogram& omitted() const { return omitted_; }
+  /// The percentile corrected for coordinated omission: over the requests and
+  /// the samples they held back. Equals precise_percentile_us without stalls.
+  std::uint64_t corrected_percentile_us(double percent) const;
   double avg_content_length() const;
 
   /// Average requests (failures) per second over Locust's current window,
@@ -117,6 +129,8 @@ class StatsEntry {
   std::optional<double> last_request_timestamp_;
   ResponseTimeBuckets response_times_;
   LatencyHistogram histogram_;
+  std::int64_t paced_requests_ = 0;
+  LatencyHistogram omitted_;
   std::deque<SecondCount> per_second_;
   std::deque<Snapshot> snapshots_;
 };
