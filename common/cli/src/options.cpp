@@ -132,6 +132,29 @@ ParseResult parse_options(int argc, const char* const* argv, Program program) {
                  "Serve /healthz and /readyz on this port for container probes")
       ->envname(env_name("HEALTH_PORT"));
 
+  // A Locust worker accepts -u, -r and -t and leaves them to its master; so does cicada's.
+  const std::string master_decides = worker ? " (a worker takes the master's)" : "";
+  app.add_option("-u,--users", options.users, "Peak number of concurrent users" + master_decides)
+      ->envname(env_name("USERS"))
+      ->check(kWholeNumber);
+  app.add_option("-r,--spawn-rate", options.spawn_rate, "Users started per second" + master_decides)
+      ->envname(env_name("SPAWN_RATE"))
+      ->check(kPositiveNumber);
+  add_timespan_option(
+      app, "-t,--run-time", "--run-time",
+      [&options](std::int64_t seconds) { options.run_time_seconds = seconds; },
+      "Stop after this long, e.g. 300s, 20m, 3h, 1h30m" + master_decides)
+      ->envname(env_name("RUN_TIME"));
+  app.add_option("-T,--tags", options.tags, "Only run tasks with any of these tags")
+      ->envname(env_name("TAGS"))
+      ->expected(0, -1);
+  app.add_option("-E,--exclude-tags", options.exclude_tags, "Skip tasks with any of these tags")
+      ->envname(env_name("EXCLUDE_TAGS"))
+      ->expected(0, -1);
+  app.add_flag("--enable-rebalancing", options.enable_rebalancing,
+               "Accepted as Locust's: cicada always rebalances users when workers join or leave")
+      ->envname(env_name("ENABLE_REBALANCING"));
+
   if (!worker) {
     app.add_option("--threshold", options.thresholds,
                    "Pass/fail criterion, checked at the end (exit code 3 when one fails): "
@@ -149,17 +172,6 @@ ParseResult parse_options(int argc, const char* const* argv, Program program) {
     app.add_flag("--abort-on-threshold", options.abort_on_threshold,
                  "Also check the thresholds every second, and end the test when one fails")
         ->envname(env_name("ABORT_ON_THRESHOLD"));
-    app.add_option("-u,--users", options.users, "Peak number of concurrent users")
-        ->envname(env_name("USERS"))
-        ->check(kWholeNumber);
-    app.add_option("-r,--spawn-rate", options.spawn_rate, "Users started per second")
-        ->envname(env_name("SPAWN_RATE"))
-        ->check(kPositiveNumber);
-    add_timespan_option(
-        app, "-t,--run-time", "--run-time",
-        [&options](std::int64_t seconds) { options.run_time_seconds = seconds; },
-        "Stop after this long, e.g. 300s, 20m, 3h, 1h30m")
-        ->envname(env_name("RUN_TIME"));
     app.add_flag("--headless", options.headless, "Run without the web UI, start at once")
         ->envname(env_name("HEADLESS"));
     app.add_option("--web-host", options.web_host,
@@ -210,12 +222,6 @@ ParseResult parse_options(int argc, const char* const* argv, Program program) {
     app.add_option("--exit-code-on-error", options.exit_code_on_error,
                    "Exit code when there were failures")
         ->envname(env_name("EXIT_CODE_ON_ERROR"));
-    app.add_option("-T,--tags", options.tags, "Only run tasks with any of these tags")
-        ->envname(env_name("TAGS"))
-        ->expected(0, -1);
-    app.add_option("-E,--exclude-tags", options.exclude_tags, "Skip tasks with any of these tags")
-        ->envname(env_name("EXCLUDE_TAGS"))
-        ->expected(0, -1);
     app.add_option("user_classes", options.user_classes, "Only run these user classes");
   }
   if (master) {

@@ -49,6 +49,7 @@ struct Options {
   std::optional<double> network_timeout_seconds;  ///< HTTP: give up on a read or write after this
   std::optional<std::uint64_t> max_body_bytes;    ///< HTTP: a larger response body fails
   std::optional<std::uint64_t> seed;
+  bool enable_rebalancing = false;        ///< Locust's flag; cicada always rebalances
   std::vector<std::string> thresholds;    ///< --threshold: pass/fail criteria ("p95<250ms")
   bool abort_on_threshold = false;        ///< check them every second and stop at the first failure
   std::vector<std::string> user_classes;  ///< positional: only these classes
