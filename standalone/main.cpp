@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <exception>
 
+#include "cicada/cli/open_files.hpp"
 #include "cicada/cli/options.hpp"
 #include "cicada/cli/run.hpp"
 
@@ -12,6 +13,7 @@ int main(int argc, char** argv) {
   if (!parsed.options) return parsed.exit_code;
   const auto& options = *parsed.options;
   if (!cicada::cli::setup_logging(options, "cicada")) return 2;
+  cicada::cli::raise_open_files_limit(options.users);
 
   auto prepared = cicada::cli::prepare_test(options, "cicada", false);
   if (prepared.exit_code) return *prepared.exit_code;

@@ -7,6 +7,7 @@
 #include <exception>
 
 #include "cicada/cli/curve_setup.hpp"
+#include "cicada/cli/open_files.hpp"
 #include "cicada/cli/options.hpp"
 #include "cicada/cli/run.hpp"
 #include "cicada/master/master_app.hpp"
@@ -25,6 +26,8 @@ int main(int argc, char** argv) {
   auto prepared = cicada::cli::prepare_test(options, "cicada-master", true);
   if (prepared.exit_code) return *prepared.exit_code;
   auto& classes = prepared.test.user_classes;
+  // Raised before --processes forks, so the local workers inherit it.
+  cicada::cli::raise_open_files_limit(std::nullopt);
   // --processes N: fork the local workers first, while this process has no threads yet.
   std::vector<pid_t> children;
   if (options.processes) {

@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "support/child_process.hpp"
@@ -19,8 +20,8 @@ struct FlagsBench {
   test::ChildProcess target{{CICADA_TARGET_BINARY, "--port", std::to_string(target_port)},
                             dir + "/target.log"};
   FlagsBench() {
-    for (int i = 0; i < 200 && test::read_file(dir + "/target.log").find("listening") ==
-                                   std::string::npos;
+    for (int i = 0;
+         i < 200 && test::read_file(dir + "/target.log").find("listening") == std::string::npos;
          ++i) {
       std::this_thread::sleep_for(10ms);
     }
@@ -52,11 +53,11 @@ TEST_CASE("a worker accepts -u, -r and -t (the master decides) and runs only its
   FlagsBench bench;
   const auto scenario = bench.scenario();
   const auto port = std::to_string(test::free_port());
-  test::ChildProcess master({CICADA_MASTER_BINARY, "-f", scenario, "--headless", "-u", "2", "-r",
-                             "10", "-t", "3", "--master-bind-host", "127.0.0.1",
-                             "--master-bind-port", port, "--csv", bench.dir + "/run",
-                             "--only-summary", "--enable-rebalancing"},
-                            bench.dir + "/master.log");
+  test::ChildProcess master(
+      {CICADA_MASTER_BINARY, "-f", scenario, "--headless", "-u", "2", "-r", "10", "-t", "3",
+       "--master-bind-host", "127.0.0.1", "--master-bind-port", port, "--csv", bench.dir + "/run",
+       "--only-summary", "--enable-rebalancing"},
+      bench.dir + "/master.log");
   test::ChildProcess worker({CICADA_WORKER_BINARY, "-f", scenario, "--master-port", port, "-u",
                              "50", "-r", "50", "-t", "1h", "-T", "fast"},
                             bench.dir + "/worker.log");
@@ -66,6 +67,38 @@ TEST_CASE("a worker accepts -u, -r and -t (the master decides) and runs only its
   const std::string csv = test::read_file(bench.dir + "/run_stats.csv");
   CHECK(has(csv, "\nGET,/,"));
   CHECK_FALSE(has(csv, "/json"));
+}
+
+TEST_CASE("the open-files limit is raised to the hard limit, with a warning when that is short") {
+  FlagsBench bench;
+  const std::string cicada = std::string(CICADA_STANDALONE_BINARY) + " -f " + bench.scenario() +
+                             " --headless -r 1 -t 3 --only-summary";
+  // A soft limit of 256 (under a higher hard one) is what the process starts with.
+  test::ChildProcess raised({"sh", "-c", "ulimit -Sn 256 && exec " + cicada + " -u 1"},
+                            bench.dir + "/raised.log");
+  std::string limits;
+  for (int i = 0; i < 100 && !has(limits, "Max open files"); ++i) {
+    std::this_thread::sleep_for(20ms);
+    if (has(test::read_file(bench.dir + "/raised.log"), "Ramping")) {
+      limits = test::read_file("/proc/" + std::to_string(raised.pid()) + "/limits");
+    }
+  }
+  const auto line_at = limits.find("Max open files");
+  REQUIRE(line_at != std::string::npos);
+  std::istringstream line(limits.substr(line_at + 14));
+  std::string soft;
+  std::string hard;
+  line >> soft >> hard;
+  CHECK(soft == hard);
+  CHECK(soft != "256");
+  CHECK(raised.wait(30s) == 0);
+
+  // A hard limit of 512 cannot hold 1,000 users: said before the test starts.
+  const int code = test::run_command({"sh", "-c", "ulimit -n 512 && exec " + cicada + " -u 1000"},
+                                     bench.dir + "/short.log", 30s);
+  CHECK(code == 0);
+  CHECK(has(test::read_file(bench.dir + "/short.log"),
+            "The open-files limit is 512 (the hard limit), below what 1000 users need"));
 }
 
 }  // namespace cicada

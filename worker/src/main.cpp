@@ -3,6 +3,7 @@
 #include <exception>
 
 #include "cicada/cli/curve_setup.hpp"
+#include "cicada/cli/open_files.hpp"
 #include "cicada/cli/options.hpp"
 #include "cicada/cli/run.hpp"
 #include "cicada/worker/processes.hpp"
@@ -24,6 +25,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "cicada-worker: error: %s\n", e.what());
     return 2;
   }
+  // Before --processes forks: the worker processes inherit the raised limit.
+  cicada::cli::raise_open_files_limit(std::nullopt);
   // --processes N: N worker processes under this one, which only supervises.
   if (options.processes)
     return cicada::worker::supervise_processes(*options.processes, options, classes);
