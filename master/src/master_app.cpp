@@ -10,6 +10,23 @@
 #include "cicada/web/web_ui.hpp"
 
 namespace cicada::master {
+namespace {
+
+/// What a spawn's parsed_options carries to the workers (Locust's masters send
+/// their whole namespace; workers take tags and exclude_tags from it).
+proto::Value parsed_options(const cli::Options& options) {
+  const auto names = [](const std::vector<std::string>& list) {
+    if (list.empty()) return proto::Value(nullptr);  // argparse's default: None
+    proto::Value::Array array;
+    for (const auto& name : list) array.emplace_back(name);
+    return proto::Value(std::move(array));
+  };
+  return proto::make_map({{"tags", names(options.tags)},
+                          {"exclude_tags", names(options.exclude_tags)},
+                          {"stop_timeout", proto::Value(options.stop_timeout_seconds)}});
+}
+
+}  // namespace
 
 int run_master(const cli::Options& options, cli::TestDefinition test) {
   Environment environment(std::move(test.user_classes), cli::environment_options(options));
@@ -21,6 +38,7 @@ int run_master(const cli::Options& options, cli::TestDefinition test) {
     spdlog::error("{}", e.what());
     return 1;
   }
+  runner->set_parsed_options(parsed_options(options));
   environment.events().init.fire(environment);
   spdlog::info("Master listening on {}:{}", options.master_bind_host, runner->port());
   if (!cli::start_web_ui(environment, options)) return 1;

@@ -69,6 +69,24 @@ TEST_CASE("a worker accepts -u, -r and -t (the master decides) and runs only its
   CHECK_FALSE(has(csv, "/json"));
 }
 
+TEST_CASE("a cicada master's -T reaches its workers, which run only those tasks") {
+  FlagsBench bench;
+  const auto scenario = bench.scenario();
+  const auto port = std::to_string(test::free_port());
+  test::ChildProcess master(
+      {CICADA_MASTER_BINARY, "-f", scenario, "--headless", "-u", "2", "-r", "10", "-t", "3",
+       "--master-bind-host", "127.0.0.1", "--master-bind-port", port, "--csv", bench.dir + "/run",
+       "--only-summary", "-T", "other"},
+      bench.dir + "/master.log");
+  test::ChildProcess worker({CICADA_WORKER_BINARY, "-f", scenario, "--master-port", port},
+                            bench.dir + "/worker.log");
+  CHECK(master.wait(60s) == 0);
+  CHECK(has(test::read_file(bench.dir + "/worker.log"), "Taking the master's tags: other"));
+  const std::string csv = test::read_file(bench.dir + "/run_stats.csv");
+  CHECK(has(csv, "\nGET,/json,"));
+  CHECK_FALSE(has(csv, "\nGET,/,"));
+}
+
 TEST_CASE("the open-files limit is raised to the hard limit, with a warning when that is short") {
   FlagsBench bench;
   const std::string cicada = std::string(CICADA_STANDALONE_BINARY) + " -f " + bench.scenario() +

@@ -123,6 +123,59 @@ TEST_CASE("a Locust master drives cicada workers to completion") {
   CHECK(target.total - recorded <= 20);  // at most the requests in flight at the end
 }
 
+TEST_CASE("a Locust master's -T selects the tasks a cicada worker runs") {
+  BackgroundTarget target;
+  Files files(target.port);
+  // Two tagged tasks on both sides; the master picks one with -T.
+  std::ofstream(files.locustfile) << "from locust import HttpUser, constant, tag, task\n\n"
+                                  << "class Visitor(HttpUser):\n    wait_time = constant(0.1)\n\n"
+                                  << "    @tag('fast')\n    @task\n    def index(self):\n"
+                                  << "        self.client.get('/')\n\n"
+                                  << "    @tag('other')\n    @task\n    def other(self):\n"
+                                  << "        self.client.get('/json')\n";
+  std::ofstream(files.scenario) << "host: http://127.0.0.1:" << target.port << "\n"
+                                << "users:\n  - name: Visitor\n    wait_time: {constant: 0.1}\n"
+                                << "    tasks:\n      - {get: /, tags: [fast]}\n"
+                                << "      - {get: /json, tags: [other]}\n";
+  const auto master_port = test::free_port();
+  test::ChildProcess master({"/usr/bin/python3",
+                             "-m",
+                             "locust",
+                             "-f",
+                             files.locustfile,
+                             "--master",
+                             "--headless",
+                             "-u",
+                             "4",
+                             "-r",
+                             "10",
+                             "-t",
+                             "4s",
+                             "-T",
+                             "other",
+                             "--expect-workers",
+                             "1",
+                             "--master-bind-host",
+                             "127.0.0.1",
+                             "--master-bind-port",
+                             std::to_string(master_port),
+                             "-H",
+                             "http://127.0.0.1:" + std::to_string(target.port),
+                             "--csv",
+                             files.dir + "/locust"},
+                            files.dir + "/master.log");
+  test::ChildProcess worker({CICADA_WORKER_BINARY, "-f", files.scenario, "--master-host",
+                             "127.0.0.1", "--master-port", std::to_string(master_port)},
+                            files.dir + "/worker.log");
+  CHECK(master.wait(60s) == 0);
+  CHECK(worker.wait(20s) == 0);
+  target.stop();
+  const std::string csv = test::read_file(files.dir + "/locust_stats.csv");
+  INFO("master's CSV:\n" << csv);
+  CHECK(csv.find("GET,/json,") != std::string::npos);
+  CHECK(csv.find("GET,/,") == std::string::npos);
+}
+
 TEST_CASE("a cicada master drives Locust workers to completion") {
   BackgroundTarget target;
   Files files(target.port);

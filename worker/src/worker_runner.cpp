@@ -3,6 +3,7 @@
 #include <netdb.h>
 #include <unistd.h>
 
+#include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 #include <boost/asio/redirect_error.hpp>
 #include <random>
@@ -286,6 +287,27 @@ void WorkerRunner::on_envelope(proto::Envelope envelope) {
       *decoded);
 }
 
+void WorkerRunner::adopt_master_tags(const proto::Value& parsed_options) {
+  // A master (Locust's or cicada's) sends its -T and -E in parsed_options; as
+  // Locust's workers do, they replace the worker's own. A master without them
+  // (nil or empty) leaves the worker's own -T/-E in force.
+  const auto adopt = [&](const char* key, std::vector<std::string>& into) {
+    const proto::Value* value = parsed_options.find(key);
+    const auto* list = value ? value->as_array() : nullptr;
+    if (list == nullptr || list->empty()) return;
+    std::vector<std::string> names;
+    for (const auto& item : *list) {
+      if (const auto* name = item.as_string()) names.push_back(*name);
+    }
+    if (!names.empty() && names != into) {
+      spdlog::info("Taking the master's {}: {}", key, fmt::join(names, ", "));
+      into = std::move(names);
+    }
+  };
+  adopt("tags", environment_.options().tags);
+  adopt("exclude_tags", environment_.options().exclude_tags);
+}
+
 void WorkerRunner::handle(const proto::Spawn& spawn) {
   send(proto::Spawning{});
   if (spawn.timestamp <= last_spawn_timestamp_) {
@@ -295,9 +317,11 @@ void WorkerRunner::handle(const proto::Spawn& spawn) {
   last_spawn_timestamp_ = spawn.timestamp;
   if (spawn.host) environment_.options().host = *spawn.host;
   environment_.options().stop_timeout_seconds = spawn.stop_timeout_seconds.value_or(0);
+  adopt_master_tags(spawn.parsed_options);
   if (worker_state_ != WorkerState::kSpawning && worker_state_ != WorkerState::kRunning) {
     environment_.stats().clear_all();
     exceptions_.clear();
+    pool_.refilter_classes();  // the master's tags apply from this test on
     environment_.events().test_start.fire(environment_);
   }
   worker_state_ = WorkerState::kSpawning;

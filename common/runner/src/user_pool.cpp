@@ -60,6 +60,12 @@ const std::vector<std::unique_ptr<UserClass>>& UserPool::classes() {
   return classes_;
 }
 
+void UserPool::refilter_classes() {
+  if (!slots_.empty()) return;
+  classes_.clear();
+  by_class_.clear();
+}
+
 std::size_t UserPool::class_index(const std::string& name) {
   const auto& all = classes();
   auto it = std::find_if(all.begin(), all.end(), [&](const auto& c) { return c->name() == name; });

@@ -29,6 +29,9 @@ class UserPool {
 
   /// The tag-filtered classes users run (made once, at the first use).
   const std::vector<std::unique_ptr<UserClass>>& classes();
+  /// Filters the classes again from the environment's tags, for a new test;
+  /// only while no user is alive (users point at their class).
+  void refilter_classes();
   /// Index of a class name; throws std::invalid_argument if unknown.
   std::size_t class_index(const std::string& name);
 
