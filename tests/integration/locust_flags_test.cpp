@@ -87,6 +87,16 @@ TEST_CASE("a cicada master's -T reaches its workers, which run only those tasks"
   CHECK_FALSE(has(csv, "\nGET,/,"));
 }
 
+TEST_CASE("an unknown user class on the command line exits 1, as Locust") {
+  FlagsBench bench;
+  for (const char* program : {CICADA_STANDALONE_BINARY, CICADA_WORKER_BINARY}) {
+    INFO(program);
+    CHECK(test::run_command({program, "-f", bench.scenario(), "Nobody"}, bench.dir + "/unknown.log",
+                            30s) == 1);
+    CHECK(has(test::read_file(bench.dir + "/unknown.log"), "error: Unknown User(s): Nobody"));
+  }
+}
+
 TEST_CASE("the open-files limit is raised to the hard limit, with a warning when that is short") {
   FlagsBench bench;
   const std::string cicada = std::string(CICADA_STANDALONE_BINARY) + " -f " + bench.scenario() +

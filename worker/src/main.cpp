@@ -21,6 +21,9 @@ int main(int argc, char** argv) {
   std::vector<cicada::UserClass> classes;
   try {
     classes = cicada::cli::load_test(options).user_classes;
+  } catch (const cicada::cli::UnknownUserClass& e) {
+    std::fprintf(stderr, "cicada-worker: error: %s\n", e.what());
+    return 1;  // as Locust
   } catch (const std::exception& e) {
     std::fprintf(stderr, "cicada-worker: error: %s\n", e.what());
     return 2;

@@ -151,6 +151,7 @@ ParseResult parse_options(int argc, const char* const* argv, Program program) {
   app.add_option("-E,--exclude-tags", options.exclude_tags, "Skip tasks with any of these tags")
       ->envname(env_name("EXCLUDE_TAGS"))
       ->expected(0, -1);
+  app.add_option("user_classes", options.user_classes, "Only run these user classes");
   app.add_flag("--enable-rebalancing", options.enable_rebalancing,
                "Accepted as Locust's: cicada always rebalances users when workers join or leave")
       ->envname(env_name("ENABLE_REBALANCING"));
@@ -222,7 +223,6 @@ ParseResult parse_options(int argc, const char* const* argv, Program program) {
     app.add_option("--exit-code-on-error", options.exit_code_on_error,
                    "Exit code when there were failures")
         ->envname(env_name("EXIT_CODE_ON_ERROR"));
-    app.add_option("user_classes", options.user_classes, "Only run these user classes");
   }
   if (master) {
     app.add_option("--master-bind-host", options.master_bind_host,

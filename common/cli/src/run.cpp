@@ -13,6 +13,7 @@
 #include <fstream>
 
 #include "cicada/cli/curve_setup.hpp"
+#include "cicada/core/spawn.hpp"
 #include "cicada/report/console_report.hpp"
 #include "cicada/report/csv_file_writer.hpp"
 #include "cicada/report/threshold_report.hpp"
@@ -69,7 +70,7 @@ TestDefinition load_test(const Options& options) {
     for (const auto& name : options.user_classes) {
       auto it = std::find_if(classes.begin(), classes.end(),
                              [&](const UserClass& c) { return c.name() == name; });
-      if (it == classes.end()) throw std::runtime_error("Unknown User(s): " + name);
+      if (it == classes.end()) throw UnknownUserClass("Unknown User(s): " + name);
       chosen.push_back(*it);
     }
     classes = std::move(chosen);
@@ -83,6 +84,10 @@ Prepared prepare_test(const Options& options, const char* program, bool definiti
     const bool no_definition = definition_optional && options.locustfile == Options{}.locustfile &&
                                !std::filesystem::exists(options.locustfile);
     if (!no_definition) prepared.test = load_test(options);
+  } catch (const UnknownUserClass& e) {
+    std::fprintf(stderr, "%s: error: %s\n", program, e.what());
+    prepared.exit_code = 1;  // Locust exits 1 here, 2 for other mistakes
+    return prepared;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "%s: error: %s\n", program, e.what());
     prepared.exit_code = 2;
@@ -106,7 +111,8 @@ int exit_code(Environment& environment, const Options& options) {
   const bool failures = !environment.stats().errors().empty() ||
                         (environment.has_runner() && !environment.runner().exceptions().empty());
   if (failures) return options.exit_code_on_error;
-  if (environment.events().listener_errors > 0) return 2;
+  // An error in a listener or in a background task: Locust's exit code 2.
+  if (environment.events().listener_errors > 0 || background_failures() > 0) return 2;
   return 0;
 }
 

@@ -1,15 +1,26 @@
 #include "cicada/core/spawn.hpp"
 
+#include <atomic>
 #include <exception>
 
 #include <spdlog/spdlog.h>
 
 namespace cicada {
+namespace {
+
+std::atomic<std::uint64_t> failures{0};
+
+}  // namespace
+
+std::uint64_t background_failures() {
+  return failures.load();
+}
 
 void spawn_logged(asio::any_io_executor executor, awaitable<void> task, std::string what) {
   asio::co_spawn(std::move(executor), std::move(task),
                  [what = std::move(what)](std::exception_ptr error) {
                    if (!error) return;
+                   ++failures;
                    try {
                      std::rethrow_exception(error);
                    } catch (const std::exception& e) {

@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <optional>
+#include <stdexcept>
 
 #include "cicada/cli/options.hpp"
 #include "cicada/model/user_class.hpp"
@@ -39,9 +40,15 @@ inline constexpr int kThresholdExitCode = 3;
 /// Puts the definition's load shape and thresholds into the environment.
 void adopt_test(Environment& environment, TestDefinition test);
 
+/// A positional class name that the test does not define (Locust exits 1 for it).
+class UnknownUserClass : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 /// Loads the test definition named by -f (a YAML scenario), applies -H and
 /// the positional class names. Throws std::runtime_error with one line
-/// naming the file and place of any mistake.
+/// naming the file and place of any mistake (UnknownUserClass for a name).
 TestDefinition load_test(const Options& options);
 
 /// What a test-running executable does before its run: load the test
@@ -57,7 +64,7 @@ Prepared prepare_test(const Options& options, const char* program, bool definiti
 /// Locust's exit code: process_exit_code if set, else kThresholdExitCode when
 /// a threshold failed, else --exit-code-on-error
 /// when anything failed or user code raised, else 2 after an unhandled error
-/// in a listener, else 0.
+/// in a listener or a background task (spawn_logged), else 0.
 int exit_code(Environment& environment, const Options& options);
 
 /// EnvironmentOptions from the command line (host, tags, stop timeout, TLS,
