@@ -59,7 +59,8 @@ std::string RouterServer::explain_refusal(std::uint16_t event, std::uint32_t det
   // The worker broke off without a reason: the likely ones.
   return curve ? "it broke off (no CURVE keys, or a --curve-master-key that is not this "
                  "master's?)"
-               : "it broke off (does it have CURVE keys? this master has none)";
+               : "it broke off before the handshake ended (not a ZeroMQ peer, or one with "
+                 "CURVE keys, which this master has none of?)";
 }
 
 void RouterServer::refused(const std::string& reason) {
