@@ -170,7 +170,8 @@ TEST_CASE("stages make a load shape: each stage until its end time, optionally s
   CHECK(shape->tick_at(30) == ShapeTick{50, 5, std::vector<std::string>{"B"}});
   CHECK(shape->tick_at(100) == ShapeTick{0, 10, std::nullopt});
   CHECK_FALSE(shape->tick_at(100.5).has_value());
-  CHECK(scenario::load_scenario(files.write("plain.yaml", "users:\n  - {name: A, tasks: [{get: /}]}\n"))
+  CHECK(scenario::load_scenario(
+            files.write("plain.yaml", "users:\n  - {name: A, tasks: [{get: /}]}\n"))
             .shape == nullptr);
 }
 

@@ -259,9 +259,10 @@ class WebUi::Impl {
       ++swarm_state_->generation;  // a run time set by an earlier /swarm no longer applies
       environment_.runner().start_shape();
       const auto& current_host = environment_.options().host;
-      return json_reply(dumped_json({{"success", true},
-                                     {"message", "Swarming started using shape class"},
-                                     {"host", current_host ? json(*current_host) : json(nullptr)}}));
+      return json_reply(
+          dumped_json({{"success", true},
+                       {"message", "Swarming started using shape class"},
+                       {"host", current_host ? json(*current_host) : json(nullptr)}}));
     });
   }
 
