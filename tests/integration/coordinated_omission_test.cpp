@@ -5,9 +5,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
-#include <thread>
 
-#include "support/child_process.hpp"
+#include "support/target_process.hpp"
 
 namespace cicada {
 namespace {
@@ -44,15 +43,9 @@ std::map<std::string, std::string> csv_row(const std::string& text, const std::s
 }  // namespace
 
 TEST_CASE("coordinated omission: a 1 s stall shows in the corrected p99 and hides in the raw one") {
-  const std::string dir = test::make_temp_dir("cicada-co");
-  const unsigned short port = test::free_port();
-  test::ChildProcess target({CICADA_TARGET_BINARY, "--port", std::to_string(port)},
-                            dir + "/target.log");
-  for (int i = 0;
-       i < 200 && test::read_file(dir + "/target.log").find("listening") == std::string::npos;
-       ++i) {
-    std::this_thread::sleep_for(10ms);
-  }
+  const test::TargetProcess target(CICADA_TARGET_BINARY, "cicada-co");
+  const std::string& dir = target.dir;
+  const unsigned short port = target.port;
   // One user meant to send a request every 10 ms; the target's first answer takes 1 s.
   const std::string scenario = dir + "/paced.yaml";
   std::ofstream(scenario) << "host: http://127.0.0.1:" << port << "\nusers:\n  - name: Paced\n"
@@ -82,15 +75,9 @@ TEST_CASE("coordinated omission: a 1 s stall shows in the corrected p99 and hide
 }
 
 TEST_CASE("coordinated omission: work that is not paced has no corrected figures") {
-  const std::string dir = test::make_temp_dir("cicada-co");
-  const unsigned short port = test::free_port();
-  test::ChildProcess target({CICADA_TARGET_BINARY, "--port", std::to_string(port)},
-                            dir + "/target.log");
-  for (int i = 0;
-       i < 200 && test::read_file(dir + "/target.log").find("listening") == std::string::npos;
-       ++i) {
-    std::this_thread::sleep_for(10ms);
-  }
+  const test::TargetProcess target(CICADA_TARGET_BINARY, "cicada-co");
+  const std::string& dir = target.dir;
+  const unsigned short port = target.port;
   const std::string scenario = dir + "/closed.yaml";
   std::ofstream(scenario) << "host: http://127.0.0.1:" << port << "\nusers:\n  - name: Closed\n"
                           << "    wait_time: {constant: 0.01}\n"

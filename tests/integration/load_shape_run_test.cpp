@@ -5,9 +5,8 @@
 #include <fstream>
 #include <map>
 #include <sstream>
-#include <thread>
 
-#include "support/child_process.hpp"
+#include "support/target_process.hpp"
 
 namespace cicada {
 namespace {
@@ -21,22 +20,11 @@ constexpr const char* kStages =
     "  - {duration: 12, users: 6, spawn_rate: 100}\n"
     "  - {duration: 18, users: 2, spawn_rate: 100}\n";
 
-struct ShapeBench {
-  std::string dir = test::make_temp_dir("cicada-shape");
-  unsigned short target_port = test::free_port();
-  test::ChildProcess target{{CICADA_TARGET_BINARY, "--port", std::to_string(target_port)},
-                            dir + "/target.log"};
-
-  ShapeBench() {
-    for (int i = 0;
-         i < 200 && test::read_file(dir + "/target.log").find("listening") == std::string::npos;
-         ++i) {
-      std::this_thread::sleep_for(10ms);
-    }
-  }
+struct ShapeBench : test::TargetProcess {
+  ShapeBench() : TargetProcess(CICADA_TARGET_BINARY, "cicada-shape") {}
   std::string scenario() const {
     const std::string path = dir + "/stages.yaml";
-    std::ofstream(path) << "host: http://127.0.0.1:" << target_port
+    std::ofstream(path) << "host: http://127.0.0.1:" << port
                         << "\nusers:\n  - name: U\n    wait_time: {constant: 0.1}\n"
                         << "    tasks:\n      - get: /\n"
                         << kStages;

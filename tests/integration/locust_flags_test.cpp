@@ -7,28 +7,18 @@
 #include <sstream>
 #include <thread>
 
-#include "support/child_process.hpp"
+#include "support/target_process.hpp"
 
 namespace cicada {
 namespace {
 
 using namespace std::chrono_literals;
 
-struct FlagsBench {
-  std::string dir = test::make_temp_dir("cicada-flags");
-  unsigned short target_port = test::free_port();
-  test::ChildProcess target{{CICADA_TARGET_BINARY, "--port", std::to_string(target_port)},
-                            dir + "/target.log"};
-  FlagsBench() {
-    for (int i = 0;
-         i < 200 && test::read_file(dir + "/target.log").find("listening") == std::string::npos;
-         ++i) {
-      std::this_thread::sleep_for(10ms);
-    }
-  }
+struct FlagsBench : test::TargetProcess {
+  FlagsBench() : TargetProcess(CICADA_TARGET_BINARY, "cicada-flags") {}
   std::string scenario() const {
     const std::string path = dir + "/tagged.yaml";
-    std::ofstream(path) << "host: http://127.0.0.1:" << target_port
+    std::ofstream(path) << "host: http://127.0.0.1:" << port
                         << "\nusers:\n  - name: U\n    wait_time: {constant: 0.05}\n"
                         << "    tasks:\n      - {get: /, tags: [fast]}\n"
                         << "      - {get: /json, tags: [other]}\n";

@@ -4,32 +4,20 @@
 #include <doctest/doctest.h>
 
 #include <fstream>
-#include <thread>
 
-#include "support/child_process.hpp"
+#include "support/target_process.hpp"
 
 namespace cicada {
 namespace {
 
 using namespace std::chrono_literals;
 
-struct ThresholdBench {
-  std::string dir = test::make_temp_dir("cicada-thresholds");
-  unsigned short target_port = test::free_port();
-  test::ChildProcess target{{CICADA_TARGET_BINARY, "--port", std::to_string(target_port)},
-                            dir + "/target.log"};
-
-  ThresholdBench() {
-    for (int i = 0;
-         i < 200 && test::read_file(dir + "/target.log").find("listening") == std::string::npos;
-         ++i) {
-      std::this_thread::sleep_for(10ms);
-    }
-  }
+struct ThresholdBench : test::TargetProcess {
+  ThresholdBench() : TargetProcess(CICADA_TARGET_BINARY, "cicada-thresholds") {}
   /// `/` answers at once; `/slow` after 30 ms.
   std::string scenario(const std::string& extra = "") const {
     const std::string path = dir + "/scenario.yaml";
-    std::ofstream(path) << "host: http://127.0.0.1:" << target_port
+    std::ofstream(path) << "host: http://127.0.0.1:" << port
                         << "\nusers:\n  - name: U\n    wait_time: {constant: 0.05}\n"
                         << "    tasks:\n      - get: /\n      - get: /delay?ms=30\n"
                         << "        name: /slow\n"

@@ -3,18 +3,10 @@
 #include "cicada/http/http_session.hpp"
 
 #include "ascii.hpp"
+#include "cicada/core/trim.hpp"
 
 namespace cicada::http {
-namespace {
-
-std::string trim(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t");
-  if (first == std::string_view::npos) return "";
-  const auto last = text.find_last_not_of(" \t");
-  return std::string(text.substr(first, last - first + 1));
-}
-
-}  // namespace
+namespace {}  // namespace
 
 void CookieJar::set(const std::string& host, const std::string& set_cookie_header) {
   std::string_view header(set_cookie_header);
@@ -22,7 +14,8 @@ void CookieJar::set(const std::string& host, const std::string& set_cookie_heade
   const std::string_view pair = header.substr(0, first_semicolon);
   const auto eq = pair.find('=');
   if (eq == std::string_view::npos) return;
-  Cookie cookie{host, "/", trim(pair.substr(0, eq)), trim(pair.substr(eq + 1))};
+  Cookie cookie{host, "/", std::string(trim(pair.substr(0, eq))),
+                std::string(trim(pair.substr(eq + 1)))};
   if (cookie.name.empty()) return;
   bool expired = false;
   std::string_view attributes = first_semicolon == std::string_view::npos
@@ -32,9 +25,9 @@ void CookieJar::set(const std::string& host, const std::string& set_cookie_heade
     const auto next = attributes.find(';');
     const std::string_view attribute = attributes.substr(0, next);
     const auto attribute_eq = attribute.find('=');
-    const std::string key = trim(attribute.substr(0, attribute_eq));
-    const std::string value =
-        attribute_eq == std::string_view::npos ? "" : trim(attribute.substr(attribute_eq + 1));
+    const std::string key(trim(attribute.substr(0, attribute_eq)));
+    const std::string value(
+        attribute_eq == std::string_view::npos ? "" : trim(attribute.substr(attribute_eq + 1)));
     if (detail::iequals(key, "path") && !value.empty()) cookie.path = value;
     if (detail::iequals(key, "max-age") && !value.empty() && (value.front() == '-' || value == "0"))
       expired = true;

@@ -1,4 +1,5 @@
 #include "response_parser.hpp"
+#include "cicada/core/trim.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -12,12 +13,6 @@ bool is_token_char(char c) {
   if (c >= 'A' && c <= 'Z') return true;
   if (c >= '0' && c <= '9') return true;
   return std::strchr("!#$%&'*+-.^_`|~", c) != nullptr && c != '\0';
-}
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
 }
 
 /// Does the comma-separated header value hold `token`?

@@ -186,9 +186,15 @@ std::vector<std::string> exact_percentile_table(const stats::RequestStats& stats
   const auto row = [&](const stats::StatsEntry& entry) {
     std::string line =
         format("%-*s %-*s", kTypeWidth, entry.method().c_str(), name_width, entry.name().c_str());
-    for (double percentile : percentiles_to_report()) {
-      const auto us = corrected ? entry.corrected_percentile_us(percentile)
-                                : entry.precise_percentile_us(percentile);
+    const auto& percentiles = percentiles_to_report();
+    std::vector<std::uint64_t> values;
+    if (corrected) {
+      values = entry.corrected_percentiles_us(percentiles);
+    } else {
+      for (double percentile : percentiles)
+        values.push_back(entry.precise_percentile_us(percentile));
+    }
+    for (std::uint64_t us : values) {
       line += format(" %7s", significant_ms(static_cast<double>(us) / 1000.0).c_str());
     }
     return line + format(" %7lld", static_cast<long long>(entry.num_requests()));
@@ -304,10 +310,10 @@ std::string stats_json(const stats::RequestStats& stats) {
     // Paced work: the same, corrected for coordinated omission.
     if (e.paced_requests() > 0) {
       out += ",\n" + indent + "\"response_time_percentiles_corrected\": {";
+      const auto corrected = e.corrected_percentiles_us(percentiles);
       for (std::size_t p = 0; p < percentiles.size(); ++p) {
-        out +=
-            (p == 0 ? "\n" : ",\n") + indent + "    \"" + python_float(percentiles[p]) + "\": " +
-            python_float(static_cast<double>(e.corrected_percentile_us(percentiles[p])) / 1000.0);
+        out += (p == 0 ? "\n" : ",\n") + indent + "    \"" + python_float(percentiles[p]) +
+               "\": " + python_float(static_cast<double>(corrected[p]) / 1000.0);
       }
       out += "\n" + indent + "}";
     }

@@ -94,13 +94,11 @@ std::string stats_csv(const stats::RequestStats& stats) {
                                     python_float(entry->total_rps(stats.total())),
                                     python_float(entry->total_fail_per_sec(stats.total()))};
     append_percentiles(fields, *entry, false, 0);
-    if (paced) {
-      for (double p : percentiles_to_report()) {
-        fields.push_back(
-            entry->paced_requests() == 0
-                ? std::string("N/A")
-                : significant_ms(static_cast<double>(entry->corrected_percentile_us(p)) / 1000.0));
-      }
+    if (paced && entry->paced_requests() == 0) {
+      fields.insert(fields.end(), percentiles_to_report().size(), "N/A");
+    } else if (paced) {
+      for (std::uint64_t us : entry->corrected_percentiles_us(percentiles_to_report()))
+        fields.push_back(significant_ms(static_cast<double>(us) / 1000.0));
     }
     out += row(fields);
   }

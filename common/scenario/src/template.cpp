@@ -1,4 +1,5 @@
 #include "template.hpp"
+#include "cicada/core/trim.hpp"
 
 #include <cctype>
 #include <cstdlib>
@@ -7,14 +8,8 @@
 namespace cicada::scenario::detail {
 namespace {
 
-std::string trim(const std::string& text) {
-  const auto first = text.find_first_not_of(" \t");
-  if (first == std::string::npos) return "";
-  return text.substr(first, text.find_last_not_of(" \t") - first + 1);
-}
-
 std::int64_t integer_argument(const std::string& text, const std::string& function) {
-  const std::string value = trim(text);
+  const std::string value(trim(text));
   char* end = nullptr;
   const long long parsed = std::strtoll(value.c_str(), &end, 10);
   if (value.empty() || *end != '\0') {
@@ -62,7 +57,7 @@ Template::Template(const std::string& text) {
     }
     const auto close = text.find('}', i + 2);
     if (close == std::string::npos) throw std::invalid_argument("'${' without a closing '}'");
-    const std::string inside = trim(text.substr(i + 2, close - i - 2));
+    const std::string inside(trim(text.substr(i + 2, close - i - 2)));
     if (!literal.empty()) parts_.push_back({Part::Kind::kLiteral, literal});
     literal.clear();
 
@@ -70,7 +65,7 @@ Template::Template(const std::string& text) {
     const auto paren = inside.find('(');
     if (paren != std::string::npos) {
       if (inside.back() != ')') throw std::invalid_argument("'${" + inside + "}': missing ')'");
-      const std::string function = trim(inside.substr(0, paren));
+      const std::string function(trim(inside.substr(0, paren)));
       const auto arguments = split_arguments(inside.substr(paren + 1, inside.size() - paren - 2));
       if (function == "random_int") {
         if (arguments.size() != 2)

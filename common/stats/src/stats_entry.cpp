@@ -274,11 +274,26 @@ void StatsEntry::log_paced(std::uint64_t response_time_us, std::uint64_t expecte
 }
 
 std::uint64_t StatsEntry::corrected_percentile_us(double percent) const {
-  if (omitted_.empty()) return precise_percentile_us(percent);
+  return corrected_percentiles_us({percent}).front();
+}
+
+std::vector<std::uint64_t> StatsEntry::corrected_percentiles_us(
+    const std::vector<double>& percents) const {
+  std::vector<std::uint64_t> values;
+  values.reserve(percents.size());
+  if (omitted_.empty()) {
+    for (double percent : percents) values.push_back(precise_percentile_us(percent));
+    return values;
+  }
   LatencyHistogram all = histogram_;
   all.merge(omitted_);
-  if (percent >= 1.0) return max_response_time_us_;  // omitted samples are all shorter
-  return std::min(all.value_at_quantile(percent), max_response_time_us_);
+  for (double percent : percents) {
+    // Omitted samples are all shorter than the request that held them back.
+    values.push_back(percent >= 1.0
+                         ? max_response_time_us_
+                         : std::min(all.value_at_quantile(percent), max_response_time_us_));
+  }
+  return values;
 }
 
 double StatsEntry::avg_content_length() const {

@@ -1,6 +1,6 @@
 #include "cicada/stats/thresholds.hpp"
+#include "cicada/core/trim.hpp"
 
-#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -24,13 +24,6 @@ const std::map<std::string_view, Metric> kNamedMetrics = {
     {"requests", Metric::kRequests},
     {"rps", Metric::kRps},
 };
-
-std::string trim(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t");
-  if (first == std::string_view::npos) return "";
-  const auto last = text.find_last_not_of(" \t");
-  return std::string(text.substr(first, last - first + 1));
-}
 
 /// A number followed by an optional unit; `unit` receives the unit.
 double number_with_unit(const std::string& text, std::string& unit, const std::string& what) {
@@ -70,11 +63,8 @@ bool holds(Comparison comparison, double observed, double limit) {
 double measure(const Threshold& threshold, const StatsEntry& entry, const StatsEntry& total) {
   switch (threshold.metric) {
     case Metric::kPercentile:
-      // Exact where the precise histogram exists; Locust's workers send only rounded buckets.
-      if (entry.precise_percentile_us(threshold.percentile) > 0 || entry.num_requests() == 0) {
-        return static_cast<double>(entry.precise_percentile_us(threshold.percentile)) / 1000.0;
-      }
-      return static_cast<double>(entry.response_time_percentile_ms(threshold.percentile));
+      // The precise histogram (a Locust worker's rounded buckets are merged into it too).
+      return static_cast<double>(entry.precise_percentile_us(threshold.percentile)) / 1000.0;
     case Metric::kAverage:
       return entry.avg_response_time_ms();
     case Metric::kMin:
@@ -120,12 +110,12 @@ Threshold parse_threshold(std::string_view text) {
     throw std::invalid_argument(
         quoted + ": expected METRIC<VALUE or METRIC>VALUE, e.g. p95<250ms or rps>500");
   }
-  const std::string metric = trim(expression.substr(0, at));
+  const std::string metric(trim(expression.substr(0, at)));
   const bool or_equal = at + 1 < expression.size() && expression[at + 1] == '=';
   threshold.comparison = expression[at] == '<'
                              ? (or_equal ? Comparison::kLessOrEqual : Comparison::kLess)
                              : (or_equal ? Comparison::kGreaterOrEqual : Comparison::kGreater);
-  const std::string value = trim(expression.substr(at + (or_equal ? 2 : 1)));
+  const std::string value(trim(expression.substr(at + (or_equal ? 2 : 1))));
 
   if (auto named = kNamedMetrics.find(metric); named != kNamedMetrics.end()) {
     threshold.metric = named->second;

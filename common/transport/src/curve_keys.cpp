@@ -11,19 +11,13 @@
 #include <filesystem>
 #include <fstream>
 
+#include "cicada/core/trim.hpp"
 #include "cicada/transport/transport_error.hpp"
 
 namespace cicada::transport {
 namespace {
 
 constexpr std::size_t kZ85KeyLength = 40;
-
-std::string trim(const std::string& text) {
-  const auto first = text.find_first_not_of(" \t\r");
-  if (first == std::string::npos) return "";
-  const auto last = text.find_last_not_of(" \t\r");
-  return text.substr(first, last - first + 1);
-}
 
 /// One `name = "value"` line of a key file; `where` names the file and line for errors.
 std::pair<std::string, std::string> parse_key_line(const std::string& line,
@@ -32,8 +26,8 @@ std::pair<std::string, std::string> parse_key_line(const std::string& line,
   if (equals == std::string::npos) {
     throw TransportError(where + ": expected a line like public-key = \"<40 Z85 characters>\"");
   }
-  std::string name = trim(line.substr(0, equals));
-  std::string value = trim(line.substr(equals + 1));
+  std::string name(trim(line.substr(0, equals), " \t\r"));
+  std::string value(trim(line.substr(equals + 1), " \t\r"));
   if (name != "public-key" && name != "secret-key") {
     throw TransportError(where + ": unknown entry '" + name +
                          "' (a key file has public-key and secret-key)");
@@ -60,7 +54,7 @@ void read_key_lines(const std::filesystem::path& path, OnEntry on_entry) {
   int number = 0;
   while (std::getline(in, line)) {
     ++number;
-    const std::string text = trim(line);
+    const std::string text(trim(line, " \t\r"));
     if (text.empty() || text.front() == '#') continue;
     const std::string where = path.string() + ":" + std::to_string(number);
     auto [name, key] = parse_key_line(text, where);

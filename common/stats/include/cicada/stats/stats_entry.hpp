@@ -4,6 +4,7 @@
 #include <deque>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "cicada/stats/latency_histogram.hpp"
 #include "cicada/stats/response_time_buckets.hpp"
@@ -83,6 +84,8 @@ class StatsEntry {
   /// The percentile corrected for coordinated omission: over the requests and
   /// the samples they held back. Equals precise_percentile_us without stalls.
   std::uint64_t corrected_percentile_us(double percent) const;
+  /// The same for several percentiles at once (the two histograms are merged once).
+  std::vector<std::uint64_t> corrected_percentiles_us(const std::vector<double>& percents) const;
   double avg_content_length() const;
 
   /// Average requests (failures) per second over Locust's current window,

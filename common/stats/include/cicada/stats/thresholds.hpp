@@ -41,7 +41,7 @@ struct ThresholdResult {
 
 /// Checks each threshold against the statistics: the total, or every row of
 /// its name (a name no request had fails). Percentiles are exact, from the
-/// precise histogram (microsecond resolution), where the statistics have it.
+/// precise histogram (microsecond resolution; from a Locust worker, its rounded buckets).
 std::vector<ThresholdResult> check_thresholds(const std::vector<Threshold>& thresholds,
                                               const RequestStats& stats);
 
