@@ -58,7 +58,11 @@ MasterRunner::MasterRunner(Environment& environment, const std::string& bind_hos
       server_(std::make_unique<transport::RouterServer>(io_)),
       ramp_timer_(io_) {
   for (const auto& user_class : environment.user_classes()) {
-    classes_.push_back({user_class.name(), user_class.weight(), user_class.fixed_count()});
+    if (user_class.open_model()) {
+      open_classes_.push_back(user_class.name());
+    } else {
+      classes_.push_back({user_class.name(), user_class.weight(), user_class.fixed_count()});
+    }
   }
   server_->on_refused([this](const std::string& reason) { on_refused_handshake(reason); });
   if (const auto& curve = environment.options().curve; curve.enabled()) {
@@ -90,6 +94,17 @@ std::int64_t MasterRunner::user_count() const {
   std::int64_t total = 0;
   for (const auto& [id, node] : workers_) {
     for (const auto& [name, count] : node.user_classes_count) total += count;
+  }
+  return total;
+}
+
+std::int64_t MasterRunner::dispatched_user_count() const {
+  std::int64_t total = 0;
+  for (const auto& [id, node] : workers_) {
+    for (const auto& [name, count] : node.user_classes_count) {
+      if (std::find(open_classes_.begin(), open_classes_.end(), name) == open_classes_.end())
+        total += count;
+    }
   }
   return total;
 }
@@ -180,6 +195,8 @@ void MasterRunner::handle_worker_message(const std::string& id, proto::WorkerMes
             // A ramp still sending picks the rebalance up by itself; otherwise
             // (running, or waiting for the last spawning_complete) start one.
             if (dispatching() && !ramp_active_) redispatch();
+          } else if (dispatching() && classes_.empty()) {
+            spread_arrivals_only();  // the newcomer takes its share of the arrival rates
           }
         } else if constexpr (std::is_same_v<M, proto::WorkerHeartbeat>) {
           if (known == workers_.end()) return on_unregistered(id, M::kType, 0);
@@ -240,7 +257,8 @@ void MasterRunner::handle_worker_message(const std::string& id, proto::WorkerMes
           if (known == workers_.end()) return;
           spdlog::info("Worker {} quit. {} workers left.", log_safe(id), worker_count() - 1);
           remove_worker(id, true);
-          if (dispatcher_ && dispatching() && !ramp_active_ && worker_count() > 0) redispatch();
+          const bool rebalance = dispatcher_ ? !ramp_active_ : classes_.empty();
+          if (rebalance && dispatching() && worker_count() > 0) redispatch();
           if (worker_count() == 0 && on_no_workers_) on_no_workers_();
         } else if constexpr (std::is_same_v<M, proto::Logs>) {
           // Each message carries the worker's whole buffer; Locust keys it by the id inside.
@@ -298,12 +316,16 @@ void MasterRunner::on_refused_handshake(const std::string& reason) {
 }
 
 void MasterRunner::learn_classes(const proto::Value& data) {
-  if (!classes_.empty()) return;  // the master's own -f wins
+  if (!classes_.empty() || !open_classes_.empty()) return;  // the master's own -f wins
   const auto* list = data.as_array();
   if (list == nullptr) return;
   for (const auto& item : *list) {
     const auto* name = item.find("name") ? item.find("name")->as_string() : nullptr;
     if (name == nullptr) continue;
+    if (const auto* open = item.find("arrival_rate"); open && open->as_bool() && *open->as_bool()) {
+      open_classes_.push_back(*name);
+      continue;
+    }
     DispatchUserClass user_class{*name, 1, 0};
     if (const auto* weight = item.find("weight"))
       user_class.weight = weight->as_double().value_or(1);
@@ -311,7 +333,7 @@ void MasterRunner::learn_classes(const proto::Value& data) {
       user_class.fixed_count = fixed->as_int().value_or(0);
     classes_.push_back(user_class);
   }
-  spdlog::info("Learned {} user classes from a worker", classes_.size());
+  spdlog::info("Learned {} user classes from a worker", classes_.size() + open_classes_.size());
 }
 
 void MasterRunner::remove_worker(const std::string& id, bool deleted) {
@@ -361,7 +383,9 @@ void MasterRunner::start(std::int64_t user_count, double spawn_rate,
   if (quitting() || stopping_) return;
   for (const auto& name : user_classes.value_or(std::vector<std::string>{})) {
     const bool known = std::any_of(classes_.begin(), classes_.end(),
-                                   [&](const DispatchUserClass& c) { return c.name == name; });
+                                   [&](const DispatchUserClass& c) { return c.name == name; }) ||
+                       std::find(open_classes_.begin(), open_classes_.end(), name) !=
+                           open_classes_.end();
     if (!known) throw std::invalid_argument("unknown user class '" + name + "'");
   }
   if (worker_count() == 0) {
@@ -369,7 +393,7 @@ void MasterRunner::start(std::int64_t user_count, double spawn_rate,
         "You can't start a distributed test before at least one worker processes has connected");
     return;
   }
-  if (classes_.empty()) {
+  if (classes_.empty() && open_classes_.empty()) {
     spdlog::warn(
         "No user classes known: give the master -f, or connect cicada workers that announce "
         "theirs");
@@ -378,7 +402,12 @@ void MasterRunner::start(std::int64_t user_count, double spawn_rate,
   if (state() != RunnerState::kSpawning && state() != RunnerState::kRunning) {
     environment_.stats().clear_all();
     exceptions_.clear();
+    test_started_at_ = steady_seconds();
     environment_.events().test_start.fire(environment_);
+  }
+  if (classes_.empty()) {
+    spread_arrivals_only();
+    return;
   }
   if (!dispatcher_) {
     std::vector<std::string> ids;
@@ -417,6 +446,7 @@ awaitable<void> MasterRunner::run_ramp(MasterRunner* runner, std::uint64_t gener
       spawn.host = runner->spawn_host();
       spawn.stop_timeout_seconds = runner->environment_.options().stop_timeout_seconds;
       spawn.parsed_options = runner->parsed_options_;
+      spawn.cicada_arrival = runner->arrival_assignment(w, distribution.worker_ids.size());
       runner->send_to(distribution.worker_ids[w], spawn);
     }
   }
@@ -424,13 +454,14 @@ awaitable<void> MasterRunner::run_ramp(MasterRunner* runner, std::uint64_t gener
   runner->ramp_active_ = false;
   // Give the workers a moment to report the users they started (Locust waits up to 1 s).
   const double deadline = steady_seconds() + 1.0;
-  while (runner->user_count() != runner->target_user_count_ && steady_seconds() < deadline) {
+  while (runner->dispatched_user_count() != runner->target_user_count_ &&
+         steady_seconds() < deadline) {
     co_await wait_for(runner->ramp_timer_, std::chrono::milliseconds(10));
     if (generation != runner->ramp_generation_) co_return;
   }
   spdlog::info("All users spawned: {} ({} total users)",
                format_class_counts(runner->user_classes_count()), runner->user_count());
-  if (runner->user_count() < runner->target_user_count_) {
+  if (runner->dispatched_user_count() < runner->target_user_count_) {
     // A worker that was given users and never reported them: a test must not
     // quietly run with fewer users than it says.
     std::string silent;
@@ -438,7 +469,7 @@ awaitable<void> MasterRunner::run_ramp(MasterRunner* runner, std::uint64_t gener
       if (active(node) && node.user_classes_count.empty())
         silent += (silent.empty() ? "" : ", ") + log_safe(id);
     }
-    spdlog::warn("Only {} of {} users are confirmed running{}", runner->user_count(),
+    spdlog::warn("Only {} of {} users are confirmed running{}", runner->dispatched_user_count(),
                  runner->target_user_count_,
                  silent.empty() ? "" : "; no users reported by: " + silent);
   }
@@ -452,6 +483,35 @@ awaitable<void> MasterRunner::run_ramp(MasterRunner* runner, std::uint64_t gener
     if (version_at_least(node.version, 2, 29))
       runner->send_to(id, proto::MasterSpawningComplete{runner->target_user_count_});
   }
+}
+
+std::optional<proto::ArrivalAssignment> MasterRunner::arrival_assignment(std::size_t index,
+                                                                        std::size_t count) const {
+  if (open_classes_.empty()) return std::nullopt;
+  return proto::ArrivalAssignment{steady_seconds() - test_started_at_,
+                                  static_cast<std::int64_t>(index),
+                                  static_cast<std::int64_t>(count)};
+}
+
+void MasterRunner::spread_arrivals_only() {
+  std::vector<std::string> ids;
+  for (const auto& [id, node] : workers_) {
+    if (active(node)) ids.push_back(id);
+  }
+  target_user_count_ = 0;
+  set_state(RunnerState::kSpawning);
+  for (std::size_t w = 0; w < ids.size(); ++w) {
+    proto::Spawn spawn;
+    spawn.timestamp = next_timestamp();
+    spawn.host = spawn_host();
+    spawn.stop_timeout_seconds = environment_.options().stop_timeout_seconds;
+    spawn.parsed_options = parsed_options_;
+    spawn.cicada_arrival = arrival_assignment(w, ids.size());
+    send_to(ids[w], spawn);
+  }
+  spdlog::info("Arrival rates spread over {} workers", ids.size());
+  set_state(RunnerState::kRunning);
+  environment_.events().spawning_complete.fire(0);
 }
 
 void MasterRunner::warn_unreported(WorkerNode& node) {

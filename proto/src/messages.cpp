@@ -71,6 +71,20 @@ Result<Spawn> spawn_from(const Envelope& envelope) {
       reader.fail("parsed_options", "expected a dict, got " + std::string(options->type_name()));
     }
   }
+  if (const Value* arrival = reader.find("cicada_arrival"); arrival && !arrival->is_nil()) {
+    detail::MapReader share(*arrival, context_of(envelope) + ".cicada_arrival");
+    ArrivalAssignment assignment;
+    assignment.elapsed_seconds = share.number("elapsed");
+    assignment.index = share.integer("index");
+    assignment.count = share.integer("count");
+    if (!share.ok()) return tl::unexpected(share.error());
+    if (assignment.count < 1 || assignment.index < 0 || assignment.index >= assignment.count ||
+        !(assignment.elapsed_seconds >= 0)) {
+      return proto_error(context_of(envelope) +
+                         ".cicada_arrival: needs 0 <= index < count and elapsed >= 0");
+    }
+    spawn.cicada_arrival = assignment;
+  }
   return finish(reader, std::move(spawn));
 }
 
@@ -160,7 +174,7 @@ Value to_value(const MasterHeartbeat&) {
   return Value();
 }
 Value to_value(const Spawn& message) {
-  return make_map({
+  Value value = make_map({
       {"timestamp", message.timestamp},
       {"user_classes_count", class_counts_value(message.user_classes_count)},
       {"host", message.host ? Value(*message.host) : Value()},
@@ -168,6 +182,13 @@ Value to_value(const Spawn& message) {
        message.stop_timeout_seconds ? Value(*message.stop_timeout_seconds) : Value()},
       {"parsed_options", message.parsed_options},
   });
+  if (const auto& arrival = message.cicada_arrival) {
+    value.as_map()->push_back({Value("cicada_arrival"),
+                               make_map({{"elapsed", arrival->elapsed_seconds},
+                                         {"index", arrival->index},
+                                         {"count", arrival->count}})});
+  }
+  return value;
 }
 Value to_value(const Spawning&) {
   return Value();

@@ -37,6 +37,7 @@ Value class_counts_value(const UserClassCounts& counts) {
 
 constexpr std::string_view kHistogramKey = "cicada_histogram";
 constexpr std::string_view kPacedRequestsKey = "cicada_paced_requests";
+constexpr std::string_view kIterationsKey = "cicada_iterations";
 constexpr std::string_view kOmittedKey = "cicada_omitted_histogram";
 
 }  // namespace
@@ -94,6 +95,14 @@ Value to_value(const StatsReport& report) {
   map.push_back({Value("errors"), Value(std::move(errors))});
   map.push_back({Value("user_classes_count"), class_counts_value(report.user_classes_count)});
   map.push_back({Value("user_count"), Value(report.user_count)});
+  if (!report.cicada_iterations.empty()) {
+    Value::Map iterations;
+    for (const auto& row : report.cicada_iterations) {
+      iterations.push_back(
+          {Value(row.class_name), Value(Value::Array{Value(row.started), Value(row.dropped)})});
+    }
+    map.push_back({Value(kIterationsKey), Value(std::move(iterations))});
+  }
   return Value(std::move(map));
 }
 
@@ -134,6 +143,29 @@ Result<StatsEntryReport> entry_from_value(const Value& value, std::string contex
   }
   if (!reader.ok()) return tl::unexpected(reader.error());
   return entry;
+}
+
+Result<std::vector<IterationReport>> iterations_from_value(const Value& value) {
+  const auto fail = [](const std::string& what) {
+    return proto_error("stats." + std::string(kIterationsKey) + ": " + what);
+  };
+  const auto* map = value.as_map();
+  if (map == nullptr) return fail("expected a dict, got " + std::string(value.type_name()));
+  std::vector<IterationReport> rows;
+  for (const auto& [key, counts] : *map) {
+    const auto* name = key.as_string();
+    const auto* pair = counts.as_array();
+    if (name == nullptr || pair == nullptr || pair->size() != 2) {
+      return fail("expected {class: [started, dropped]}");
+    }
+    const auto started = (*pair)[0].as_int();
+    const auto dropped = (*pair)[1].as_int();
+    if (!started || !dropped || *started < 0 || *dropped < 0) {
+      return fail("counts of " + *name + " must be integers >= 0");
+    }
+    rows.push_back({*name, *started, *dropped});
+  }
+  return rows;
 }
 
 }  // namespace
@@ -189,9 +221,14 @@ Result<StatsReport> stats_report_from_value(const Value& value) {
   report.user_classes_count = reader.class_counts("user_classes_count");
   report.user_count = reader.integer("user_count");
   if (!reader.ok()) return tl::unexpected(reader.error());
+  if (const Value* iterations = value.find(kIterationsKey)) {
+    auto rows = iterations_from_value(*iterations);
+    if (!rows) return tl::unexpected(rows.error());
+    report.cicada_iterations = std::move(*rows);
+  }
 
-  constexpr std::string_view kBuiltIn[] = {"stats", "stats_total", "errors", "user_classes_count",
-                                           "user_count"};
+  constexpr std::string_view kBuiltIn[] = {"stats",      "stats_total",   "errors",
+                                           "user_classes_count", "user_count", kIterationsKey};
   for (const auto& entry : *value.as_map()) {
     const auto* key = entry.key.as_string();
     const bool built_in = key != nullptr && std::find(std::begin(kBuiltIn), std::end(kBuiltIn),

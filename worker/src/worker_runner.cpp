@@ -218,9 +218,11 @@ void WorkerRunner::send_heartbeat() {
 void WorkerRunner::announce_user_classes() {
   proto::Value::Array classes;
   for (const auto& user_class : environment_.user_classes()) {
-    classes.push_back(proto::make_map({{"name", user_class.name()},
-                                       {"weight", user_class.weight()},
-                                       {"fixed_count", user_class.fixed_count()}}));
+    proto::Value entry = proto::make_map({{"name", user_class.name()},
+                                          {"weight", user_class.weight()},
+                                          {"fixed_count", user_class.fixed_count()}});
+    if (user_class.open_model()) entry.as_map()->push_back({proto::Value("arrival_rate"), proto::Value(true)});
+    classes.push_back(std::move(entry));
   }
   send(proto::CustomMessage{"cicada_user_classes", proto::Value(std::move(classes))});
 }
@@ -342,6 +344,18 @@ void WorkerRunner::handle(const proto::Spawn& spawn) {
       }
     }
     pool_.apply_targets(targets);
+  }
+  if (pool_.has_open_classes()) {
+    if (const auto& share = spawn.cicada_arrival) {
+      pool_.run_arrivals(share->elapsed_seconds, ArrivalShare{share->index, share->count});
+    } else {
+      if (!std::exchange(warned_unshared_arrivals_, true)) {
+        spdlog::warn(
+            "The master does not share out arrival rates (not a cicada master): this worker runs "
+            "each arrival rate in full");
+      }
+      pool_.run_arrivals(0);
+    }
   }
   spawn_logged(io_.get_executor(), run_spawn(this, ++spawn_generation_), "spawn");
 }

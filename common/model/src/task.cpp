@@ -56,6 +56,15 @@ void UserClass::set_fixed_count(std::int64_t fixed_count) {
   fixed_count_ = fixed_count;
 }
 
+void UserClass::set_arrival_rate(ArrivalRate arrival_rate) {
+  try {
+    arrival_rate.validate();
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument("user class " + name_ + ": " + e.what());
+  }
+  arrival_rate_ = std::move(arrival_rate);
+}
+
 void UserClass::filter_tasks(const std::vector<std::string>& tags,
                              const std::vector<std::string>& exclude_tags) {
   tasks_ = filter_by_tags(tasks_, tags, exclude_tags);

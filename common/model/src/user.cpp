@@ -1,5 +1,7 @@
 #include "cicada/model/user.hpp"
 
+#include <boost/asio/redirect_error.hpp>
+
 #include "cicada/core/clock.hpp"
 #include "cicada/core/timer_wait.hpp"
 #include "cicada/model/control_flow.hpp"
@@ -34,6 +36,8 @@ const WaitTime& TaskHolder::effective_wait_time() const {
 awaitable<void> TaskHolder::wait() {
   User& owner = user();
   if (owner.stop_requested()) throw StopUser();
+  // An open-model user's own loop waits for its next iteration; its task sets wait as usual.
+  if (this == &owner && owner.context_.iterations != nullptr) return owner.wait_for_iteration();
   const double seconds =
       effective_wait_time().next_wait_seconds(pacing_, steady_seconds(), owner.random());
   return owner.wait_between_tasks(std::chrono::duration<double>(seconds));
@@ -72,6 +76,26 @@ awaitable<void> User::wait_between_tasks(std::chrono::duration<double> duration)
   throw_if_killed();
   if (stop_requested()) throw StopUser();
   set_state(State::kRunning);
+}
+
+awaitable<void> User::wait_for_iteration() {
+  set_state(State::kWaiting);
+  throw_if_killed();
+  iteration_handed_ = false;
+  context_.iterations->user_idle(*this);
+  if (!iteration_handed_) {
+    timer_.expires_at(asio::steady_timer::time_point::max());
+    boost::system::error_code cancelled;
+    co_await timer_.async_wait(asio::redirect_error(asio::use_awaitable, cancelled));
+  }
+  throw_if_killed();
+  if (stop_requested()) throw StopUser();
+  set_state(State::kRunning);
+}
+
+void User::begin_iteration() {
+  iteration_handed_ = true;
+  timer_.cancel();
 }
 
 awaitable<void> User::sleep(std::chrono::duration<double> duration) {

@@ -207,6 +207,26 @@ std::vector<std::string> exact_percentile_table(const stats::RequestStats& stats
   return lines;
 }
 
+std::vector<std::string> iteration_table(const stats::RequestStats& stats, int name_width) {
+  if (stats.iterations().empty()) return {};
+  std::vector<std::string> lines{"Arrival-rate iterations",
+                                 format("%-*s %12s %12s %9s", name_width + kTypeWidth + 1,
+                                        "User class", "# started", "# dropped", "dropped")};
+  const std::string separator = dashes(kTypeWidth + 1 + name_width) + "|" + dashes(12) + "|" +
+                                dashes(12) + "|" + dashes(9);
+  lines.push_back(separator);
+  for (const auto& [class_name, count] : stats.iterations()) {
+    const std::int64_t due = count.started + count.dropped;
+    const double dropped_percent =
+        due > 0 ? 100.0 * static_cast<double>(count.dropped) / static_cast<double>(due) : 0;
+    lines.push_back(format("%-*s %12lld %12lld %8.2f%%", name_width + kTypeWidth + 1,
+                           class_name.c_str(), static_cast<long long>(count.started),
+                           static_cast<long long>(count.dropped), dropped_percent));
+  }
+  lines.push_back(separator);
+  return lines;
+}
+
 std::vector<std::string> error_report(const stats::RequestStats& stats, int name_width) {
   if (stats.errors().empty()) return {};
   std::vector<std::string> lines{"Error report", format("%-18s %-100s", "# occurrences", "Error")};
@@ -252,6 +272,10 @@ void print_final_summary(const stats::RequestStats& stats) {
   std::fprintf(stderr, "\n");
   if (const auto corrected = exact_percentile_table(stats, width, true); !corrected.empty()) {
     print_lines(corrected);
+    std::fprintf(stderr, "\n");
+  }
+  if (const auto iterations = iteration_table(stats, width); !iterations.empty()) {
+    print_lines(iterations);
     std::fprintf(stderr, "\n");
   }
   print_lines(error_report(stats, width));

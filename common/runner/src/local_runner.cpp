@@ -40,6 +40,7 @@ void LocalRunner::begin_test_if_idle() {
   environment_.stats().clear_all();
   exceptions_.clear();
   environment_.events().test_start.fire(environment_);
+  pool_.run_arrivals(0);
 }
 
 std::map<std::string, std::int64_t> LocalRunner::user_classes_count() const {
@@ -67,12 +68,20 @@ void LocalRunner::start(std::int64_t user_count, double spawn_rate,
         "Your selected spawn rate is very high (>100), and this is known to sometimes "
         "cause issues. Do you really need to ramp up that fast?");
   }
+  std::vector<DispatchUserClass> dispatch_classes;
+  for (const auto& user_class : classes) {
+    if (user_class->open_model()) continue;  // runs on its arrival rate, not on a user count
+    dispatch_classes.push_back(
+        {user_class->name(), user_class->weight(), user_class->fixed_count()});
+  }
+  if (dispatch_classes.empty()) {
+    // Only open-model classes: their schedules started with the test.
+    target_user_count_ = 0;
+    set_state(RunnerState::kSpawning);
+    all_users_spawned();
+    return;
+  }
   if (!dispatcher_) {
-    std::vector<DispatchUserClass> dispatch_classes;
-    for (const auto& user_class : classes) {
-      dispatch_classes.push_back(
-          {user_class->name(), user_class->weight(), user_class->fixed_count()});
-    }
     dispatcher_ = std::make_unique<UsersDispatcher>(std::vector<std::string>{kLocalWorker},
                                                     std::move(dispatch_classes));
   }

@@ -12,6 +12,8 @@
 #include "cicada/model/task_loop.hpp"
 #include "cicada/runner/environment.hpp"
 
+#include "arrival_executor.hpp"
+
 namespace cicada {
 namespace {
 
@@ -37,6 +39,9 @@ UserPool::~UserPool() {
 
 void UserPool::shutdown() {
   stop_waiter_.cancel();
+  for (auto& arrival : arrivals_) {
+    if (arrival) arrival->stop();
+  }
   for (auto& slot : slots_) slot.user->kill();
   io_.restart();
   for (int round = 0; round < 1000 && !slots_.empty(); ++round)
@@ -57,13 +62,36 @@ const std::vector<std::unique_ptr<UserClass>>& UserPool::classes() {
     classes_.push_back(std::move(copy));
   }
   by_class_.resize(classes_.size());
+  arrivals_.resize(classes_.size());
+  for (std::size_t c = 0; c < classes_.size(); ++c) {
+    if (const auto& rate = classes_[c]->arrival_rate()) {
+      arrivals_[c] = std::make_shared<ArrivalExecutor>(*this, c, classes_[c]->name(), *rate,
+                                                       environment_.stats(), io_);
+    }
+  }
   return classes_;
 }
 
 void UserPool::refilter_classes() {
   if (!slots_.empty()) return;
+  for (auto& arrival : arrivals_) {
+    if (arrival) arrival->stop();
+  }
+  arrivals_.clear();
   classes_.clear();
   by_class_.clear();
+}
+
+bool UserPool::has_open_classes() {
+  const auto& all = classes();
+  return std::any_of(all.begin(), all.end(), [](const auto& c) { return c->open_model(); });
+}
+
+void UserPool::run_arrivals(double elapsed_seconds, ArrivalShare share) {
+  classes();
+  for (auto& arrival : arrivals_) {
+    if (arrival) arrival->run(elapsed_seconds, share);
+  }
 }
 
 std::size_t UserPool::class_index(const std::string& name) {
@@ -94,7 +122,7 @@ std::vector<User*> UserPool::users() const {
   return alive;
 }
 
-User& UserPool::spawn(std::size_t class_index) {
+User& UserPool::spawn(std::size_t class_index, IterationSource* iterations) {
   const UserClass& user_class = *classes()[class_index];
   UserContext context;
   context.executor = io_.get_executor();
@@ -109,6 +137,7 @@ User& UserPool::spawn(std::size_t class_index) {
   context.http_connect_timeout_seconds = environment_.options().connect_timeout_seconds;
   context.http_network_timeout_seconds = environment_.options().network_timeout_seconds;
   context.http_max_body_bytes = environment_.options().max_body_bytes;
+  context.iterations = iterations;
 
   auto it = slots_.emplace(slots_.end());
   it->user = user_class.create(std::move(context));
@@ -124,6 +153,7 @@ awaitable<void> UserPool::run_user(UserPool* pool, std::list<Slot>::iterator slo
 }
 
 void UserPool::on_user_finished(std::list<Slot>::iterator slot) {
+  if (auto& arrival = arrivals_[slot->class_index]) arrival->user_gone(*slot->user);
   auto& users = by_class_[slot->class_index];
   // Users usually stop newest first, so search from the back.
   const auto found = std::find(users.rbegin(), users.rend(), &*slot);
@@ -151,6 +181,9 @@ void UserPool::mark_for_stop(std::size_t class_index, std::int64_t count) {
 }
 
 void UserPool::mark_all_for_stop() {
+  for (auto& arrival : arrivals_) {
+    if (arrival) arrival->stop();
+  }
   for (std::size_t c = 0; c < by_class_.size(); ++c) mark_for_stop(c, live_count(c));
 }
 
@@ -158,6 +191,14 @@ void UserPool::apply_targets(const std::map<std::string, std::int64_t>& targets)
   std::vector<std::pair<std::size_t, std::int64_t>> plan;
   for (const auto& [name, target] : targets) plan.emplace_back(class_index(name), target);
   for (const auto& [c, target] : plan) {
+    if (arrivals_[c]) {
+      // Only a master that does not know arrival rates (Locust's) asks for users of such a class.
+      if (target > 0 && !std::exchange(warned_open_targets_, true)) {
+        spdlog::warn("{} runs on an arrival rate: the {} users asked for it are not started",
+                     classes_[c]->name(), target);
+      }
+      continue;
+    }
     const std::int64_t live = live_count(c);
     for (std::int64_t i = live; i < target; ++i) spawn(c);
     if (live > target) mark_for_stop(c, live - target);

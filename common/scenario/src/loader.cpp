@@ -347,6 +347,34 @@ class Loader {
                                   "' (constant, between, constant_pacing, constant_throughput)");
   }
 
+  /// {rate, max_concurrency, ramp: [{to, over}]}: see ArrivalRate.
+  ArrivalRate arrival_rate(const YAML::Node& node) {
+    if (!node.IsMap() || !node["rate"]) {
+      fail(node, "arrival_rate must be a map with rate (iterations per second), and optionally "
+                 "max_concurrency and ramp");
+    }
+    allow_keys(node, {"rate", "max_concurrency", "ramp"}, "arrival_rate");
+    ArrivalRate rate;
+    rate.rate = number(node["rate"], "rate");
+    if (node["max_concurrency"])
+      rate.max_concurrency = integer(node["max_concurrency"], "max_concurrency");
+    if (const YAML::Node ramp = node["ramp"]) {
+      if (!ramp.IsSequence() || ramp.size() == 0) fail(ramp, "ramp must be a list of {to, over}");
+      for (const auto& leg : ramp) {
+        if (!leg.IsMap() || !leg["to"] || !leg["over"])
+          fail(leg, "each ramp step needs to (a rate) and over (a duration)");
+        allow_keys(leg, {"to", "over"}, "a ramp step");
+        rate.ramp.push_back({number(leg["to"], "to"), duration(leg["over"], "over")});
+      }
+    }
+    try {
+      rate.validate();
+    } catch (const std::invalid_argument& e) {
+      fail(node, e.what());
+    }
+    return rate;
+  }
+
   void load_data(const YAML::Node& node) {
     if (!node.IsSequence()) fail(node, "data must be a list of {name, csv, mode}");
     for (const auto& item : node) {
@@ -447,8 +475,8 @@ UserClass Loader::user_class(const YAML::Node& node,
                              const std::optional<std::string>& default_host) {
   if (!node.IsMap()) fail(node, "each user class must be a map with a name and tasks");
   allow_keys(node,
-             {"name", "weight", "fixed_count", "wait_time", "tags", "host", "http", "on_start",
-              "on_stop", "tasks"},
+             {"name", "weight", "fixed_count", "wait_time", "arrival_rate", "tags", "host", "http",
+              "on_start", "on_stop", "tasks"},
              "a user class");
   if (!node["name"]) fail(node, "a user class needs a name");
   const std::string name = scalar(node["name"], "name");
@@ -481,6 +509,16 @@ UserClass Loader::user_class(const YAML::Node& node,
     fail(node["weight"] ? node["weight"] : node["fixed_count"], e.what());
   }
   if (node["wait_time"]) builder.wait_time(wait_time(node["wait_time"]));
+  if (node["arrival_rate"]) {
+    for (const char* closed_only : {"weight", "fixed_count", "wait_time"}) {
+      if (node[closed_only]) {
+        fail(node[closed_only], std::string(closed_only) +
+                                    " has no meaning with arrival_rate: iterations start on "
+                                    "the rate's schedule, not per user");
+      }
+    }
+    builder.arrival_rate(arrival_rate(node["arrival_rate"]));
+  }
   if (node["host"])
     builder.host(scalar(node["host"], "host"));
   else if (default_host)

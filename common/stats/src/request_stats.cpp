@@ -106,6 +106,7 @@ void RequestStats::reset_all() {
   errors_.clear();
   error_order_.clear();
   history_.clear();
+  for (auto& [name, count] : iterations_) count = IterationCount{};
 }
 
 void RequestStats::clear_all() {
@@ -116,6 +117,13 @@ void RequestStats::clear_all() {
   error_order_.clear();
   error_keys_.clear();
   history_.clear();
+  iterations_.clear();
+}
+
+void RequestStats::log_iteration(std::string_view class_name, bool started) {
+  auto it = iterations_.find(class_name);
+  if (it == iterations_.end()) it = iterations_.emplace(std::string(class_name), IterationCount{}).first;
+  ++(started ? it->second.started : it->second.dropped);
 }
 
 proto::StatsReport RequestStats::take_report() {
@@ -135,6 +143,11 @@ proto::StatsReport RequestStats::take_report() {
   }
   errors_.clear();
   error_order_.clear();
+  for (auto& [name, count] : iterations_) {
+    if (count.started == 0 && count.dropped == 0) continue;
+    report.cicada_iterations.push_back({name, count.started, count.dropped});
+    count = IterationCount{};
+  }
   return report;
 }
 
@@ -144,6 +157,11 @@ void RequestStats::merge_report(const proto::StatsReport& report) {
   for (const auto& error : report.errors) {
     add_error(error.key, StatsError{error.method, error.name, error.error, error.occurrences,
                                     error.first_seen, error.last_seen});
+  }
+  for (const auto& row : report.cicada_iterations) {
+    IterationCount& count = iterations_[row.class_name];
+    count.started += row.started;
+    count.dropped += row.dropped;
   }
 }
 

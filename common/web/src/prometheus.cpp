@@ -111,6 +111,19 @@ std::string prometheus_metrics(Environment& environment) {
     out += "cicada_current_failures_per_second{" + labels[entry] + "} " +
            number(entry->current_fail_per_sec(total)) + "\n";
 
+  if (!stats.iterations().empty()) {
+    family(out, "cicada_iterations_total", "counter",
+           "Open-model (arrival-rate) iterations per user class: started, or dropped because "
+           "every user the class may have was busy.");
+    for (const auto& [class_name, count] : stats.iterations()) {
+      const std::string label = "class=\"" + label_value(class_name) + "\"";
+      out += "cicada_iterations_total{" + label + ",outcome=\"started\"} " +
+             std::to_string(count.started) + "\n";
+      out += "cicada_iterations_total{" + label + ",outcome=\"dropped\"} " +
+             std::to_string(count.dropped) + "\n";
+    }
+  }
+
   const bool running = environment.has_runner();
   Runner* runner = running ? &environment.runner() : nullptr;
   family(out, "cicada_users", "gauge", "Users running now.");

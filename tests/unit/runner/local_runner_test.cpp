@@ -359,4 +359,101 @@ TEST_CASE("an Environment refuses classes that cannot run") {
   CHECK_THROWS_WITH(Environment({one, one}), "two user classes are named 'Same'");
 }
 
+
+namespace {
+
+// An open-model user whose iteration takes 50 ms, counting how many run at once.
+struct Checkout : User {
+  using User::User;
+  static inline int running = 0;
+  static inline int most_running = 0;
+  static inline int started = 0;
+  static inline int on_starts = 0;
+  awaitable<void> on_start() override {
+    ++on_starts;
+    co_return;
+  }
+  awaitable<void> buy() {
+    ++started;
+    most_running = std::max(most_running, ++running);
+    try {
+      co_await sleep(50ms);
+    } catch (...) {
+      --running;
+      throw;
+    }
+    --running;
+  }
+  static void reset() { running = most_running = started = on_starts = 0; }
+};
+
+}  // namespace
+
+TEST_CASE("an arrival rate starts iterations on its schedule, on as many users as it needs") {
+  Checkout::reset();
+  UserClass open = UserClass::define<Checkout>("Checkout")
+                       .task("buy", &Checkout::buy)
+                       .arrival_rate({.rate = 100, .max_concurrency = 50});
+  Environment env({open}, seeded());
+  auto& runner = env.create_local_runner();
+  runner.start(0, 1);
+  runner.call_later(1s, [&] { runner.quit(); });
+  runner.join();
+  const auto& count = env.stats().iterations().at("Checkout");
+  // Due in 1 s at 100/s: 100 and the one at t=0; the loop's timing gives or takes a few.
+  CHECK(count.started >= 95);
+  CHECK(count.started <= 103);
+  CHECK(count.dropped == 0);
+  CHECK(Checkout::started == count.started);
+  // 100/s of 50 ms each needs about 5 at once: users are made as needed, not up to the cap.
+  CHECK(Checkout::most_running >= 4);
+  CHECK(Checkout::most_running <= 12);
+  CHECK(Checkout::on_starts == Checkout::most_running);  // each user made once, then reused
+  CHECK(runner.user_count() == 0);
+}
+
+TEST_CASE("an arrival rate never runs more than max_concurrency and counts what it drops") {
+  Checkout::reset();
+  UserClass open = UserClass::define<Checkout>("Checkout")
+                       .task("buy", &Checkout::buy)
+                       .arrival_rate({.rate = 200, .max_concurrency = 3});
+  Environment env({open}, seeded());
+  auto& runner = env.create_local_runner();
+  runner.start(0, 1);
+  runner.call_later(1s, [&] { runner.quit(); });
+  runner.join();
+  const auto& count = env.stats().iterations().at("Checkout");
+  CHECK(Checkout::most_running == 3);
+  // 3 users of 50 ms each start at most ~60 a second; the rest of the ~200 due are dropped.
+  CHECK(count.started <= 70);
+  CHECK(count.dropped >= 120);
+  CHECK(count.started + count.dropped >= 190);
+}
+
+TEST_CASE("open-model and user-count classes run side by side") {
+  Checkout::reset();
+  JournalScope scope;
+  UserClass open = UserClass::define<Checkout>("Checkout")
+                       .task("buy", &Checkout::buy)
+                       .arrival_rate({.rate = 50});
+  UserClass closed =
+      UserClass::define<Idle>("Idle").task("nothing", &Idle::nothing).wait_time(constant(0.1));
+  Environment env({open, closed}, seeded());
+  auto& runner = env.create_local_runner();
+  runner.start(3, 100);
+  test::run_until(env.io_context(), [&] {
+    return runner.state() == RunnerState::kRunning && Checkout::started >= 10;
+  });
+  // The user count goes to the closed class only; the open one has what its schedule needs.
+  CHECK(runner.user_classes_count().at("Idle") == 3);
+  CHECK(runner.user_classes_count().at("Checkout") >= 1);
+  runner.stop();
+  test::run_until(env.io_context(), [&] { return runner.state() == RunnerState::kStopped; });
+  const int started_at_stop = Checkout::started;
+  runner.call_later(300ms, [&] { runner.quit(); });
+  runner.join();
+  CHECK(Checkout::started == started_at_stop);  // the schedule ended with the test
+  CHECK(runner.user_count() == 0);
+}
+
 }  // namespace cicada

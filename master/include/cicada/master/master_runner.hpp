@@ -79,6 +79,8 @@ class MasterRunner final : public Runner {
 
   /// The user classes the dispatcher spreads (from -f, or announced by cicada workers).
   const std::vector<DispatchUserClass>& user_classes() const { return classes_; }
+  /// The open-model (arrival-rate) classes, whose schedules are shared among the workers.
+  const std::vector<std::string>& open_classes() const { return open_classes_; }
 
  private:
   void on_message(const std::string& identity, proto::Envelope envelope);
@@ -90,6 +92,13 @@ class MasterRunner final : public Runner {
   void send_to(const std::string& id, const proto::MasterMessage& message);
   double next_timestamp();
   std::optional<std::string> spawn_host() const;
+  /// Worker `index` of `count`'s part of the open-model schedules; nullopt without such classes.
+  std::optional<proto::ArrivalAssignment> arrival_assignment(std::size_t index,
+                                                             std::size_t count) const;
+  /// Starts a test of open-model classes only: every worker gets its share, no users.
+  void spread_arrivals_only();
+  /// Users of the dispatched (closed-model) classes, as the workers report them.
+  std::int64_t dispatched_user_count() const;
   /// Spawning or running: users are (being) spread over the workers.
   bool dispatching() const;
   /// Logs (and totals) how long a worker that went missing was unreported.
@@ -107,6 +116,8 @@ class MasterRunner final : public Runner {
   std::map<std::string, WorkerNode> workers_;
   std::map<std::string, std::int64_t> indexes_;
   std::vector<DispatchUserClass> classes_;
+  std::vector<std::string> open_classes_;
+  double test_started_at_ = 0;  ///< steady seconds: where the arrival schedules start
   std::unique_ptr<UsersDispatcher> dispatcher_;
   double spawn_rate_ = 1;
   std::uint64_t ramp_generation_ = 0;

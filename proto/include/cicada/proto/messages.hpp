@@ -53,6 +53,14 @@ struct MasterHeartbeat {
 };
 
 /// M->W: absolute per-class user targets for this worker.
+/// cicada only: a worker's part of the open-model (arrival-rate) schedules.
+struct ArrivalAssignment {
+  double elapsed_seconds = 0;  ///< how far into the test the schedules are
+  std::int64_t index = 0;      ///< this worker's place among those sharing them
+  std::int64_t count = 1;      ///< workers sharing them (each runs 1/count)
+  friend bool operator==(const ArrivalAssignment&, const ArrivalAssignment&) = default;
+};
+
 struct Spawn {
   static constexpr std::string_view kType = "spawn";
   double timestamp = 0;  ///< master clock, epoch seconds; strictly increasing per worker
@@ -60,6 +68,8 @@ struct Spawn {
   std::optional<std::string> host;
   std::optional<double> stop_timeout_seconds;  ///< nil from Locust 2.12.1 means 0
   Value parsed_options = Value(Value::Map{});  ///< the master's options, a map
+  /// Under the key "cicada_arrival" ({elapsed, index, count}), which Locust's workers ignore.
+  std::optional<ArrivalAssignment> cicada_arrival = std::nullopt;
 };
 
 /// W->M as soon as a spawn message arrives.

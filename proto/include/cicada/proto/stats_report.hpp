@@ -74,6 +74,14 @@ struct StatsErrorReport {
   std::optional<double> last_seen;
 };
 
+/// cicada only: open-model iterations of one user class since the last report.
+struct IterationReport {
+  std::string class_name;
+  std::int64_t started = 0;
+  std::int64_t dropped = 0;  ///< due while every allowed user was busy
+  friend bool operator==(const IterationReport&, const IterationReport&) = default;
+};
+
 /// The data of a `stats` message.
 struct StatsReport {
   std::vector<StatsEntryReport> stats;
@@ -81,6 +89,9 @@ struct StatsReport {
   std::vector<StatsErrorReport> errors;
   UserClassCounts user_classes_count;
   std::int64_t user_count = 0;
+  /// cicada only, under the key "cicada_iterations" ({class: [started, dropped]}),
+  /// which Locust ignores; sent only when an open-model class ran.
+  std::vector<IterationReport> cicada_iterations;
   /// Keys added by user listeners of `report_to_master`, kept in order. They
   /// precede the built-in keys on the wire, as in Locust.
   Value::Map extra;

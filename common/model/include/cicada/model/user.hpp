@@ -18,6 +18,18 @@
 namespace cicada {
 
 class Environment;
+class User;
+
+/// Hands an open-model user its iterations (see ArrivalRate): between
+/// iterations the user parks and tells its source it is free; the source
+/// resumes it with User::begin_iteration().
+class IterationSource {
+ public:
+  virtual void user_idle(User& user) = 0;
+
+ protected:
+  ~IterationSource() = default;
+};
 
 /// What the runner hands every user it creates.
 struct UserContext {
@@ -35,6 +47,9 @@ struct UserContext {
   std::optional<double> http_connect_timeout_seconds;
   std::optional<double> http_network_timeout_seconds;
   std::optional<std::uint64_t> http_max_body_bytes;
+  /// Set for users of an open-model class: they run one task per iteration
+  /// handed to them, instead of waiting their wait time.
+  IterationSource* iterations = nullptr;
 };
 
 /// A simulated user (Locust's User). Derive from it, write tasks as member
@@ -80,6 +95,8 @@ class User : public TaskHolder {
   /// I/O objects register a canceller so kill() can interrupt them; returns an id.
   std::size_t on_kill(std::function<void()> cancel);
   void remove_on_kill(std::size_t id);
+  /// Resumes a parked open-model user for one iteration.
+  void begin_iteration();
   /// Throws UserKilled once if a kill is pending (then clears it).
   void throw_if_killed();
   bool kill_pending() const { return kill_pending_; }
@@ -90,12 +107,15 @@ class User : public TaskHolder {
   void set_state(State state) { state_ = state; }
   /// The wait after a task: marks the user waiting (so a stop ends it at once).
   awaitable<void> wait_between_tasks(std::chrono::duration<double> duration);
+  /// The wait of an open-model user: parked until its source hands it an iteration.
+  awaitable<void> wait_for_iteration();
 
   UserContext context_;
   cicada::Random random_;
   asio::steady_timer timer_;
   State state_ = State::kRunning;
   bool kill_pending_ = false;
+  bool iteration_handed_ = false;
   std::vector<std::pair<std::size_t, std::function<void()>>> kill_hooks_;
   std::size_t next_hook_id_ = 0;
 };

@@ -9,6 +9,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "cicada/model/arrival_rate.hpp"
 #include "cicada/model/task.hpp"
 #include "cicada/model/user.hpp"
 #include "cicada/model/wait_time.hpp"
@@ -66,11 +67,17 @@ class UserClass {
   const WaitTime& wait_time() const { return wait_time_; }
   const std::optional<std::string>& host() const { return host_; }
   const TaskList& tasks() const { return tasks_; }
+  /// Set for an open-model class: its iterations follow this schedule, and
+  /// it takes no part in user counts (weight, fixed_count, wait time unused).
+  const std::optional<ArrivalRate>& arrival_rate() const { return arrival_rate_; }
+  bool open_model() const { return arrival_rate_.has_value(); }
 
   void set_weight(double weight);
   void set_fixed_count(std::int64_t fixed_count);
   void set_host(std::string host) { host_ = std::move(host); }
   void set_wait_time(WaitTime wait_time) { wait_time_ = std::move(wait_time); }
+  /// Makes this an open-model class; throws std::invalid_argument for a bad rate.
+  void set_arrival_rate(ArrivalRate arrival_rate);
   /// Keeps only the tasks that pass the tag filters (see filter_by_tags).
   void filter_tasks(const std::vector<std::string>& tags,
                     const std::vector<std::string>& exclude_tags);
@@ -86,6 +93,7 @@ class UserClass {
   std::int64_t fixed_count_ = 0;
   WaitTime wait_time_ = WaitTime::constant(0);
   std::optional<std::string> host_;
+  std::optional<ArrivalRate> arrival_rate_;
   TaskList tasks_;
   Factory factory_;
 };
@@ -139,6 +147,10 @@ class TaskListBuilder {
   }
   TaskListBuilder& host(std::string host) requires std::is_base_of_v<User, Holder> {
     user_class_.host_ = std::move(host);
+    return *this;
+  }
+  TaskListBuilder& arrival_rate(ArrivalRate rate) requires std::is_base_of_v<User, Holder> {
+    user_class_.set_arrival_rate(std::move(rate));
     return *this;
   }
 

@@ -32,6 +32,10 @@ std::vector<std::string> percentile_table(const stats::RequestStats& stats, int 
 std::vector<std::string> exact_percentile_table(const stats::RequestStats& stats,
                                                 int name_width = 80, bool corrected = false);
 
+/// "Arrival-rate iterations": started and dropped per open-model class;
+/// empty when the test had none.
+std::vector<std::string> iteration_table(const stats::RequestStats& stats, int name_width = 80);
+
 /// `ms` to 3 significant digits ("0.253", "12.3", "1234").
 std::string significant_ms(double ms);
 

@@ -15,6 +15,14 @@
 namespace cicada {
 
 class Environment;
+class ArrivalExecutor;
+
+/// Which part of an open-model schedule this process runs: a master spreads
+/// each arrival rate evenly over `count` workers, this one being `index`.
+struct ArrivalShare {
+  std::int64_t index = 0;
+  std::int64_t count = 1;
+};
 
 /// The users a runner has alive, per class: spawning, stopping the newest of
 /// a class first (gracefully within stop_timeout, then killed), and waiting
@@ -35,11 +43,19 @@ class UserPool {
   /// Index of a class name; throws std::invalid_argument if unknown.
   std::size_t class_index(const std::string& name);
 
-  User& spawn(std::size_t class_index);
+  /// A new user of a class; `iterations` is set for an open-model class's users.
+  User& spawn(std::size_t class_index, IterationSource* iterations = nullptr);
   /// Asks the newest `count` running users of a class to stop (graceful when
   /// stop_timeout > 0, else killed).
   void mark_for_stop(std::size_t class_index, std::int64_t count);
+  /// Also ends the open-model schedules.
   void mark_all_for_stop();
+
+  /// True when some class runs on an arrival rate (an open model).
+  bool has_open_classes();
+  /// Starts the open-model classes' schedules `elapsed_seconds` into the
+  /// test, or changes this process's share of the running ones.
+  void run_arrivals(double elapsed_seconds, ArrivalShare share = {});
   /// Completes when every user asked to stop has finished (killing the rest
   /// when stop_timeout runs out).
   static awaitable<void> wait_for_stopped(UserPool* pool);
@@ -47,6 +63,7 @@ class UserPool {
 
   /// Spawns and stops users so each class has exactly its target running.
   /// Unknown class names throw std::invalid_argument (before anything changes).
+  /// Open-model classes are left to their schedules.
   void apply_targets(const std::map<std::string, std::int64_t>& targets);
 
   /// Users not asked to stop, of one class.
@@ -74,6 +91,8 @@ class UserPool {
   Environment& environment_;
   asio::io_context& io_;
   std::vector<std::unique_ptr<UserClass>> classes_;
+  std::vector<std::shared_ptr<ArrivalExecutor>> arrivals_;  ///< by class; null: closed model
+  bool warned_open_targets_ = false;
   std::list<Slot> slots_;
   std::vector<std::vector<Slot*>> by_class_;
   asio::steady_timer stop_waiter_;

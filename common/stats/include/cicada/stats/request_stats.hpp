@@ -31,6 +31,12 @@ struct HistorySample {
   double total_avg_response_time_ms = 0;
 };
 
+/// Open-model iterations of one user class (see cicada::ArrivalRate).
+struct IterationCount {
+  std::int64_t started = 0;
+  std::int64_t dropped = 0;  ///< due while every user the class may have was busy
+};
+
 /// All request statistics of a runner: one StatsEntry per (name, method), the
 /// Aggregated total, the failures table and the chart history (Locust's
 /// RequestStats). Entry references stay valid until `clear_all()`, so a task
@@ -69,6 +75,13 @@ class RequestStats {
   /// Failures in the order they first happened (Locust's console error report order).
   std::vector<const StatsError*> errors_in_order() const;
   const std::vector<HistorySample>& history() const { return history_; }
+
+  /// Counts one open-model iteration of a class, started or dropped.
+  void log_iteration(std::string_view class_name, bool started);
+  /// Iterations per open-model class name; empty when none ran.
+  const std::map<std::string, IterationCount, std::less<>>& iterations() const {
+    return iterations_;
+  }
 
   /// Zeroes every entry, the total, the errors and the history; entries stay.
   void reset_all();
@@ -115,6 +128,7 @@ class RequestStats {
   // (method, name, error) -> error key, so a repeated failure hashes once.
   std::unordered_map<std::string, std::string> error_keys_;
   std::vector<HistorySample> history_;
+  std::map<std::string, IterationCount, std::less<>> iterations_;
 };
 
 }  // namespace cicada::stats
