@@ -175,6 +175,34 @@ TEST_CASE("stages make a load shape: each stage until its end time, optionally s
             .shape == nullptr);
 }
 
+TEST_CASE("arrival_rate makes an open-model class: a rate, a cap and an optional ramp") {
+  ScenarioFiles files;
+  const auto path = files.write(
+      "open.yaml",
+      "users:\n"
+      "  - name: Checkout\n"
+      "    arrival_rate:\n"
+      "      rate: 10\n"
+      "      max_concurrency: 40\n"
+      "      ramp: [{to: 100, over: 1m}, {to: 0, over: 30}]\n"
+      "    tasks: [{get: /buy}]\n"
+      "  - {name: Browse, tasks: [{get: /}]}\n");
+  const auto loaded = load_scenario(path);
+  REQUIRE(loaded.user_classes.size() == 2);
+  const auto& rate = loaded.user_classes[0].arrival_rate();
+  REQUIRE(rate.has_value());
+  CHECK(rate->rate == 10);
+  CHECK(rate->max_concurrency == 40);
+  REQUIRE(rate->ramp.size() == 2);
+  CHECK(rate->ramp[0].to_rate == 100);
+  CHECK(rate->ramp[0].over_seconds == 60);
+  CHECK(rate->ramp[1].over_seconds == 30);
+  CHECK_FALSE(loaded.user_classes[1].open_model());
+  const auto defaults = load_scenario(files.write(
+      "default.yaml", "users:\n  - {name: U, arrival_rate: {rate: 2}, tasks: [{get: /}]}\n"));
+  CHECK(defaults.user_classes[0].arrival_rate()->max_concurrency == 1000);
+}
+
 TEST_CASE("each kind of mistake is one error naming file, line and column") {
   ScenarioFiles files;
   struct Case {
@@ -255,6 +283,23 @@ TEST_CASE("each kind of mistake is one error naming file, line and column") {
       {"stage naming an unknown class",
        task + "      - get: /\nstages:\n  - {duration: 5, users: 1, spawn_rate: 1, classes: [V]}\n",
        ":6:53: no user class is named 'V'"},
+      {"arrival rate with a wait time",
+       "users:\n  - name: U\n    arrival_rate: {rate: 5}\n    wait_time: {constant: 1}\n"
+       "    tasks: [{get: /}]\n",
+       ":4:16: wait_time has no meaning with arrival_rate: iterations start on the rate's "
+       "schedule, not per user"},
+      {"arrival rate without a rate",
+       "users:\n  - name: U\n    arrival_rate: {max_concurrency: 5}\n    tasks: [{get: /}]\n",
+       ":3:19: arrival_rate must be a map with rate (iterations per second), and optionally "
+       "max_concurrency and ramp"},
+      {"arrival rate cap of 0",
+       "users:\n  - name: U\n    arrival_rate: {rate: 5, max_concurrency: 0}\n"
+       "    tasks: [{get: /}]\n",
+       ":3:19: max_concurrency must be >= 1"},
+      {"ramp step without a duration",
+       "users:\n  - name: U\n    arrival_rate: {rate: 5, ramp: [{to: 10}]}\n"
+       "    tasks: [{get: /}]\n",
+       ":3:36: each ramp step needs to (a rate) and over (a duration)"},
       {"weight on on_start",
        "users:\n  - name: U\n    on_start: [{get: /, weight: 2}]\n    tasks: [{get: /}]\n",
        ":3:33: weight and tags apply to tasks, not to on_start/on_stop or sequence steps"},

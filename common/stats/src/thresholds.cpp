@@ -23,6 +23,7 @@ const std::map<std::string_view, Metric> kNamedMetrics = {
     {"failures", Metric::kFailures},
     {"requests", Metric::kRequests},
     {"rps", Metric::kRps},
+    {"dropped_iterations", Metric::kDroppedIterations},
 };
 
 /// A number followed by an optional unit; `unit` receives the unit.
@@ -79,8 +80,24 @@ double measure(const Threshold& threshold, const StatsEntry& entry, const StatsE
       return static_cast<double>(entry.num_requests());
     case Metric::kRps:
       return entry.total_rps(total);
+    case Metric::kDroppedIterations:
+      break;  // not a property of a request row: see dropped_iterations()
   }
   return 0;
+}
+
+/// Open-model iterations dropped, of one class (nullopt if it never ran) or of all.
+std::optional<double> dropped_iterations(const RequestStats& stats,
+                                         const std::optional<std::string>& class_name) {
+  const auto& iterations = stats.iterations();
+  if (class_name) {
+    const auto found = iterations.find(*class_name);
+    if (found == iterations.end()) return std::nullopt;
+    return static_cast<double>(found->second.dropped);
+  }
+  std::int64_t dropped = 0;
+  for (const auto& [name, count] : iterations) dropped += count.dropped;
+  return static_cast<double>(dropped);
 }
 
 }  // namespace
@@ -131,7 +148,7 @@ Threshold parse_threshold(std::string_view text) {
   } else {
     throw std::invalid_argument(quoted + ": unknown metric '" + metric +
                                 "' (pNN, avg, min, max, median, fail_ratio, failures, requests, "
-                                "rps)");
+                                "rps, dropped_iterations)");
   }
 
   std::string unit;
@@ -156,6 +173,8 @@ Threshold parse_threshold(std::string_view text) {
 }
 
 std::string ThresholdResult::observed_text() const {
+  if (!observed && threshold->metric == Metric::kDroppedIterations)
+    return "no iterations of " + threshold->name.value_or("");
   if (!observed) return "no requests named " + threshold->name.value_or("");
   if (threshold->is_time()) return format_value(*observed, 1) + " ms";
   if (threshold->metric == Metric::kFailRatio) return format_value(*observed, 4);
@@ -168,6 +187,14 @@ std::vector<ThresholdResult> check_thresholds(const std::vector<Threshold>& thre
   std::vector<ThresholdResult> results;
   const StatsEntry& total = stats.total();
   for (const Threshold& threshold : thresholds) {
+    if (threshold.metric == Metric::kDroppedIterations) {
+      const auto observed = dropped_iterations(stats, threshold.name);
+      const bool passed = observed && holds(threshold.comparison, *observed, threshold.limit);
+      results.push_back(
+          {&threshold, threshold.name ? "iterations of " + *threshold.name : "iterations",
+           observed, passed});
+      continue;
+    }
     if (!threshold.name) {
       const double observed = measure(threshold, total, total);
       results.push_back({&threshold, "Aggregated", observed,

@@ -135,6 +135,26 @@ TEST_CASE("spawn carries absolute per-class targets, host, stop timeout and opti
   }
 }
 
+TEST_CASE("a cicada master's spawn shares out the arrival rates, and Locust's has no share") {
+  CHECK_FALSE(decode_from_master<Spawn>("tv5_spawn").cicada_arrival.has_value());
+  Spawn spawn;
+  spawn.timestamp = 5;
+  spawn.cicada_arrival = ArrivalAssignment{12.5, 1, 3};
+  auto envelope = decode_envelope(encode_envelope(to_envelope(spawn, kNodeId)));
+  REQUIRE(envelope);
+  auto message = decode_master_message(*envelope);
+  REQUIRE(message);
+  CHECK(std::get<Spawn>(*message).cicada_arrival == spawn.cicada_arrival);
+
+  SUBCASE("a share that cannot be is refused, naming the field") {
+    envelope->data.as_map()->back().value = make_map({{"elapsed", 1.0}, {"index", 3}, {"count", 3}});
+    auto refused = decode_master_message(*envelope);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().message.find("cicada_arrival: needs 0 <= index < count") !=
+          std::string::npos);
+  }
+}
+
 TEST_CASE("spawning has no data") {
   auto spawning = decode_from_worker<Spawning>("tv6_spawning");
   check_encodes_like_python(spawning, "tv6_spawning");

@@ -78,6 +78,31 @@ TEST_CASE("cicada's precise histogram travels as an extra bytes field") {
   CHECK(decoded->cicada_histogram == entry.cicada_histogram);
 }
 
+TEST_CASE("open-model iterations travel under a key Locust ignores, only when there are some") {
+  Value plain = to_value(StatsReport{});
+  CHECK(plain.find("cicada_iterations") == nullptr);
+  StatsReport report;
+  report.cicada_iterations = {{"Checkout", 120, 3}, {"Browse", 7, 0}};
+  const Value value = to_value(report);
+  REQUIRE(value.find("cicada_iterations") != nullptr);
+  auto decoded = stats_report_from_value(value);
+  REQUIRE_MESSAGE(decoded, decoded.error().message);
+  CHECK(decoded->cicada_iterations == report.cicada_iterations);
+  CHECK(decoded->extra.empty());
+
+  SUBCASE("negative or malformed counts are an error naming the key") {
+    Value bad = value;
+    for (auto& entry : *bad.as_map()) {
+      if (entry.key.as_string() && *entry.key.as_string() == "cicada_iterations")
+        entry.value = make_map({{"Checkout", Value(Value::Array{Value(1), Value(-2)})}});
+    }
+    auto refused = stats_report_from_value(bad);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().message ==
+          "stats.cicada_iterations: counts of Checkout must be integers >= 0");
+  }
+}
+
 TEST_CASE("a report missing a field names the entry and the field") {
   Value data = data_of("tv14_stats");
   auto& stats = *data.as_map()->at(0).value.as_array();

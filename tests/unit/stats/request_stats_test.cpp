@@ -85,6 +85,27 @@ TEST_CASE("a worker's reports are deltas, and the master's merge loses nothing")
   CHECK(master.total().response_time_percentile_ms(1.0) == 10);
 }
 
+TEST_CASE("open-model iterations are reported as deltas and summed by the master") {
+  ManualClock clock;
+  RequestStats worker1(clock, false);
+  RequestStats worker2(clock, false);
+  RequestStats master(clock);
+  for (int i = 0; i < 5; ++i) worker1.log_iteration("Checkout", true);
+  worker1.log_iteration("Checkout", false);
+  for (int i = 0; i < 3; ++i) worker2.log_iteration("Checkout", true);
+  master.merge_report(worker1.take_report());
+  master.merge_report(worker2.take_report());
+  CHECK(worker1.take_report().cicada_iterations.empty());  // sent once
+  master.merge_report(worker1.take_report());
+  REQUIRE(master.iterations().count("Checkout"));
+  CHECK(master.iterations().at("Checkout").started == 8);
+  CHECK(master.iterations().at("Checkout").dropped == 1);
+  master.reset_all();
+  CHECK(master.iterations().at("Checkout").started == 0);
+  master.clear_all();
+  CHECK(master.iterations().empty());
+}
+
 TEST_CASE("current percentiles on the master cover about the last 10 seconds") {
   // Locust's test_master_current_response_times, replayed.
   ManualClock clock(1.0);

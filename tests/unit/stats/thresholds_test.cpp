@@ -73,12 +73,25 @@ TEST_CASE("thresholds: a name that no request had fails, saying so") {
   CHECK(threshold.metric == Threshold::Metric::kRps);
 }
 
+TEST_CASE("thresholds: dropped_iterations counts open-model iterations, all or one class's") {
+  Recorded run;
+  for (int i = 0; i < 3; ++i) run.stats.log_iteration("Checkout", false);
+  run.stats.log_iteration("Checkout", true);
+  run.stats.log_iteration("Browse", true);
+  CHECK(run.check("dropped_iterations<1") == std::pair{false, std::string("3")});
+  CHECK(run.check("dropped_iterations<=3").first);
+  CHECK(run.check("name=Browse:dropped_iterations<1") == std::pair{true, std::string("0")});
+  CHECK_FALSE(run.check("name=Checkout:dropped_iterations<3").first);
+  CHECK(run.check("name=Nobody:dropped_iterations<1") ==
+        std::pair{false, std::string("no iterations of Nobody")});
+}
+
 TEST_CASE("thresholds: a malformed one is an error naming the problem") {
   CHECK(error_of("p95") ==
         "threshold 'p95': expected METRIC<VALUE or METRIC>VALUE, e.g. p95<250ms or rps>500");
   CHECK(error_of("latency<3") ==
         "threshold 'latency<3': unknown metric 'latency' (pNN, avg, min, max, median, "
-        "fail_ratio, failures, requests, rps)");
+        "fail_ratio, failures, requests, rps, dropped_iterations)");
   CHECK(error_of("p101<3") == "threshold 'p101<3': a percentile is p1 to p100, e.g. p95 or p99.9");
   CHECK(error_of("p95<3h") ==
         "threshold 'p95<3h': a time is in ms (the default), s or us, not 'h'");

@@ -12,8 +12,20 @@ namespace cicada::stats {
 /// A pass/fail criterion on the statistics: `p95<250ms`, `p99.9<1s`,
 /// `fail_ratio<0.01`, `rps>500`; `name=/item:p95<250ms` applies it to the
 /// requests named /item (any method) instead of the total.
+/// `dropped_iterations<1` is about open-model iterations: all classes', or
+/// with `name=CLASS:` one user class's.
 struct Threshold {
-  enum class Metric { kPercentile, kAverage, kMin, kMax, kFailRatio, kFailures, kRequests, kRps };
+  enum class Metric {
+    kPercentile,
+    kAverage,
+    kMin,
+    kMax,
+    kFailRatio,
+    kFailures,
+    kRequests,
+    kRps,
+    kDroppedIterations
+  };
   enum class Comparison { kLess, kLessOrEqual, kGreater, kGreaterOrEqual };
 
   std::string text;                 ///< as written
