@@ -7,7 +7,7 @@ set(CICADA_CMAKE_INSTALL_DIR "${CMAKE_INSTALL_LIBDIR}/cmake/cicada")
 get_property(cicada_libraries GLOBAL PROPERTY CICADA_LIBRARIES)
 get_property(cicada_include_dirs GLOBAL PROPERTY CICADA_INCLUDE_DIRS)
 
-install(TARGETS cicada ${cicada_libraries}
+install(TARGETS cicada cicada_plugin_api ${cicada_libraries}
   EXPORT cicadaTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
@@ -26,4 +26,5 @@ configure_package_config_file("${PROJECT_SOURCE_DIR}/cmake/cicadaConfig.cmake.in
 write_basic_package_version_file("${PROJECT_BINARY_DIR}/cicadaConfigVersion.cmake"
   COMPATIBILITY SameMinorVersion)
 install(FILES "${PROJECT_BINARY_DIR}/cicadaConfig.cmake" "${PROJECT_BINARY_DIR}/cicadaConfigVersion.cmake"
+  "${PROJECT_SOURCE_DIR}/cmake/CicadaPlugin.cmake"
   DESTINATION ${CICADA_CMAKE_INSTALL_DIR})

@@ -5,9 +5,10 @@
 #include "cicada/cli/open_files.hpp"
 #include "cicada/cli/options.hpp"
 #include "cicada/cli/run.hpp"
+#include "cicada/cli/test_files.hpp"
 
 int main(int argc, char** argv) {
-  auto parsed = cicada::cli::parse_options(argc, argv, cicada::cli::Program::kStandalone);
+  auto parsed = cicada::cli::parse_command_line(argc, argv, cicada::cli::Program::kStandalone);
   std::fputs(parsed.out.c_str(), stdout);
   std::fputs(parsed.err.c_str(), stderr);
   if (!parsed.options) return parsed.exit_code;

@@ -10,11 +10,12 @@
 #include "cicada/cli/open_files.hpp"
 #include "cicada/cli/options.hpp"
 #include "cicada/cli/run.hpp"
+#include "cicada/cli/test_files.hpp"
 #include "cicada/master/master_app.hpp"
 #include "cicada/worker/processes.hpp"
 
 int main(int argc, char** argv) {
-  auto parsed = cicada::cli::parse_options(argc, argv, cicada::cli::Program::kMaster);
+  auto parsed = cicada::cli::parse_command_line(argc, argv, cicada::cli::Program::kMaster);
   std::fputs(parsed.out.c_str(), stdout);
   std::fputs(parsed.err.c_str(), stderr);
   if (!parsed.options) return parsed.exit_code;
@@ -25,7 +26,6 @@ int main(int argc, char** argv) {
   // Without -f (and no default file) the master learns the classes from its cicada workers.
   auto prepared = cicada::cli::prepare_test(options, "cicada-master", true);
   if (prepared.exit_code) return *prepared.exit_code;
-  auto& classes = prepared.test.user_classes;
   // Raised before --processes forks, so the local workers inherit it.
   cicada::cli::raise_open_files_limit(std::nullopt);
   // --processes N: fork the local workers first, while this process has no threads yet.
@@ -44,7 +44,7 @@ int main(int argc, char** argv) {
     worker_options.curve_master_key_file = options.curve_secret_key_file;
     worker_options.curve_authorized_keys.clear();
     const auto count = cicada::worker::process_count(*options.processes);
-    children = cicada::worker::fork_workers(count, worker_options, classes);
+    children = cicada::worker::fork_workers(count, worker_options, prepared.test);
     options.processes = count;
   }
   if (!cicada::cli::setup_logging(options, "cicada-master")) return 2;

@@ -21,9 +21,14 @@ proto::Value parsed_options(const cli::Options& options) {
     for (const auto& name : list) array.emplace_back(name);
     return proto::Value(std::move(array));
   };
-  return proto::make_map({{"tags", names(options.tags)},
-                          {"exclude_tags", names(options.exclude_tags)},
-                          {"stop_timeout", proto::Value(options.stop_timeout_seconds)}});
+  proto::Value map =
+      proto::make_map({{"tags", names(options.tags)},
+                       {"exclude_tags", names(options.exclude_tags)},
+                       {"stop_timeout", proto::Value(options.stop_timeout_seconds)}});
+  // Test plugins' own options, as Locust's masters pass their custom arguments on.
+  for (const auto& [name, value] : options.custom_options)
+    map.as_map()->push_back({proto::Value(name), proto::Value(value)});
+  return map;
 }
 
 }  // namespace

@@ -27,7 +27,7 @@ std::int64_t process_count(std::int64_t requested) {
 }
 
 std::vector<pid_t> fork_workers(std::int64_t count, const cli::Options& options,
-                                const std::vector<UserClass>& user_classes) {
+                                const cli::TestDefinition& test) {
   std::vector<pid_t> children;
   for (std::int64_t i = 0; i < count; ++i) {
     const pid_t pid = ::fork();
@@ -42,7 +42,7 @@ std::vector<pid_t> fork_workers(std::int64_t count, const cli::Options& options,
       if (i > 0) worker_options.health_port.reset();
       int code = 2;
       if (cli::setup_logging(worker_options, "cicada-worker"))
-        code = run_worker(worker_options, user_classes);
+        code = run_worker(worker_options, test);
       std::fflush(nullptr);
       ::_exit(code);
     }
@@ -52,8 +52,8 @@ std::vector<pid_t> fork_workers(std::int64_t count, const cli::Options& options,
 }
 
 int supervise_processes(std::int64_t requested, const cli::Options& options,
-                        const std::vector<UserClass>& user_classes) {
-  std::vector<pid_t> children = fork_workers(process_count(requested), options, user_classes);
+                        const cli::TestDefinition& test) {
+  std::vector<pid_t> children = fork_workers(process_count(requested), options, test);
   supervised = &children;
   ::signal(SIGINT, forward_signal);
   ::signal(SIGTERM, forward_signal);

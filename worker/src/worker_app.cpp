@@ -9,8 +9,9 @@
 
 namespace cicada::worker {
 
-int run_worker(const cli::Options& options, std::vector<UserClass> user_classes) {
-  Environment environment(std::move(user_classes), cli::environment_options(options));
+int run_worker(const cli::Options& options, cli::TestDefinition test) {
+  Environment environment(std::move(test.user_classes), cli::environment_options(options));
+  cli::adopt_test(environment, std::move(test));
   auto& runner = environment.create_worker_runner(options.master_host, options.master_port);
   environment.events().init.fire(environment);
   spdlog::info("Starting worker {}, connecting to {}:{}", runner.node_id(), options.master_host,

@@ -221,7 +221,8 @@ void WorkerRunner::announce_user_classes() {
     proto::Value entry = proto::make_map({{"name", user_class.name()},
                                           {"weight", user_class.weight()},
                                           {"fixed_count", user_class.fixed_count()}});
-    if (user_class.open_model()) entry.as_map()->push_back({proto::Value("arrival_rate"), proto::Value(true)});
+    if (user_class.open_model())
+      entry.as_map()->push_back({proto::Value("arrival_rate"), proto::Value(true)});
     classes.push_back(std::move(entry));
   }
   send(proto::CustomMessage{"cicada_user_classes", proto::Value(std::move(classes))});
@@ -289,7 +290,7 @@ void WorkerRunner::on_envelope(proto::Envelope envelope) {
       *decoded);
 }
 
-void WorkerRunner::adopt_master_tags(const proto::Value& parsed_options) {
+void WorkerRunner::adopt_master_options(const proto::Value& parsed_options) {
   // A master (Locust's or cicada's) sends its -T and -E in parsed_options; as
   // Locust's workers do, they replace the worker's own. A master without them
   // (nil or empty) leaves the worker's own -T/-E in force.
@@ -308,6 +309,16 @@ void WorkerRunner::adopt_master_tags(const proto::Value& parsed_options) {
   };
   adopt("tags", environment_.options().tags);
   adopt("exclude_tags", environment_.options().exclude_tags);
+  // A test plugin's options take the master's values (Locust's workers take the master's
+  // parsed_options whole); only options this worker's plugins declare.
+  for (auto& [name, value] : environment_.options().custom_options) {
+    const proto::Value* given = parsed_options.find(name);
+    if (given == nullptr) continue;
+    if (const auto* text = given->as_string(); text != nullptr && *text != value) {
+      spdlog::info("Taking the master's {}: {}", name, *text);
+      value = *text;
+    }
+  }
 }
 
 void WorkerRunner::handle(const proto::Spawn& spawn) {
@@ -319,7 +330,7 @@ void WorkerRunner::handle(const proto::Spawn& spawn) {
   last_spawn_timestamp_ = spawn.timestamp;
   if (spawn.host) environment_.options().host = *spawn.host;
   environment_.options().stop_timeout_seconds = spawn.stop_timeout_seconds.value_or(0);
-  adopt_master_tags(spawn.parsed_options);
+  adopt_master_options(spawn.parsed_options);
   if (worker_state_ != WorkerState::kSpawning && worker_state_ != WorkerState::kRunning) {
     environment_.stats().clear_all();
     exceptions_.clear();

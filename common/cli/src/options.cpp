@@ -2,17 +2,19 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <sstream>
 
 #include "cicada/core/timespan.hpp"
+#include "cicada/core/version.hpp"
 #include "cicada/stats/thresholds.hpp"
 
 namespace cicada::cli {
 namespace {
 
-constexpr const char* kVersion = "0.1.0";
+constexpr const char* kVersion = CICADA_VERSION;
 
 const char* program_name(Program program) {
   switch (program) {
@@ -76,7 +78,8 @@ CLI::Option* add_timespan_option(CLI::App& app, const std::string& flags,
 
 }  // namespace
 
-ParseResult parse_options(int argc, const char* const* argv, Program program) {
+ParseResult parse_options(int argc, const char* const* argv, Program program,
+                          const std::vector<CustomOption>& custom) {
   ParseResult result;
   Options options;
   const bool master = program == Program::kMaster;
@@ -267,6 +270,22 @@ ParseResult parse_options(int argc, const char* const* argv, Program program) {
         ->envname(env_name("MASTER_HOST", "MASTER_NODE_HOST"));
     app.add_option("--master-port", options.master_port, "Master port")
         ->envname(env_name("MASTER_PORT", "MASTER_NODE_PORT"));
+  }
+
+  for (const auto& option : custom) {
+    std::string env = option.dest();
+    for (char& c : env) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    std::string& value = options.custom_options[option.dest()];
+    value = option.default_value;
+    try {
+      app.add_option("--" + option.name, value, option.help + " (from a test plugin)")
+          ->envname(env_name(env));
+    } catch (const CLI::Error& e) {
+      result.exit_code = 2;
+      result.err = std::string(program_name(program)) + ": error: a test plugin's option --" +
+                   option.name + " cannot be added: " + e.what() + "\n";
+      return result;
+    }
   }
 
   // Default config files, as Locust reads ~/.locust.conf and ./locust.conf.

@@ -13,6 +13,7 @@
 #include <fstream>
 
 #include "cicada/cli/curve_setup.hpp"
+#include "cicada/cli/test_files.hpp"
 #include "cicada/core/spawn.hpp"
 #include "cicada/report/console_report.hpp"
 #include "cicada/report/csv_file_writer.hpp"
@@ -56,26 +57,64 @@ bool setup_logging(const Options& options, const char* program) {
   return true;
 }
 
-TestDefinition load_test(const Options& options) {
-  const std::string& file = options.locustfile;
-  const bool yaml = file.size() > 5 && (file.ends_with(".yaml") || file.ends_with(".yml"));
-  if (!yaml) {
+namespace {
+
+/// Adds one file's part of the test to `test`.
+void add_test_file(const std::string& file, TestDefinition& test) {
+  const auto ends_with = [&](std::string_view suffix) {
+    return file.size() > suffix.size() && file.ends_with(suffix);
+  };
+  std::vector<UserClass> classes;
+  std::shared_ptr<LoadTestShape> shape;
+  if (ends_with(".yaml") || ends_with(".yml")) {
+    scenario::Scenario loaded = scenario::load_scenario(file);
+    classes = std::move(loaded.user_classes);
+    shape = std::move(loaded.shape);
+    for (auto& threshold : loaded.thresholds) test.thresholds.push_back(std::move(threshold));
+  } else if (ends_with(".so")) {
+    TestPlugin plugin = load_test_plugin(file);
+    classes = std::move(plugin.user_classes());
+    shape = std::move(plugin.shape());
+    for (auto& hook : plugin.init_hooks()) test.init_hooks.push_back(std::move(hook));
+  } else {
     throw std::runtime_error(file +
-                             ": not a scenario file: -f takes a YAML scenario (.yaml or .yml)");
+                             ": -f takes YAML scenarios (.yaml, .yml) and compiled test plugins "
+                             "(.so), or a comma-separated list of them");
   }
-  scenario::Scenario loaded = scenario::load_scenario(file);
-  std::vector<UserClass> classes = std::move(loaded.user_classes);
+  for (auto& user_class : classes) {
+    const bool taken =
+        std::any_of(test.user_classes.begin(), test.user_classes.end(),
+                    [&](const UserClass& other) { return other.name() == user_class.name(); });
+    if (taken) {
+      throw std::runtime_error(file + ": user class " + user_class.name() +
+                               " is defined by another file of -f too");
+    }
+    test.user_classes.push_back(std::move(user_class));
+  }
+  if (shape) {
+    if (test.shape) throw std::runtime_error(file + ": a second load shape (one per test)");
+    test.shape = std::move(shape);
+  }
+}
+
+}  // namespace
+
+TestDefinition load_test(const Options& options) {
+  TestDefinition test;
+  const auto files = split_test_files(options.locustfile);
+  if (files.empty()) throw std::runtime_error("-f names no file");
+  for (const auto& file : files) add_test_file(file, test);
   if (!options.user_classes.empty()) {
     std::vector<UserClass> chosen;
     for (const auto& name : options.user_classes) {
-      auto it = std::find_if(classes.begin(), classes.end(),
+      auto it = std::find_if(test.user_classes.begin(), test.user_classes.end(),
                              [&](const UserClass& c) { return c.name() == name; });
-      if (it == classes.end()) throw UnknownUserClass("Unknown User(s): " + name);
+      if (it == test.user_classes.end()) throw UnknownUserClass("Unknown User(s): " + name);
       chosen.push_back(*it);
     }
-    classes = std::move(chosen);
+    test.user_classes = std::move(chosen);
   }
-  return {std::move(classes), std::move(loaded.shape), std::move(loaded.thresholds)};
+  return test;
 }
 
 Prepared prepare_test(const Options& options, const char* program, bool definition_optional) {
@@ -129,6 +168,7 @@ EnvironmentOptions environment_options(const Options& options) {
   environment_options.connect_timeout_seconds = options.connect_timeout_seconds;
   environment_options.network_timeout_seconds = options.network_timeout_seconds;
   environment_options.max_body_bytes = options.max_body_bytes;
+  environment_options.custom_options = options.custom_options;
   environment_options.curve = load_curve_keys(options);
   for (const auto& text : options.thresholds)
     environment_options.thresholds.push_back(stats::parse_threshold(text));
@@ -291,6 +331,7 @@ std::shared_ptr<void> quit_on_signals(Environment& environment, Runner& runner) 
 
 void adopt_test(Environment& environment, TestDefinition test) {
   environment.set_shape(std::move(test.shape));
+  for (auto& hook : test.init_hooks) environment.events().init.add_listener(std::move(hook));
   auto& thresholds = environment.options().thresholds;
   thresholds.insert(thresholds.end(), test.thresholds.begin(), test.thresholds.end());
 }

@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include "cicada/cli/options.hpp"
+#include "cicada/cli/run.hpp"
 #include "cicada/model/user_class.hpp"
 
 namespace cicada::worker {
@@ -17,11 +18,11 @@ std::int64_t process_count(std::int64_t requested);
 /// pids. Call before any thread or socket exists in this process. Only the
 /// first serves --health-port.
 std::vector<pid_t> fork_workers(std::int64_t count, const cli::Options& options,
-                                const std::vector<UserClass>& user_classes);
+                                const cli::TestDefinition& test);
 
 /// Forks the workers, waits for them, and returns the largest exit code
 /// (SIGINT/SIGTERM are passed on to them).
 int supervise_processes(std::int64_t requested, const cli::Options& options,
-                        const std::vector<UserClass>& user_classes);
+                        const cli::TestDefinition& test);
 
 }  // namespace cicada::worker

@@ -63,8 +63,9 @@ class WorkerRunner final : public Runner {
  private:
   void on_envelope(proto::Envelope envelope);
   void handle(const proto::Spawn& spawn);
-  /// Takes -T/-E from a spawn's parsed_options (Locust's masters send theirs).
-  void adopt_master_tags(const proto::Value& parsed_options);
+  /// Takes -T/-E and test plugins' options from a spawn's parsed_options (Locust's
+  /// masters send theirs).
+  void adopt_master_options(const proto::Value& parsed_options);
   void send(const proto::WorkerMessage& message);
   void send_heartbeat();
   void send_report();

@@ -1,9 +1,12 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "cicada/runner/test_plugin.hpp"
 
 namespace cicada::cli {
 
@@ -68,6 +71,8 @@ struct Options {
   std::string curve_master_key_file;        ///< worker: the master's public key (PREFIX.pub)
   std::string curve_authorized_keys;        ///< master: the workers' keys (file or directory)
   std::optional<std::string> curve_keygen;  ///< write PREFIX.key and PREFIX.pub, then exit
+  /// Options test plugins add, by dest name ("product_id" for --product-id).
+  std::map<std::string, std::string> custom_options;
 };
 
 /// The result of parsing: options to run with, or an exit code and the text
@@ -83,6 +88,8 @@ struct ParseResult {
 /// Parses argv, a config file (--config, else ./cicada.conf or ./locust.conf)
 /// and CICADA_* environment variables (LOCUST_* accepted too; the command line
 /// wins over the environment, which wins over the file).
-ParseResult parse_options(int argc, const char* const* argv, Program program);
+/// `custom` are options test plugins add (see plugin_options in test_files.hpp).
+ParseResult parse_options(int argc, const char* const* argv, Program program,
+                          const std::vector<CustomOption>& custom = {});
 
 }  // namespace cicada::cli

@@ -1,8 +1,9 @@
 #pragma once
 
+#include <functional>
+#include <memory>
 #include <vector>
 
-#include <memory>
 #include <optional>
 #include <stdexcept>
 
@@ -26,18 +27,21 @@ namespace cicada::cli {
 /// line format. Returns false (after printing why) if the log file cannot be opened.
 bool setup_logging(const Options& options, const char* program);
 
-/// What -f defines: user classes and, from YAML `stages:`, a load shape.
+/// What -f defines: user classes and a load shape (YAML `stages:` or a
+/// plugin's), thresholds, and a plugin's hooks for the `init` event.
 struct TestDefinition {
   std::vector<UserClass> user_classes;
   std::shared_ptr<LoadTestShape> shape;      ///< nullptr: -u and -r decide
   std::vector<stats::Threshold> thresholds;  ///< the file's, added to --threshold's
+  std::vector<std::function<void(Environment&)>> init_hooks = {};
 };
 
 /// The exit code of a run whose thresholds did not all hold (before
 /// --exit-code-on-error: a threshold is the run's own verdict).
 inline constexpr int kThresholdExitCode = 3;
 
-/// Puts the definition's load shape and thresholds into the environment.
+/// Puts the definition's load shape and thresholds into the environment, and
+/// its init hooks on the `init` event.
 void adopt_test(Environment& environment, TestDefinition test);
 
 /// A positional class name that the test does not define (Locust exits 1 for it).
@@ -46,9 +50,10 @@ class UnknownUserClass : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-/// Loads the test definition named by -f (a YAML scenario), applies -H and
-/// the positional class names. Throws std::runtime_error with one line
-/// naming the file and place of any mistake (UnknownUserClass for a name).
+/// Loads the test definition named by -f (YAML scenarios and compiled test
+/// plugins, one or a comma list), applies -H and the positional class names. Throws
+/// std::runtime_error with one line naming the file and place of any mistake (UnknownUserClass for
+/// a name).
 TestDefinition load_test(const Options& options);
 
 /// What a test-running executable does before its run: load the test

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -51,6 +52,8 @@ struct EnvironmentOptions {
   std::optional<std::uint64_t> max_body_bytes;    ///< HTTP users: --max-body-size
   CurveKeys curve;                                ///< master and worker: CURVE on their link
   std::vector<stats::Threshold> thresholds;       ///< pass/fail criteria checked at the end
+  /// Values of options test plugins add (CustomOption), by dest name ("product_id").
+  std::map<std::string, std::string> custom_options = {};
 };
 
 /// Everything one test run shares: the user classes, options, events,
