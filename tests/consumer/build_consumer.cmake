@@ -17,3 +17,6 @@ run_step("configure consumer" ${CMAKE_COMMAND} -S "${CONSUMER_SOURCE_DIR}" -B "$
   "-DCMAKE_BUILD_TYPE=${BUILD_TYPE}")
 run_step("build consumer" ${CMAKE_COMMAND} --build "${SCRATCH_DIR}/build")
 run_step("run consumer" "${SCRATCH_DIR}/build/consumer")
+run_step("run the plugin under the installed executables" sh
+  "${CMAKE_CURRENT_LIST_DIR}/run_plugin.sh" "${prefix}" "${SCRATCH_DIR}/build/ping_plugin.so"
+  "${SCRATCH_DIR}/plugin_runs")

@@ -97,7 +97,9 @@ ParseResult parse_options(int argc, const char* const* argv, Program program,
   app.set_config("--config", "",
                  "Config file (key = value lines; default ./cicada.conf or ./locust.conf)");
 
-  app.add_option("-f,--locustfile", options.locustfile, "Scenario file (.yaml)")
+  app.add_option(
+         "-f,--locustfile", options.locustfile,
+         "Test files: YAML scenarios (.yaml) and compiled test plugins (.so), comma-separated")
       ->envname(env_name("LOCUSTFILE"));
   app.add_option("-H,--host", options.host,
                  "Base URL, e.g. http://127.0.0.1:8080; overrides the scenario's")
