@@ -51,6 +51,19 @@ TEST_CASE("a test plugin's option shows in --help and takes its default") {
   CHECK(has(bench.log("run_stats.csv"), "\nGET,/item/1,"));
 }
 
+TEST_CASE("a config file can name the test plugin and set the plugin's own option") {
+  PluginBench bench;
+  const std::string config = bench.dir + "/run.conf";
+  std::ofstream(config) << "locustfile = " << CICADA_SHOP_PLUGIN << "\nhost: " << bench.url()
+                        << "\nheadless\nusers 1\nrun-time = 1\nproduct-id = 5\n"
+                        << "tags = [browse]\ncsv = " << bench.dir << "/run\n";
+  CHECK(test::run_command({CICADA_STANDALONE_BINARY, "--config", config}, bench.dir + "/run.log",
+                          60s) == 0);
+  INFO(bench.log("run.log"));
+  CHECK(has(bench.log("run_stats.csv"), "\nGET,/item/5,"));
+  CHECK_FALSE(has(bench.log("run_stats.csv"), "/checkout"));
+}
+
 TEST_CASE("a test plugin runs under cicada-master with two cicada-worker processes") {
   PluginBench bench;
   const auto port = std::to_string(test::free_port());

@@ -2,12 +2,15 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <sstream>
 
 #include "cicada/core/timespan.hpp"
+#include "config_file.hpp"
+#include "option_sources.hpp"
 #include "cicada/core/version.hpp"
 #include "cicada/stats/thresholds.hpp"
 
@@ -76,26 +79,24 @@ CLI::Option* add_timespan_option(CLI::App& app, const std::string& flags,
       help);
 }
 
-}  // namespace
 
-ParseResult parse_options(int argc, const char* const* argv, Program program,
-                          const std::vector<CustomOption>& custom) {
-  ParseResult result;
-  Options options;
+/// Declares the options of `program` on `app`, stored into `options`; an
+/// error message when a test plugin's option cannot be added.
+std::string define_options(CLI::App& app, Options& options, Program program,
+                           const std::vector<CustomOption>& custom) {
   const bool master = program == Program::kMaster;
   const bool worker = program == Program::kWorker;
-
-  CLI::App app{"cicada: distributed load testing with Locust's model and protocol",
-               program_name(program)};
   app.option_defaults()->always_capture_default();
   app.get_formatter()->column_width(40);
   app.footer(
       "Every option can also be set by a CICADA_<NAME> environment variable (LOCUST_<NAME> is "
-      "accepted too) or by a line 'name = value' in the config file.");
+      "accepted too) or by a line 'name = value' in a config file: ~/.locust.conf, "
+      "./locust.conf, ./pyproject.toml ([tool.locust]), ./cicada.conf and --config, read in "
+      "that order. The command line wins over the environment, which wins over the files.");
   app.set_version_flag("-V,--version", std::string(program_name(program)) + " " + kVersion +
                                            " (speaks Locust 2.x's protocol)");
-  app.set_config("--config", "",
-                 "Config file (key = value lines; default ./cicada.conf or ./locust.conf)");
+  app.add_option("--config", options.config_file,
+                 "Config file, read after the default ones (Locust's 'key = value' lines)");
 
   app.add_option(
          "-f,--locustfile", options.locustfile,
@@ -283,47 +284,72 @@ ParseResult parse_options(int argc, const char* const* argv, Program program,
       app.add_option("--" + option.name, value, option.help + " (from a test plugin)")
           ->envname(env_name(env));
     } catch (const CLI::Error& e) {
-      result.exit_code = 2;
-      result.err = std::string(program_name(program)) + ": error: a test plugin's option --" +
-                   option.name + " cannot be added: " + e.what() + "\n";
-      return result;
+      return "a test plugin's option --" + option.name + " cannot be added: " + e.what();
     }
   }
+  return "";
+}
 
-  // Default config files, as Locust reads ~/.locust.conf and ./locust.conf.
-  bool explicit_config = false;
-  for (int i = 1; i < argc; ++i)
-    explicit_config = explicit_config || std::string(argv[i]).rfind("--config", 0) == 0;
-  if (!explicit_config) {
-    for (const char* candidate : {"cicada.conf", "locust.conf"}) {
-      if (std::filesystem::exists(candidate)) {
-        app.set_config("--config", candidate,
-                       "Config file (key = value lines; default ./cicada.conf or ./locust.conf)");
-        break;
-      }
-    }
-  }
-  app.config_formatter(std::make_shared<CLI::ConfigINI>());
+/// Parses `args` (without the program name) into the options `app` declares.
+void parse_arguments(CLI::App& app, std::vector<std::string> args) {
+  std::reverse(args.begin(), args.end());  // CLI11 takes them last first
+  app.parse(args);
+}
 
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp&) {
-    result.out = app.help();
-    return result;
-  } catch (const CLI::CallForVersion&) {
-    result.out = app.version() + "\n";
-    return result;
-  } catch (const CLI::ParseError& e) {
-    result.exit_code = 2;
-    std::string message = e.what();
-    result.err = std::string(program_name(program)) + ": error: " + message + "\n";
-    return result;
-  }
+}  // namespace
+
+ParseResult parse_options(int argc, const char* const* argv, Program program,
+                          const std::vector<CustomOption>& custom) {
+  ParseResult result;
   const auto usage_error = [&](const std::string& message, int code) {
     result.exit_code = code;
     result.err = std::string(program_name(program)) + ": error: " + message + "\n";
     return result;
   };
+  const std::string description =
+      "cicada: distributed load testing with Locust's model and protocol";
+  std::vector<std::string> args(argv + std::min(argc, 1), argv + argc);
+
+  // First the command line and the environment alone: what they leave unset,
+  // the config files may set; then everything together.
+  Options scratch;
+  CLI::App first{description, program_name(program)};
+  std::vector<std::string> from_files;
+  try {
+    if (auto error = define_options(first, scratch, program, custom); !error.empty())
+      return usage_error(error, 2);
+    args = expand_option_prefixes(first, std::move(args));
+    parse_arguments(first, args);
+    std::vector<ConfigSetting> settings;
+    for (const auto& file : config_files(config_option(args))) {
+      auto more = read_config_file(file);
+      settings.insert(settings.end(), more.begin(), more.end());
+    }
+    from_files = config_arguments(first, settings);
+  } catch (const CLI::CallForHelp&) {
+    result.out = first.help();
+    return result;
+  } catch (const CLI::CallForVersion&) {
+    result.out = first.version() + "\n";
+    return result;
+  } catch (const CLI::ParseError& e) {
+    return usage_error(e.what(), 2);
+  } catch (const ConfigError& e) {
+    return usage_error(e.what(), 2);
+  }
+
+  Options options;
+  CLI::App app{description, program_name(program)};
+  define_options(app, options, program, custom);
+  from_files.insert(from_files.end(), args.begin(), args.end());
+  try {
+    parse_arguments(app, std::move(from_files));
+  } catch (const CLI::ParseError& e) {
+    return usage_error(e.what(), 2);
+  }
+
+  const bool master = program == Program::kMaster;
+  const bool worker = program == Program::kWorker;
   if (!options.web_auth.empty() && options.web_auth.find(':') == std::string::npos) {
     return usage_error("--web-auth must be username:password", 2);
   }

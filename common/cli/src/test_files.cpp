@@ -2,11 +2,14 @@
 
 #include <dlfcn.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <stdexcept>
 #include <string_view>
 
 #include "cicada/core/trim.hpp"
+#include "config_file.hpp"
+#include "option_sources.hpp"
 
 namespace cicada::cli {
 namespace {
@@ -66,19 +69,34 @@ TestPlugin load_test_plugin(const std::string& path) {
 }
 
 std::vector<CustomOption> plugin_options(int argc, const char* const* argv) {
+  // -f as parse_options will see it: the command line, else the environment,
+  // else the last config file that names it.
   std::string locustfile;
-  for (const char* name : {"CICADA_LOCUSTFILE", "LOCUST_LOCUSTFILE"}) {
-    if (const char* value = std::getenv(name); value != nullptr && locustfile.empty())
-      locustfile = value;
-  }
-  for (int i = 1; i < argc; ++i) {
-    const std::string_view arg = argv[i];
-    if ((arg == "-f" || arg == "--locustfile") && i + 1 < argc) {
-      locustfile = argv[++i];
+  const std::vector<std::string> args(argv + std::min(argc, 1), argv + argc);
+  for (std::size_t i = 0; i < args.size() && args[i] != "--"; ++i) {
+    const std::string_view arg = args[i];
+    if ((arg == "-f" || arg == "--locustfile") && i + 1 < args.size()) {
+      locustfile = args[++i];
     } else if (arg.starts_with("--locustfile=")) {
       locustfile = arg.substr(13);
     } else if (arg.starts_with("-f") && arg.size() > 2 && arg[2] != '-') {
       locustfile = arg.substr(arg[2] == '=' ? 3 : 2);
+    }
+  }
+  for (const char* name : {"CICADA_LOCUSTFILE", "LOCUST_LOCUSTFILE"}) {
+    if (const char* value = std::getenv(name); value != nullptr && locustfile.empty())
+      locustfile = value;
+  }
+  if (locustfile.empty()) {
+    try {
+      for (const auto& file : config_files(config_option(args))) {
+        for (const auto& setting : read_config_file(file)) {
+          if (setting.key == "locustfile" && setting.values.size() == 1)
+            locustfile = setting.values[0];
+        }
+      }
+    } catch (const ConfigError&) {
+      // parse_options reports it, with the rest of the command line's mistakes.
     }
   }
   std::vector<CustomOption> options;

@@ -73,6 +73,7 @@ struct Options {
   std::optional<std::string> curve_keygen;  ///< write PREFIX.key and PREFIX.pub, then exit
   /// Options test plugins add, by dest name ("product_id" for --product-id).
   std::map<std::string, std::string> custom_options;
+  std::optional<std::string> config_file;  ///< --config: read after the default files
 };
 
 /// The result of parsing: options to run with, or an exit code and the text
@@ -85,9 +86,12 @@ struct ParseResult {
   std::string err;  ///< for stderr (the error line)
 };
 
-/// Parses argv, a config file (--config, else ./cicada.conf or ./locust.conf)
-/// and CICADA_* environment variables (LOCUST_* accepted too; the command line
-/// wins over the environment, which wins over the file).
+/// Parses argv, CICADA_* environment variables (LOCUST_* accepted too) and
+/// config files in Locust's dialect and order (~/.locust.conf, ./locust.conf,
+/// ./pyproject.toml's [tool.locust], ./cicada.conf, then --config; a later
+/// file wins). The command line wins over the environment, which wins over the
+/// files; an unknown key in a file is an error. Long options may be
+/// abbreviated to an unambiguous prefix, as argparse allows.
 /// `custom` are options test plugins add (see plugin_options in test_files.hpp).
 ParseResult parse_options(int argc, const char* const* argv, Program program,
                           const std::vector<CustomOption>& custom = {});
