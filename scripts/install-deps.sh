@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build ccache pkg-config git
   libboost-all-dev cppzmq-dev libzmq3-dev libmsgpack-cxx-dev libspdlog-dev libfmt-dev
-  doctest-dev libcli11-dev libyaml-cpp-dev nlohmann-json3-dev libssl-dev libexpected-dev
+  doctest-dev libcli11-dev libyaml-cpp-dev nlohmann-json3-dev libssl-dev zlib1g-dev libexpected-dev
   python3 python3-msgpack python3-zmq python3-locust
   nginx openssl clang-format
   nodejs chromium prometheus

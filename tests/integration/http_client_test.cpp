@@ -428,3 +428,110 @@ TEST_CASE("bodies larger than one read arrive whole, and the connection carries 
 }
 
 }  // namespace cicada
+
+namespace cicada {
+
+TEST_CASE("gzip and deflate answers are decoded; the recorded length is the decoded one") {
+  Harness h;
+  auto user = h.user();
+  const std::string document =
+      R"({"token": "abc123", "items": [{"id": 1}, {"id": 2}], "ok": true})";
+  for (const char* encoding : {"gzip", "deflate", "raw-deflate"}) {
+    INFO(encoding);
+    auto response = h.run(user->client().get(std::string("/compressed?encoding=") + encoding));
+    CHECK(response.ok());
+    CHECK(response.header("Content-Encoding").has_value());
+    CHECK(response.body() == document);
+    CHECK(h.recorded.back().length == static_cast<std::int64_t>(document.size()));
+  }
+  auto headers = h.run(user->client().get("/headers"));
+  CHECK(std::string(headers.body()).find("Accept-Encoding: gzip, deflate") != std::string::npos);
+  // A request that asks for no compression gets none, and its header wins.
+  const http::RequestOptions identity{.headers = {{"Accept-Encoding", "identity"}}};
+  headers = h.run(user->client().get("/headers", identity));
+  CHECK(std::string(headers.body()).find("Accept-Encoding: identity") != std::string::npos);
+  CHECK(std::string(headers.body()).find("gzip") == std::string::npos);
+}
+
+TEST_CASE("a body that does not decode fails the request, in python-requests' words") {
+  Harness h;
+  auto user = h.user();
+  auto response = h.run(user->client().get("/compressed?encoding=broken"));
+  CHECK_FALSE(response.ok());
+  CHECK(response.error().starts_with(
+      "ContentDecodingError('Received response with content-encoding: gzip, but failed to decode "
+      "it"));
+  CHECK(h.recorded.back().error == response.error());
+  // The connection stays usable for the next request.
+  CHECK(h.run(user->client().get("/")).ok());
+}
+
+TEST_CASE("a decoded body over the body limit fails instead of growing without bound") {
+  Harness h;
+  http::SessionOptions options;
+  options.base_url = h.base();
+  options.max_body_bytes = 10'000;  // 1 MB of 'x' arrives in far fewer bytes
+  auto user = h.user(options);
+  auto response = h.run(user->client().get("/compressed?n=1000000"));
+  CHECK_FALSE(response.ok());
+  CHECK(response.error().find("the decoded body is over 10000 bytes (--max-body-size)") !=
+        std::string::npos);
+  CHECK(h.run(user->client().get("/compressed?n=9000")).body().size() == 9000);
+}
+
+TEST_CASE("basic auth: from the URL, from the session, per request; not sent to another host") {
+  Harness h;
+  const std::string path = "/basic-auth?user=ann&password=s3cr%3At";  // password "s3cr:t"
+  auto anonymous = h.user();
+  CHECK(h.run(anonymous->client().get(path)).status() == 401);
+
+  http::SessionOptions from_url;
+  from_url.base_url = "http://ann:s3cr%3At@127.0.0.1:" + std::to_string(h.port);
+  auto url_user = h.user(from_url);
+  auto response = h.run(url_user->client().get(path));
+  CHECK(response.status() == 200);
+  CHECK(response.body() == "authorized as ann");
+
+  http::SessionOptions with_auth;
+  with_auth.base_url = h.base();
+  with_auth.auth = http::BasicAuth{"ann", "s3cr:t"};
+  auto session_user = h.user(with_auth);
+  CHECK(h.run(session_user->client().get(path)).status() == 200);
+  const http::RequestOptions wrong{.auth = http::BasicAuth{"ann", "guess"}};
+  CHECK(h.run(session_user->client().get(path, wrong)).status() == 401);
+
+  // A redirect to another host (localhost is not 127.0.0.1 by name) drops the credentials.
+  const std::string elsewhere = "http://localhost:" + std::to_string(h.port) + "/headers";
+  const http::RequestOptions follow{.query = {{"to", elsewhere}}};
+  auto redirected = h.run(session_user->client().get("/redirect", follow));
+  CHECK(redirected.status() == 200);
+  CHECK(std::string(redirected.body()).find("Authorization") == std::string::npos);
+  auto same_host = h.run(session_user->client().get("/headers"));
+  CHECK(std::string(same_host.body()).find("Authorization: Basic ") != std::string::npos);
+}
+
+TEST_CASE("multipart uploads: form fields, then files, framed by one boundary") {
+  Harness h;
+  auto user = h.user();
+  const http::RequestOptions upload{
+      .form = {{"title", "report"}},
+      .files = {{.field = "file", .filename = "a.csv", .content = "x,y\n1,2\n",
+                 .content_type = "text/csv"},
+                {.field = "raw", .filename = "b.bin", .content = std::string("\0\1", 2)}}};
+  auto response = h.run(user->client().post("/echo", upload));
+  REQUIRE(response.ok());
+  const std::string content_type(response.header("Content-Type").value_or(""));
+  REQUIRE(content_type.starts_with("multipart/form-data; boundary="));
+  const std::string boundary = content_type.substr(content_type.find('=') + 1);
+  CHECK(boundary.size() == 32);
+  const std::string expected =
+      "--" + boundary + "\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nreport\r\n" +
+      "--" + boundary +
+      "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n"
+      "Content-Type: text/csv\r\n\r\nx,y\n1,2\n\r\n" +
+      "--" + boundary + "\r\nContent-Disposition: form-data; name=\"raw\"; filename=\"b.bin\"\r\n\r\n" +
+      std::string("\0\1", 2) + "\r\n--" + boundary + "--\r\n";
+  CHECK(response.body() == expected);
+}
+
+}  // namespace cicada

@@ -5,6 +5,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <zlib.h>
 
 #include <algorithm>
 #include <chrono>
@@ -14,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "cicada/core/base64.hpp"
 #include "cicada/core/spawn.hpp"
 
 namespace cicada::target {
@@ -59,6 +61,28 @@ std::string query_value(const Query& query, const std::string& key, std::string 
     if (k == key) return v;
   }
   return fallback;
+}
+
+constexpr const char* kJsonDocument =
+    R"({"token": "abc123", "items": [{"id": 1}, {"id": 2}], "ok": true})";
+
+/// `text` compressed as gzip, zlib-wrapped deflate, or raw deflate.
+std::string compress(std::string_view text, const std::string& encoding) {
+  const int window_bits = encoding == "gzip" ? 15 + 16 : encoding == "deflate" ? 15 : -15;
+  z_stream stream{};
+  if (deflateInit2(&stream, Z_BEST_COMPRESSION, Z_DEFLATED, window_bits, 8,
+                   Z_DEFAULT_STRATEGY) != Z_OK) {
+    throw std::runtime_error("zlib: deflateInit2 failed");
+  }
+  std::string out(deflateBound(&stream, static_cast<uLong>(text.size())), '\0');
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
+  stream.avail_in = static_cast<uInt>(text.size());
+  stream.next_out = reinterpret_cast<Bytef*>(out.data());
+  stream.avail_out = static_cast<uInt>(out.size());
+  deflate(&stream, Z_FINISH);
+  out.resize(stream.total_out);
+  deflateEnd(&stream);
+  return out;
 }
 
 long long number(const std::string& text, long long fallback) {
@@ -150,7 +174,7 @@ Routed route(TargetServer::Impl& server, const Request& request) {
     }
   } else if (path == "/json") {
     response.set(http::field::content_type, "application/json");
-    response.body() = R"({"token": "abc123", "items": [{"id": 1}, {"id": 2}], "ok": true})";
+    response.body() = kJsonDocument;
   } else if (path == "/login" && request.method() == http::verb::post) {
     // A tiny reader for {"user": "..."}: enough for the demo and tests.
     const std::string& body = request.body();
@@ -198,6 +222,30 @@ Routed route(TargetServer::Impl& server, const Request& request) {
     for (const auto& field : request) {
       response.body() +=
           std::string(field.name_string()) + ": " + std::string(field.value()) + "\n";
+    }
+  } else if (path == "/compressed") {
+    // The /json document (or n times 'x'), compressed: encoding=gzip (default),
+    // deflate (zlib wrapped), raw-deflate (sent as "deflate", as some servers
+    // do) or broken.
+    const std::string encoding = query_value(query, "encoding", "gzip");
+    const long long repeat = std::clamp(number(query_value(query, "n"), -1), -1LL, 64LL << 20);
+    const std::string document =
+        repeat < 0 ? std::string(kJsonDocument) : std::string(static_cast<std::size_t>(repeat), 'x');
+    response.set(http::field::content_type, "application/json");
+    response.set(http::field::content_encoding,
+                 encoding == "raw-deflate" ? "deflate" : encoding == "broken" ? "gzip" : encoding);
+    response.body() = encoding == "broken" ? std::string("\x1f\x8b not really gzip")
+                                           : compress(document, encoding);
+  } else if (path == "/basic-auth") {
+    const std::string expected = "Basic " + base64(query_value(query, "user") + ":" +
+                                                   query_value(query, "password"));
+    const auto given = request.find(http::field::authorization);
+    if (given == request.end() || given->value() != expected) {
+      response.result(http::status::unauthorized);
+      response.set(http::field::www_authenticate, "Basic realm=\"cicada-target\"");
+      response.body() = "who are you?";
+    } else {
+      response.body() = "authorized as " + query_value(query, "user");
     }
   } else if (path == "/__counts") {
     response.set(http::field::content_type, "application/json");

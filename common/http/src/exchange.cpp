@@ -31,6 +31,8 @@ void release_exchange(std::unique_ptr<Exchange> exchange) {
   if (free.size() >= kMaxPooled) return;
   if (exchange->buffer.capacity() > kMaxPooledBufferBytes) exchange->buffer.release();
   exchange->buffer.clear();
+  exchange->body_is_decoded = false;
+  if (exchange->decoded_body.capacity() > kMaxPooledBufferBytes) exchange->decoded_body = {};
   free.push_back(std::move(exchange));
 }
 

@@ -21,6 +21,9 @@ struct Exchange {
   std::string target;
   ByteBuffer buffer;
   ResponseParser parser;
+  /// The body after gzip/deflate decoding, when the response was encoded.
+  std::string decoded_body;
+  bool body_is_decoded = false;
 };
 
 /// Takes an Exchange from this thread's pool (or makes one).

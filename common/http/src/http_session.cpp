@@ -4,11 +4,14 @@
 
 #include <array>
 #include <chrono>
+#include <random>
 #include <unordered_map>
 
+#include "cicada/core/base64.hpp"
 #include "cicada/model/user.hpp"
 #include "cicada/stats/stats_error.hpp"
 #include "connection.hpp"
+#include "content_decoding.hpp"
 #include "exchange.hpp"
 #include "url.hpp"
 
@@ -87,6 +90,39 @@ std::string_view standard_reason(int status) {
   }
 }
 
+/// A boundary no part contains (python-requests uses 32 random hex digits too).
+std::string multipart_boundary() {
+  thread_local std::mt19937_64 random{std::random_device{}()};
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string boundary(32, '0');
+  for (char& c : boundary) c = kHex[random() % 16];
+  return boundary;
+}
+
+/// A multipart/form-data body: the form fields, then the files.
+std::string multipart_body(const std::string& boundary, const Headers& fields,
+                           const std::vector<FilePart>& files) {
+  std::string body;
+  for (const auto& [name, value] : fields) {
+    body.append("--").append(boundary).append("\r\n");
+    body.append("Content-Disposition: form-data; name=\"").append(name).append("\"\r\n\r\n");
+    body.append(value).append("\r\n");
+  }
+  for (const auto& file : files) {
+    body.append("--").append(boundary).append("\r\n");
+    body.append("Content-Disposition: form-data; name=\"")
+        .append(file.field)
+        .append("\"; filename=\"")
+        .append(file.filename)
+        .append("\"\r\n");
+    if (!file.content_type.empty())
+      body.append("Content-Type: ").append(file.content_type).append("\r\n");
+    body.append("\r\n").append(file.content).append("\r\n");
+  }
+  body.append("--").append(boundary).append("--\r\n");
+  return body;
+}
+
 bool has_header(const Headers* headers, std::string_view name) {
   if (headers == nullptr) return false;
   for (const auto& [key, value] : *headers) {
@@ -100,13 +136,15 @@ struct Endpoint {
   detail::Url url;
   std::string host_header;
   std::string origin;
+  std::string authorization;  ///< from credentials in the URL, or ""
 
   static std::unique_ptr<Endpoint> parse(std::string_view text, std::string& error) {
     auto url = detail::parse_url(text, error);
     if (!url) return nullptr;
-    auto endpoint = std::make_unique<Endpoint>(Endpoint{std::move(*url), "", ""});
+    auto endpoint = std::make_unique<Endpoint>(Endpoint{std::move(*url), "", "", ""});
     endpoint->host_header = endpoint->url.host_header();
     endpoint->origin = endpoint->url.origin();
+    endpoint->authorization = detail::basic_authorization(endpoint->url.userinfo);
     return endpoint;
   }
 };
@@ -157,18 +195,43 @@ class SessionImpl {
   /// After a suspension: if the user was killed meanwhile, records a stalled
   /// request as a failure, then throws UserKilled.
   void end_if_killed(Response& response, std::chrono::steady_clock::time_point started);
+  /// Decodes a gzip or deflate body; a body that does not decode fails the request.
+  void decode_body(Response& response, detail::Exchange& exchange) const;
   void write_head(detail::Exchange& exchange, std::string_view method, const Endpoint& endpoint,
-                  const RequestView& request, std::string_view body, std::string_view content_type);
+                  const RequestView& request, std::string_view body, std::string_view content_type,
+                  std::string_view authorization);
 
   User& user_;
   detail::Connection connection_;
   std::shared_ptr<const BaseEndpoint> base_ = base_endpoint(options_.base_url);
   std::size_t kill_hook_ = 0;
+  /// "Basic ..." from SessionOptions::auth, or "".
+  std::string session_authorization_ =
+      options_.auth ? "Basic " + base64(options_.auth->username + ":" + options_.auth->password)
+                    : "";
 };
+
+void SessionImpl::decode_body(Response& response, detail::Exchange& exchange) const {
+  for (const auto& span : exchange.parser.headers()) {
+    const std::string_view name = exchange.buffer.view(span.name_at, span.name_size);
+    if (!detail::iequals(name, "content-encoding")) continue;
+    const std::string_view encoding = exchange.buffer.view(span.value_at, span.value_size);
+    if (!detail::is_decodable_encoding(encoding)) return;
+    std::string error = detail::decode_content(encoding, exchange.parser.body(exchange.buffer),
+                                               options_.max_body_bytes, exchange.decoded_body);
+    if (error.empty()) {
+      exchange.body_is_decoded = true;
+    } else if (response.error_.empty()) {
+      response.error_ = std::move(error);
+    }
+    return;
+  }
+}
 
 void SessionImpl::write_head(detail::Exchange& exchange, std::string_view method,
                              const Endpoint& endpoint, const RequestView& request,
-                             std::string_view body, std::string_view content_type) {
+                             std::string_view body, std::string_view content_type,
+                             std::string_view authorization) {
   std::string& head = exchange.request_head;
   head.clear();
   head.append(method).append(" ").append(exchange.target).append(" HTTP/1.1\r\n");
@@ -178,6 +241,10 @@ void SessionImpl::write_head(detail::Exchange& exchange, std::string_view method
   if (!has_header(headers, "user-agent"))
     head.append("User-Agent: ").append(options_.user_agent).append("\r\n");
   if (!has_header(headers, "accept")) head.append("Accept: */*\r\n");
+  // As python-requests: compressed answers are welcome, and decoded on arrival.
+  if (!has_header(headers, "accept-encoding")) head.append("Accept-Encoding: gzip, deflate\r\n");
+  if (!authorization.empty() && !has_header(headers, "authorization"))
+    head.append("Authorization: ").append(authorization).append("\r\n");
   if (!content_type.empty() && !has_header(headers, "content-type"))
     head.append("Content-Type: ").append(content_type).append("\r\n");
   if (headers != nullptr) {
@@ -275,8 +342,25 @@ awaitable<Response> SessionImpl::send(RequestView request) {
   std::string_view content_type = request.content_type;
   int redirects = 0;
 
+  // Credentials: the request's, else the session's, else the URL's own. They
+  // go to the first host only: python-requests drops them when a redirect
+  // leads elsewhere.
+  std::string_view authorization =
+      !request.authorization.empty() ? request.authorization : session_authorization_;
+  std::string url_authorization;
+  std::string authorized_host;
+  if (endpoint != nullptr) {
+    if (authorization.empty() && !endpoint->authorization.empty()) {
+      url_authorization = endpoint->authorization;
+      authorization = url_authorization;
+    }
+    if (!authorization.empty()) authorized_host = endpoint->url.host;
+  }
+
   while (endpoint != nullptr) {
-    write_head(exchange, method, *endpoint, request, body, content_type);
+    const bool authorized = !authorization.empty() && endpoint->url.host == authorized_host;
+    write_head(exchange, method, *endpoint, request, body, content_type,
+               authorized ? authorization : std::string_view{});
     const std::array<asio::const_buffer, 2> bytes{asio::buffer(exchange.request_head),
                                                   asio::buffer(body.data(), body.size())};
 
@@ -344,6 +428,7 @@ awaitable<Response> SessionImpl::send(RequestView request) {
     exchange.target.assign(elsewhere->url.target);
   }
 
+  if (response.status_ > 0 && method != "HEAD") decode_body(response, exchange);
   response.elapsed_ = std::chrono::duration_cast<std::chrono::microseconds>(
       std::chrono::steady_clock::now() - started);
   if (response.error_.empty() && response.status_ >= 400) {
@@ -374,7 +459,13 @@ awaitable<Response> SessionImpl::request(std::string method, std::string url,
   }
   std::string body;
   std::string_view content_type;
-  if (options.json) {
+  std::string multipart_type;
+  if (!options.files.empty()) {
+    const std::string boundary = multipart_boundary();
+    body = multipart_body(boundary, options.form, options.files);
+    multipart_type = "multipart/form-data; boundary=" + boundary;
+    content_type = multipart_type;
+  } else if (options.json) {
     body = std::move(*options.json);
     content_type = "application/json";
   } else if (!options.form.empty()) {
@@ -393,6 +484,11 @@ awaitable<Response> SessionImpl::request(std::string method, std::string url,
   view.headers = &options.headers;
   view.body = body;
   view.content_type = content_type;
+  std::string authorization;
+  if (options.auth) {
+    authorization = "Basic " + base64(options.auth->username + ":" + options.auth->password);
+    view.authorization = authorization;
+  }
   view.catch_response = options.catch_response;
   view.allow_redirects = options.allow_redirects;
   view.timeout = options.timeout;

@@ -41,6 +41,7 @@ std::string_view Response::reason() const {
 
 std::string_view Response::body() const {
   if (!exchange_ || status_ == 0) return {};
+  if (exchange_->body_is_decoded) return exchange_->decoded_body;
   return exchange_->parser.body(exchange_->buffer);
 }
 

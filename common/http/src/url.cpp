@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "cicada/core/base64.hpp"
+
 namespace cicada::http::detail {
 
 std::string Url::host_header() const {
@@ -29,8 +31,10 @@ std::optional<Url> parse_url(std::string_view text, std::string& error) {
   std::string_view authority = rest.substr(0, path_start);
   url.target = path_start == std::string_view::npos ? "/" : std::string(rest.substr(path_start));
   if (url.target.front() == '?') url.target.insert(0, "/");
-  if (const auto at = authority.rfind('@'); at != std::string_view::npos)
+  if (const auto at = authority.rfind('@'); at != std::string_view::npos) {
+    url.userinfo = std::string(authority.substr(0, at));
     authority.remove_prefix(at + 1);
+  }
   if (!authority.empty() && authority.front() == '[') {
     const auto close = authority.find(']');
     if (close == std::string_view::npos) {
@@ -57,6 +61,36 @@ std::optional<Url> parse_url(std::string_view text, std::string& error) {
     }
   }
   return url;
+}
+
+std::string percent_decode(std::string_view text) {
+  const auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '%' && i + 2 < text.size() && hex(text[i + 1]) >= 0 &&
+        hex(text[i + 2]) >= 0) {
+      out += static_cast<char>(hex(text[i + 1]) * 16 + hex(text[i + 2]));
+      i += 2;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
+std::string basic_authorization(std::string_view userinfo) {
+  if (userinfo.empty()) return "";
+  const auto colon = userinfo.find(':');
+  const std::string user = percent_decode(userinfo.substr(0, colon));
+  const std::string password =
+      colon == std::string_view::npos ? "" : percent_decode(userinfo.substr(colon + 1));
+  return "Basic " + base64(user + ":" + password);
 }
 
 std::string resolve_location(const Url& base, std::string_view location) {

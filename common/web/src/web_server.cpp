@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "cicada/core/asio.hpp"
+#include "cicada/core/base64.hpp"
 #include "cicada/core/spawn.hpp"
 
 namespace cicada::web {
@@ -25,23 +26,6 @@ namespace {
 constexpr std::size_t kMaxBodyBytes = 1 << 20;     // forms and JSON, never uploads
 constexpr std::chrono::seconds kIdleTimeout{120};  // a browser's keep-alive
 constexpr auto kReadTimeout = std::chrono::seconds(30);
-
-std::string base64(std::string_view bytes) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  const auto byte = [&](std::size_t i) -> unsigned {
-    return i < bytes.size() ? static_cast<unsigned char>(bytes[i]) : 0u;
-  };
-  std::string out;
-  for (std::size_t i = 0; i < bytes.size(); i += 3) {
-    const unsigned n = (byte(i) << 16) | (byte(i + 1) << 8) | byte(i + 2);
-    out += kAlphabet[(n >> 18) & 63];
-    out += kAlphabet[(n >> 12) & 63];
-    out += i + 1 < bytes.size() ? kAlphabet[(n >> 6) & 63] : '=';
-    out += i + 2 < bytes.size() ? kAlphabet[n & 63] : '=';
-  }
-  return out;
-}
 
 // Compares without stopping at the first difference, so the time taken says
 // nothing about how much of a guess was right.

@@ -18,6 +18,20 @@ class User;
 namespace cicada::http {
 
 /// Settings of one user's HTTP session (Locust's HttpUser/FastHttpUser knobs).
+/// HTTP basic auth credentials (python-requests' `auth=(username, password)`).
+struct BasicAuth {
+  std::string username;
+  std::string password;
+};
+
+/// One file of a multipart/form-data upload (python-requests' `files=`).
+struct FilePart {
+  std::string field;     ///< the form field name
+  std::string filename;  ///< sent as the part's filename
+  std::string content;
+  std::string content_type = "";  ///< the part's Content-Type; none when empty
+};
+
 struct SessionOptions {
   std::string base_url;  ///< "http(s)://host[:port]"; relative URLs are appended to it
   std::chrono::duration<double> connect_timeout{60};
@@ -28,6 +42,10 @@ struct SessionOptions {
   std::string ca_file;    ///< PEM file of trusted CAs; empty = the system's
   std::size_t max_body_bytes = std::size_t{64} << 20;
   std::string user_agent = "cicada/0.1";
+  /// Basic auth for every request to the session's host (`client.auth` in
+  /// Locust). Without it, credentials in the host URL (`http://user:pass@host`)
+  /// are used, as python-requests does.
+  std::optional<BasicAuth> auth{};
 };
 
 /// One request's extras (Locust's request kwargs).
@@ -38,7 +56,11 @@ struct RequestOptions {
   std::optional<std::string> body{};  ///< raw body
   std::optional<std::string> json{};  ///< JSON text; sets Content-Type: application/json
   Headers form{};                     ///< application/x-www-form-urlencoded body
-  bool catch_response = false;        ///< decide success/failure yourself (see Response)
+  /// Files to upload: the body becomes multipart/form-data, with `form`'s
+  /// fields as parts before the files (python-requests' order).
+  std::vector<FilePart> files{};
+  std::optional<BasicAuth> auth{};  ///< overrides the session's auth for this request
+  bool catch_response = false;      ///< decide success/failure yourself (see Response)
   std::optional<bool> allow_redirects{};
   std::optional<std::chrono::duration<double>> timeout{};  ///< overrides network_timeout
 };
@@ -53,6 +75,9 @@ struct RequestView {
   const Headers* headers = nullptr;
   std::string_view body;
   std::string_view content_type;  ///< sent as Content-Type when not empty
+  /// An Authorization header value ("Basic ...") for the first host; empty:
+  /// the session's auth or the URL's credentials.
+  std::string_view authorization = {};
   bool catch_response = false;
   std::optional<bool> allow_redirects{};
   std::optional<std::chrono::duration<double>> timeout{};
