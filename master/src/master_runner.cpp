@@ -34,10 +34,6 @@ constexpr const char* kCicadaProtocol = "1";
 constexpr double kRegisterAskSeconds = 5;
 constexpr std::size_t kMaxUnregisteredRemembered = 4096;
 
-double wall_seconds() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 /// True when `version` ("2.46.3") is at least major.minor. Unknown ("") is not.
 bool version_at_least(const std::string& version, int major, int minor) {
   int got_major = 0;
@@ -190,6 +186,7 @@ void MasterRunner::handle_worker_message(const std::string& id, proto::WorkerMes
             spdlog::info("Worker {} (index {}) reported as ready. {} workers connected.",
                          log_safe(id), index_it->second, worker_count());
           }
+          environment_.events().worker_connect.fire(id);
           if (dispatcher_) {
             dispatcher_->add_worker(id);
             // A ramp still sending picks the rebalance up by itself; otherwise
@@ -221,6 +218,7 @@ void MasterRunner::handle_worker_message(const std::string& id, proto::WorkerMes
           }
           if (m.current_memory_usage_bytes) node.memory_bytes = *m.current_memory_usage_bytes;
           if (version_at_least(node.version, 2, 19)) send_to(id, proto::MasterHeartbeat{});
+          environment_.events().heartbeat_received.fire(id, wall_seconds());
         } else if constexpr (std::is_same_v<M, proto::Spawning>) {
           if (known == workers_.end()) return on_unregistered(id, M::kType, 0);
           known->second.state = "spawning";
@@ -236,6 +234,7 @@ void MasterRunner::handle_worker_message(const std::string& id, proto::WorkerMes
           if (known == workers_.end())
             return on_unregistered(id, M::kType, m.report.stats_total.num_requests);
           environment_.stats().merge_report(m.report);
+          environment_.events().worker_report.fire(id, m.report.extra);
           WorkerNode& node = known->second;
           const double now = steady_seconds();
           if (node.last_report_at > 0 && now > node.last_report_at) {
@@ -382,10 +381,10 @@ void MasterRunner::start(std::int64_t user_count, double spawn_rate,
                          std::optional<std::vector<std::string>> user_classes) {
   if (quitting() || stopping_) return;
   for (const auto& name : user_classes.value_or(std::vector<std::string>{})) {
-    const bool known = std::any_of(classes_.begin(), classes_.end(),
-                                   [&](const DispatchUserClass& c) { return c.name == name; }) ||
-                       std::find(open_classes_.begin(), open_classes_.end(), name) !=
-                           open_classes_.end();
+    const bool known =
+        std::any_of(classes_.begin(), classes_.end(),
+                    [&](const DispatchUserClass& c) { return c.name == name; }) ||
+        std::find(open_classes_.begin(), open_classes_.end(), name) != open_classes_.end();
     if (!known) throw std::invalid_argument("unknown user class '" + name + "'");
   }
   if (worker_count() == 0) {
@@ -476,7 +475,7 @@ awaitable<void> MasterRunner::run_ramp(MasterRunner* runner, std::uint64_t gener
   runner->set_state(RunnerState::kRunning);
   if (runner->environment_.options().reset_stats) {
     spdlog::info("Resetting stats");
-    runner->environment_.stats().reset_all();
+    runner->environment_.reset_stats();
   }
   runner->environment_.events().spawning_complete.fire(runner->target_user_count_);
   for (const auto& [id, node] : runner->workers_) {
@@ -486,7 +485,7 @@ awaitable<void> MasterRunner::run_ramp(MasterRunner* runner, std::uint64_t gener
 }
 
 std::optional<proto::ArrivalAssignment> MasterRunner::arrival_assignment(std::size_t index,
-                                                                        std::size_t count) const {
+                                                                         std::size_t count) const {
   if (open_classes_.empty()) return std::nullopt;
   return proto::ArrivalAssignment{steady_seconds() - test_started_at_,
                                   static_cast<std::int64_t>(index),
@@ -586,6 +585,8 @@ awaitable<void> MasterRunner::run_quit(MasterRunner* runner) {
   runner->ramp_timer_.cancel();
   const bool was_running =
       runner->state() == RunnerState::kSpawning || runner->state() == RunnerState::kRunning;
+  // As Locust's quit: listeners learn the test is ending before the workers do.
+  if (was_running) runner->environment_.events().test_stopping.fire(runner->environment_);
   // Nothing is dispatched any more: leaving workers must not rebalance anything.
   runner->dispatcher_.reset();
   for (const auto& [id, node] : runner->workers_) runner->send_to(id, proto::Quit{});

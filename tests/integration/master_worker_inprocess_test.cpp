@@ -85,4 +85,44 @@ TEST_CASE("an exception in a worker's user reaches the master's exception table"
   pair.run_until([&] { return pair.master_env.io_context().stopped(); });
 }
 
+TEST_CASE("distributed events fire where Locust fires them, and report data travels") {
+  Pair pair;
+  std::vector<std::string> connected;
+  int heartbeats_sent = 0;
+  int heartbeats_received = 0;
+  std::vector<std::string> reported;
+  int test_stopping = 0;
+  pair.master_env.events().worker_connect.add_listener(
+      [&](std::string_view id) { connected.emplace_back(id); });
+  pair.worker_env.events().heartbeat_sent.add_listener([&](std::string_view id, double at) {
+    CHECK(id == pair.worker.node_id());
+    CHECK(at > 1.7e9);  // Unix time
+    ++heartbeats_sent;
+  });
+  pair.master_env.events().heartbeat_received.add_listener(
+      [&](std::string_view, double) { ++heartbeats_received; });
+  pair.worker_env.events().report_to_master.add_listener(
+      [&](std::string_view, proto::Value::Map& data) {
+        data.push_back({proto::Value("acme_queue_depth"), proto::Value(7)});
+      });
+  pair.master_env.events().worker_report.add_listener(
+      [&](std::string_view id, const proto::Value::Map& data) {
+        for (const auto& [key, value] : data) {
+          if (key.as_string() && *key.as_string() == "acme_queue_depth")
+            reported.push_back(std::string(id) + "=" + std::to_string(*value.as_int()));
+        }
+      });
+  pair.master_env.events().test_stopping.add_listener([&](Environment&) { ++test_stopping; });
+
+  pair.run_until([&] { return pair.master.worker_count() == 1; });
+  CHECK(connected == std::vector<std::string>{pair.worker.node_id()});
+  pair.master.start(1, 10);
+  pair.run_until([&] { return heartbeats_received >= 2 && !reported.empty(); }, 10s);
+  CHECK(heartbeats_sent >= heartbeats_received);
+  CHECK(reported.front() == pair.worker.node_id() + "=7");
+  pair.master.quit();
+  pair.run_until([&] { return pair.master_env.io_context().stopped(); });
+  CHECK(test_stopping == 1);  // a quit while running stops the test first, as in Locust
+}
+
 }  // namespace cicada

@@ -36,6 +36,7 @@ TEST_CASE("a test plugin runs under cicada: its user class, its option and its i
   CHECK(has(csv, "\nGET,/item/7,"));
   CHECK(has(csv, "\nPOST,/checkout,"));
   CHECK(has(bench.log("run.log"), "shop plugin: test_start, product 7"));
+  CHECK(has(bench.log("run.log"), "shop plugin: quit, exit code 0"));
 }
 
 TEST_CASE("a test plugin's option shows in --help and takes its default") {
@@ -111,6 +112,7 @@ TEST_CASE("a test plugin runs under cicada-master with two cicada-worker process
   for (const char* worker : {"worker1.log", "worker2.log"}) {
     INFO(bench.log(worker));
     CHECK(has(bench.log(worker), "shop plugin: test_start, product 9"));
+    CHECK(has(bench.log(worker), "shop plugin: quit, exit code 0"));  // workers fire quit too
   }
 }
 

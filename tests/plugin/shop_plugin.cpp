@@ -47,6 +47,8 @@ void define_shop_test(cicada::TestPlugin& plugin) {
       spdlog::info("shop plugin: test_start, product {}",
                    started.options().custom_options.at("product_id"));
     });
+    environment.events().quit.add_listener(
+        [](int exit_code) { spdlog::info("shop plugin: quit, exit code {}", exit_code); });
   });
 }
 

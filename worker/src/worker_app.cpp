@@ -21,7 +21,9 @@ int run_worker(const cli::Options& options, cli::TestDefinition test) {
   runner.join();
   signals.reset();
   environment.events().quitting.fire_reverse(environment);
-  return runner.connection_failed() ? 255 : 0;
+  const int code = runner.connection_failed() ? 255 : environment.process_exit_code.value_or(0);
+  environment.events().quit.fire(code);
+  return code;
 }
 
 }  // namespace cicada::worker

@@ -10,12 +10,12 @@
 
 #include "cicada/core/clock.hpp"
 #include "cicada/core/log_safe.hpp"
+#include "cicada/core/process_usage.hpp"
 #include "cicada/core/spawn.hpp"
 #include "cicada/core/timer_wait.hpp"
 #include "cicada/runner/environment.hpp"
 #include "cicada/transport/dealer_client.hpp"
 #include "cicada/web/log_history.hpp"
-#include "process_usage.hpp"
 
 namespace cicada {
 namespace {
@@ -28,7 +28,6 @@ constexpr double kMasterHeartbeatTimeoutSeconds = 60;      // Locust's MASTER_HE
 constexpr double kMasterQuietSeconds = 10;
 constexpr int kLogForwardSeconds = 10;        // Locust's WORKER_LOG_REPORT_INTERVAL
 constexpr std::uint64_t kLogFloodLines = 70;  // more per interval ends forwarding
-constexpr double kCpuWarningPercent = 90;     // Locust's CPU warning threshold
 
 // Why `host` does not resolve, or "" when it does (or is an address).
 std::string unresolvable_reason(const std::string& host) {
@@ -203,16 +202,8 @@ void WorkerRunner::send_heartbeat() {
     last_cpu_seconds_ = cpu;
     last_cpu_sample_ = now;
   }
-  // A saturated generator delays its own requests and timings: say so once, as Locust does.
-  if (cpu_percent_ > kCpuWarningPercent && !cpu_warning_logged_) {
-    cpu_warning_logged_ = true;
-    spdlog::warn(
-        "CPU usage above {:.0f}%! This may constrain your throughput and may even give "
-        "inconsistent response time measurements! Run more worker processes (--processes) or "
-        "spread them over more machines",
-        kCpuWarningPercent);
-  }
   send(proto::WorkerHeartbeat{worker_state_name(), cpu_percent_, detail::process_rss_bytes()});
+  environment_.events().heartbeat_sent.fire(node_id_, wall_seconds());
 }
 
 void WorkerRunner::announce_user_classes() {
@@ -233,6 +224,7 @@ void WorkerRunner::send_report() {
   for (const auto& [name, count] : pool_.counts())
     stats.report.user_classes_count.push_back({name, count});
   stats.report.user_count = pool_.size();
+  environment_.events().report_to_master.fire(node_id_, stats.report.extra);
   send(stats);
 }
 
@@ -264,7 +256,7 @@ void WorkerRunner::on_envelope(proto::Envelope envelope) {
           set_state(RunnerState::kRunning);
           if (environment_.options().reset_stats) {
             spdlog::info("Resetting stats");
-            environment_.stats().reset_all();
+            environment_.reset_stats();
           }
           environment_.events().spawning_complete.fire(message.user_count);
         } else if constexpr (std::is_same_v<M, proto::Stop>) {

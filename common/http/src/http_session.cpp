@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "cicada/core/base64.hpp"
+#include "cicada/core/clock.hpp"
 #include "cicada/model/user.hpp"
 #include "cicada/stats/stats_error.hpp"
 #include "connection.hpp"
@@ -21,10 +22,6 @@ namespace {
 
 // A request a stop cuts after waiting this long is recorded as a failure.
 constexpr auto kStallRecordedAtStop = std::chrono::seconds(1);
-
-double wall_seconds() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 std::chrono::steady_clock::duration steady(std::chrono::duration<double> d) {
   return std::chrono::duration_cast<std::chrono::steady_clock::duration>(d);

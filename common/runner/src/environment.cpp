@@ -68,6 +68,11 @@ Runner& Environment::runner() {
   return *runner_;
 }
 
+void Environment::reset_stats() {
+  stats_.reset_all();
+  events_.reset_stats.fire();
+}
+
 const UserClass* Environment::find_user_class(const std::string& name) const {
   for (const auto& user_class : user_classes_) {
     if (user_class.name() == name) return &user_class;

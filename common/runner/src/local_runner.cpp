@@ -119,7 +119,7 @@ void LocalRunner::all_users_spawned() {
   set_state(RunnerState::kRunning);
   if (environment_.options().reset_stats) {
     spdlog::info("Resetting stats");
-    environment_.stats().reset_all();
+    environment_.reset_stats();
   }
   environment_.events().spawning_complete.fire(dispatcher_ ? dispatcher_->current_user_count()
                                                            : user_count());

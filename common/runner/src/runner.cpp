@@ -5,10 +5,17 @@
 #include <spdlog/spdlog.h>
 #include <boost/asio/redirect_error.hpp>
 
+#include "cicada/core/clock.hpp"
+#include "cicada/core/process_usage.hpp"
 #include "cicada/core/spawn.hpp"
 #include "cicada/runner/environment.hpp"
 
 namespace cicada {
+namespace {
+
+constexpr double kCpuWarningPercent = 90;  // Locust's CPU warning threshold
+
+}  // namespace
 
 std::string_view to_string(RunnerState state) {
   switch (state) {
@@ -39,7 +46,34 @@ std::string format_class_counts(const std::map<std::string, std::int64_t>& count
 }
 
 Runner::Runner(Environment& environment)
-    : environment_(environment), io_(environment.io_context()), work_(asio::make_work_guard(io_)) {}
+    : environment_(environment), io_(environment.io_context()), work_(asio::make_work_guard(io_)) {
+  last_cpu_seconds_ = detail::process_cpu_seconds();
+  last_usage_sample_ = steady_seconds();
+  every(std::chrono::duration<double>(environment_.options().usage_monitor_interval_seconds),
+        [this] { monitor_usage(); });
+}
+
+void Runner::monitor_usage() {
+  const double now = steady_seconds();
+  const double cpu_seconds = detail::process_cpu_seconds();
+  const double cpu_percent = now > last_usage_sample_ ? 100 * (cpu_seconds - last_cpu_seconds_) /
+                                                            (now - last_usage_sample_)
+                                                      : 0;
+  last_cpu_seconds_ = cpu_seconds;
+  last_usage_sample_ = now;
+  environment_.events().usage_monitor.fire(environment_, cpu_percent,
+                                           static_cast<std::int64_t>(detail::process_rss_bytes()));
+  if (cpu_percent > kCpuWarningPercent && !cpu_warning_given_) {
+    cpu_warning_given_ = true;
+    // A saturated generator delays its own requests and timings: say so once, as Locust does.
+    spdlog::warn(
+        "CPU usage above {:.0f}%! This may constrain your throughput and may even give "
+        "inconsistent response time measurements! Run more worker processes (--processes) or "
+        "spread them over more machines",
+        kCpuWarningPercent);
+    environment_.events().cpu_warning.fire(environment_, cpu_percent);
+  }
+}
 
 Runner::~Runner() = default;
 

@@ -138,7 +138,7 @@ class WebUi::Impl {
     if (path == "/stats/reset") {
       stats_cache_.reset();
       return on_loop([this] {
-        environment_.stats().reset_all();
+        environment_.reset_stats();
         if (environment_.has_runner()) environment_.runner().clear_exceptions();
         return text_reply("ok");
       });

@@ -359,7 +359,6 @@ TEST_CASE("an Environment refuses classes that cannot run") {
   CHECK_THROWS_WITH(Environment({one, one}), "two user classes are named 'Same'");
 }
 
-
 namespace {
 
 // An open-model user whose iteration takes 50 ms, counting how many run at once.
@@ -454,6 +453,75 @@ TEST_CASE("open-model and user-count classes run side by side") {
   runner.join();
   CHECK(Checkout::started == started_at_stop);  // the schedule ended with the test
   CHECK(runner.user_count() == 0);
+}
+
+}  // namespace cicada
+
+namespace cicada {
+namespace {
+
+/// Keeps its core busy: each task spins for 50 ms without yielding.
+class Spinner : public User {
+ public:
+  using User::User;
+  awaitable<void> spin() {
+    const auto until = std::chrono::steady_clock::now() + 50ms;
+    while (std::chrono::steady_clock::now() < until) {
+    }
+    co_return;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("usage_monitor samples CPU and memory; a saturated process warns once (cpu_warning)") {
+  UserClass spinner =
+      UserClass::define<Spinner>("Spinner").task("spin", &Spinner::spin).wait_time(constant(0));
+  EnvironmentOptions options;
+  options.usage_monitor_interval_seconds = 0.3;
+  Environment env({spinner}, options);
+  auto& runner = env.create_local_runner();
+  int samples = 0;
+  std::int64_t memory = 0;
+  std::vector<double> warnings;
+  env.events().usage_monitor.add_listener([&](Environment&, double cpu, std::int64_t rss) {
+    CHECK(cpu >= 0);
+    memory = rss;
+    ++samples;
+  });
+  env.events().cpu_warning.add_listener([&](Environment&, double cpu) { warnings.push_back(cpu); });
+  runner.start(1, 1);
+  // Sampling keeps going until one window shows the spinning core (a busy
+  // machine may hold the process back for a while).
+  test::run_until(env.io_context(), [&] { return !warnings.empty() && samples >= 3; });
+  CHECK(warnings.size() == 1);
+  CHECK(warnings.front() > 90);
+  CHECK(memory > 1'000'000);
+  const int samples_then = samples;
+  test::run_until(env.io_context(), [&] { return samples >= samples_then + 2; });
+  CHECK(warnings.size() == 1);  // once per process, as Locust
+  runner.quit();
+  test::run_until(env.io_context(), [&] { return env.io_context().stopped(); });
+}
+
+TEST_CASE("reset_stats fires when --reset-stats resets the statistics after the ramp") {
+  UserClass idle =
+      UserClass::define<Idle>("Idle").task("nothing", &Idle::nothing).wait_time(constant(0.05));
+  EnvironmentOptions options = seeded();
+  options.reset_stats = true;
+  Environment env({idle}, options);
+  auto& runner = env.create_local_runner();
+  std::vector<std::string> order;
+  env.events().reset_stats.add_listener([&] { order.push_back("reset_stats"); });
+  env.events().spawning_complete.add_listener(
+      [&](std::int64_t) { order.push_back("spawning_complete"); });
+  runner.start(2, 100);
+  test::run_until(env.io_context(), [&] { return order.size() == 2; });
+  CHECK(order == std::vector<std::string>{"reset_stats", "spawning_complete"});
+  env.reset_stats();
+  CHECK(order.size() == 3);
+  runner.quit();
+  test::run_until(env.io_context(), [&] { return env.io_context().stopped(); });
 }
 
 }  // namespace cicada

@@ -105,7 +105,6 @@ class WorkerRunner final : public Runner {
   double last_cpu_seconds_ = 0;
   double last_cpu_sample_ = 0;
   double cpu_percent_ = 0;
-  bool cpu_warning_logged_ = false;
   bool warned_unshared_arrivals_ = false;
   // Log forwarding (Locust's `logs` message), only to a master that said it is cicada's.
   bool master_is_cicada_ = false;

@@ -39,6 +39,11 @@ class ManualClock final : public Clock {
   double now_;
 };
 
+/// Unix time in seconds (wall clock), for timestamps others read.
+inline double wall_seconds() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
 /// Seconds on the monotonic clock, for pacing and timeouts (not wall time).
 inline double steady_seconds() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();

@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "cicada/proto/value.hpp"
+
 namespace cicada {
 
 class Environment;
@@ -108,6 +110,29 @@ struct Events {
   EventHook<Environment&> quitting{"quitting", &listener_errors};
   /// After quitting, with the exit code.
   EventHook<int> quit{"quit", &listener_errors};
+  /// The statistics were reset (--reset-stats once spawning completes, the web
+  /// UI's reset, Environment::reset_stats()).
+  EventHook<> reset_stats{"reset_stats", &listener_errors};
+  /// Every few seconds on every runner (Locust's 5 s): this process's CPU use in
+  /// percent of one core, and its resident memory in bytes.
+  EventHook<Environment&, double, std::int64_t> usage_monitor{"usage_monitor", &listener_errors};
+  /// The first time this process's CPU use goes over 90%, after the warning is
+  /// logged: a saturated generator's timings are not to be trusted.
+  EventHook<Environment&, double> cpu_warning{"cpu_warning", &listener_errors};
+  /// Worker: a heartbeat went to the master (this worker's id, Unix time).
+  EventHook<std::string_view, double> heartbeat_sent{"heartbeat_sent", &listener_errors};
+  /// Master: a worker's heartbeat arrived (its id, Unix time).
+  EventHook<std::string_view, double> heartbeat_received{"heartbeat_received", &listener_errors};
+  /// Worker: a statistics report is about to go to the master (this worker's
+  /// id, the report's extra keys): add keys to send data along, as Locust does.
+  EventHook<std::string_view, proto::Value::Map&> report_to_master{"report_to_master",
+                                                                   &listener_errors};
+  /// Master: a worker's report arrived (its id, the keys its report_to_master
+  /// listeners added).
+  EventHook<std::string_view, const proto::Value::Map&> worker_report{"worker_report",
+                                                                      &listener_errors};
+  /// Master: a worker registered (its id).
+  EventHook<std::string_view> worker_connect{"worker_connect", &listener_errors};
 };
 
 }  // namespace cicada

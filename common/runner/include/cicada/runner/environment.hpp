@@ -54,6 +54,9 @@ struct EnvironmentOptions {
   std::vector<stats::Threshold> thresholds;       ///< pass/fail criteria checked at the end
   /// Values of options test plugins add (CustomOption), by dest name ("product_id").
   std::map<std::string, std::string> custom_options = {};
+  /// How often runners sample their CPU and memory (usage_monitor, cpu_warning);
+  /// Locust's CPU_MONITOR_INTERVAL.
+  double usage_monitor_interval_seconds = 5;
 };
 
 /// Everything one test run shares: the user classes, options, events,
@@ -115,6 +118,8 @@ class Environment {
 
   Events& events() { return events_; }
   stats::RequestStats& stats() { return stats_; }
+  /// Resets every statistic and fires `reset_stats` (Locust's web UI reset).
+  void reset_stats();
   const std::vector<UserClass>& user_classes() const { return user_classes_; }
   const UserClass* find_user_class(const std::string& name) const;
   EnvironmentOptions& options() { return options_; }

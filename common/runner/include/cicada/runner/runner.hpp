@@ -136,6 +136,9 @@ class Runner {
                                    std::function<void()> action);
 
   void poll_shape();
+  /// Samples this process's CPU and memory: usage_monitor, and once over 90%
+  /// a warning and cpu_warning.
+  void monitor_usage();
 
   RunnerState state_ = RunnerState::kReady;
   bool shape_running_ = false;
@@ -146,6 +149,9 @@ class Runner {
   bool quit_finished_ = false;
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_;
   std::list<asio::steady_timer> timers_;
+  double last_cpu_seconds_ = 0;
+  double last_usage_sample_ = 0;
+  bool cpu_warning_given_ = false;
 };
 
 }  // namespace cicada

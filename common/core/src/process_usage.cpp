@@ -1,4 +1,4 @@
-#include "process_usage.hpp"
+#include "cicada/core/process_usage.hpp"
 
 #include <unistd.h>
 
