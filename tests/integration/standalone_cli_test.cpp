@@ -194,3 +194,24 @@ TEST_CASE("cicada-master and cicada-worker list their flags and refuse bad ones 
 }
 
 }  // namespace cicada
+
+namespace cicada {
+
+TEST_CASE("cicada --processes 2 runs the test on two worker processes under a local master") {
+  Target target;
+  const auto scenario = target.scenario("ok.yaml", "      - get: /\n");
+  const auto run = cicada({"-f", scenario, "--headless", "-u", "4", "-r", "20", "-t", "2",
+                           "--processes", "2", "--csv", target.dir + "/run", "--only-summary"},
+                          target.dir);
+  INFO(run.output);
+  CHECK(run.exit_code == 0);
+  CHECK(run.output.find("2 workers connected") != std::string::npos);
+  CHECK(run.output.find("(4 total users)") != std::string::npos);
+  CHECK(test::read_file(target.dir + "/run_stats.csv").find("\nGET,/,") != std::string::npos);
+  // Locust's check: a number of processes, or -1 for one per core.
+  const auto zero = cicada({"-f", scenario, "--headless", "--processes", "0"}, target.dir);
+  CHECK(zero.exit_code == 1);
+  CHECK(zero.output.find("--processes must be a number of processes") != std::string::npos);
+}
+
+}  // namespace cicada

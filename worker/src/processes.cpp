@@ -70,3 +70,42 @@ int supervise_processes(std::int64_t requested, const cli::Options& options,
 }
 
 }  // namespace cicada::worker
+
+namespace cicada::worker {
+
+int run_master_with_local_workers(
+    cli::Options options, cli::TestDefinition test, const char* program,
+    const std::function<int(const cli::Options&, cli::TestDefinition)>& run_master) {
+  std::vector<pid_t> children;
+  if (options.processes) {
+    auto worker_options = options;
+    worker_options.master_host = "127.0.0.1";
+    worker_options.master_port = options.master_bind_port;
+    worker_options.logfile.reset();
+    worker_options.health_port.reset();  // the master serves the probes
+    // With CURVE, the local workers speak as the master itself (it accepts its own key).
+    worker_options.curve_master_key_file = options.curve_secret_key_file;
+    worker_options.curve_authorized_keys.clear();
+    const auto count = process_count(*options.processes);
+    children = fork_workers(count, worker_options, test);
+    options.processes = count;
+  }
+  if (!cli::setup_logging(options, program)) return 2;
+  int code = 2;
+  try {
+    code = run_master(options, std::move(test));
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "%s: error: %s\n", program, e.what());
+  }
+  // The local workers got quit from the master; give them a moment, then make sure.
+  for (pid_t pid : children) {
+    for (int i = 0; i < 300 && ::waitpid(pid, nullptr, WNOHANG) == 0; ++i) ::usleep(10'000);
+    if (::waitpid(pid, nullptr, WNOHANG) == 0) {
+      ::kill(pid, SIGTERM);
+      ::waitpid(pid, nullptr, 0);
+    }
+  }
+  return code;
+}
+
+}  // namespace cicada::worker

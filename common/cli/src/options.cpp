@@ -263,11 +263,10 @@ std::string define_options(CLI::App& app, Options& options, Program program,
                    "With --curve-secret-key: the master's public key (its PREFIX.pub)")
         ->envname(env_name("CURVE_MASTER_KEY"));
   }
-  if (master || worker) {
-    app.add_option("--processes", options.processes,
-                   "Start N local worker processes (-1: one per core)")
-        ->envname(env_name("PROCESSES"));
-  }
+  app.add_option("--processes", options.processes,
+                 worker ? "Start N worker processes (-1: one per core)"
+                        : "Run N local worker processes under a master (-1: one per core)")
+      ->envname(env_name("PROCESSES"));
   if (worker) {
     app.add_option("--master-host", options.master_host, "Master to connect to")
         ->envname(env_name("MASTER_HOST", "MASTER_NODE_HOST"));
@@ -375,6 +374,10 @@ ParseResult parse_options(int argc, const char* const* argv, Program program,
   }
   if (worker && options.curve_secret_key_file.empty() != options.curve_master_key_file.empty()) {
     return usage_error("--curve-secret-key and --curve-master-key go together: give both", 2);
+  }
+  if (options.processes && (*options.processes < -1 || *options.processes == 0)) {
+    // Locust logs this and exits 1.
+    return usage_error("--processes must be a number of processes, or -1 for one per core", 1);
   }
   if (options.csv_full_history && !options.csv_prefix) {
     result.exit_code = 2;

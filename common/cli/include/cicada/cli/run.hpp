@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <vector>
@@ -119,6 +120,10 @@ std::unique_ptr<web::HealthServer> start_health_server(Environment& environment,
 
 /// Quits the runner on SIGINT or SIGTERM while the returned handle lives.
 std::shared_ptr<void> quit_on_signals(Environment& environment, Runner& runner);
+
+/// A TCP port on 127.0.0.1 that was free a moment ago (for `cicada
+/// --processes`, whose master and workers meet on loopback); 0 if none.
+std::uint16_t free_loopback_port();
 
 /// The whole headless standalone run: ramp, run time, outputs, summary.
 /// Returns the process exit code.
