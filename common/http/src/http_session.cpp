@@ -185,6 +185,7 @@ class SessionImpl {
 
   CookieJar cookies_;
   SessionOptions options_;
+  std::optional<std::string> rename_;  ///< rename_request's name, while a guard lives
 
   std::uint64_t connections_opened() const { return connection_.connections_opened(); }
 
@@ -318,14 +319,18 @@ awaitable<Response> SessionImpl::send(RequestView request) {
       exchange.target.assign(elsewhere->url.target);
     }
   }
+  const std::string_view default_name =
+      rename_ ? std::string_view(*rename_)
+              : (endpoint != nullptr ? std::string_view(exchange.target) : request.url);
+  if (request.context != nullptr) response.context_ = *request.context;
   if (endpoint != nullptr) {
-    exchange.name.assign(request.name.empty() ? std::string_view(exchange.target) : request.name);
+    exchange.name.assign(request.name.empty() ? default_name : request.name);
     exchange.url.assign(endpoint->url.scheme)
         .append("://")
         .append(endpoint->host_header)
         .append(exchange.target);
   } else {
-    exchange.name.assign(request.name.empty() ? request.url : request.name);
+    exchange.name.assign(request.name.empty() ? default_name : request.name);
     exchange.url.assign(request.url);
     response.error_ = "InvalidURL(" + stats::python_repr(parse_error) + ")";
   }
@@ -487,6 +492,7 @@ awaitable<Response> SessionImpl::request(std::string method, std::string url,
     view.authorization = authorization;
   }
   view.catch_response = options.catch_response;
+  if (!options.context.empty()) view.context = &options.context;
   view.allow_redirects = options.allow_redirects;
   view.timeout = options.timeout;
   Response response = co_await send(view);
@@ -505,6 +511,22 @@ awaitable<Response> HttpSession::request(std::string method, std::string url,
 awaitable<Response> HttpSession::send(RequestView request) {
   return impl_->send(request);
 }
+RequestRename::RequestRename(SessionImpl* session, std::optional<std::string> previous)
+    : session_(session), previous_(std::move(previous)) {}
+
+RequestRename::RequestRename(RequestRename&& other) noexcept
+    : session_(std::exchange(other.session_, nullptr)), previous_(std::move(other.previous_)) {}
+
+RequestRename::~RequestRename() {
+  if (session_ != nullptr) session_->rename_ = std::move(previous_);
+}
+
+RequestRename HttpSession::rename_request(std::string name) {
+  RequestRename guard(impl_.get(), std::move(impl_->rename_));
+  impl_->rename_ = std::move(name);
+  return guard;
+}
+
 awaitable<Response> HttpSession::get(std::string url, RequestOptions options) {
   return impl_->request("GET", std::move(url), std::move(options));
 }

@@ -1,5 +1,7 @@
 #include "cicada/http/response.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include "cicada/model/user.hpp"
 #include "cicada/stats/stats_error.hpp"
 #include "exchange.hpp"
@@ -27,6 +29,7 @@ Response& Response::operator=(Response&& other) noexcept {
   start_time_ = other.start_time_;
   verdict_ = std::move(other.verdict_);
   pending_ = std::exchange(other.pending_, false);
+  context_ = std::move(other.context_);
   return *this;
 }
 
@@ -43,6 +46,10 @@ std::string_view Response::body() const {
   if (!exchange_ || status_ == 0) return {};
   if (exchange_->body_is_decoded) return exchange_->decoded_body;
   return exchange_->parser.body(exchange_->buffer);
+}
+
+nlohmann::json Response::json() const {
+  return nlohmann::json::parse(body());
 }
 
 std::vector<std::pair<std::string_view, std::string_view>> Response::headers() const {
@@ -85,9 +92,17 @@ void Response::report() {
   if (!pending_ || user_ == nullptr || !exchange_) return;
   pending_ = false;
   const std::string& outcome = verdict_ ? *verdict_ : error_;
-  user_->record_request({exchange_->method, exchange_->name, elapsed_,
-                         static_cast<std::int64_t>(body().size()),
-                         outcome.empty() ? nullptr : &outcome, start_time_, exchange_->url});
+  RequestContext context = user_->context();
+  for (const auto& [key, value] : context_) context[key] = value;
+  user_->record_request({.request_type = exchange_->method,
+                         .name = exchange_->name,
+                         .response_time = elapsed_,
+                         .response_length = static_cast<std::int64_t>(body().size()),
+                         .error = outcome.empty() ? nullptr : &outcome,
+                         .start_time = start_time_,
+                         .url = exchange_->url,
+                         .response = this,
+                         .context = context.empty() ? nullptr : &context});
 }
 
 }  // namespace cicada::http

@@ -96,6 +96,9 @@ awaitable<void> run_holder(User& user, TaskHolder& holder, const TaskList& tasks
     } catch (const StopUser&) {
       state.outcome = Outcome::kStop;
       state.stop = std::current_exception();
+    } catch (const StopTest&) {
+      state.outcome = Outcome::kStop;
+      state.stop = std::current_exception();
     } catch (const UserKilled&) {
       state.outcome = Outcome::kStop;
       state.stop = std::current_exception();
@@ -158,12 +161,16 @@ awaitable<void> run_on_stop(User& user) {
 awaitable<void> TaskLoop::run_user(User& user, const UserClass& user_class) {
   user.bind_tasks(&user_class.tasks(), &user_class.wait_time(), steady_seconds());
   bool stopped = false;
+  bool stop_test = false;
   std::string failure;
   try {
     co_await user.on_start();
     co_await run_holder(user, user, user_class.tasks());
   } catch (const StopUser&) {
     stopped = true;
+  } catch (const StopTest&) {
+    stopped = true;
+    stop_test = true;
   } catch (const UserKilled&) {
     stopped = true;
   } catch (const RescheduleTask&) {
@@ -175,6 +182,7 @@ awaitable<void> TaskLoop::run_user(User& user, const UserClass& user_class) {
   }
   if (stopped) {
     co_await run_on_stop(user);
+    if (stop_test) throw StopTest();  // for the runner, which ends the test
   } else if (!failure.empty()) {
     // Like an exception escaping a Locust user's greenlet: the user ends, without on_stop.
     report_task_error(user, user, nullptr, failure);

@@ -138,6 +138,12 @@ std::vector<User*> LocalRunner::spawn_users(const std::map<std::string, std::int
   return spawned;
 }
 
+void LocalRunner::stop_users(const std::map<std::string, std::int64_t>& counts) {
+  std::vector<std::pair<std::size_t, std::int64_t>> plan;
+  for (const auto& [name, count] : counts) plan.emplace_back(pool_.class_index(name), count);
+  for (const auto& [class_index, count] : plan) pool_.mark_for_stop(class_index, count);
+}
+
 void LocalRunner::stop() {
   end_shape();
   spawn_logged(io_.get_executor(), run_stop(this, false), "stop");

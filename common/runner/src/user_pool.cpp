@@ -9,8 +9,10 @@
 #include "cicada/core/clock.hpp"
 #include "cicada/core/spawn.hpp"
 #include "cicada/core/timer_wait.hpp"
+#include "cicada/model/control_flow.hpp"
 #include "cicada/model/task_loop.hpp"
 #include "cicada/runner/environment.hpp"
+#include "cicada/runner/runner.hpp"
 
 #include "arrival_executor.hpp"
 
@@ -148,8 +150,18 @@ User& UserPool::spawn(std::size_t class_index, IterationSource* iterations) {
 }
 
 awaitable<void> UserPool::run_user(UserPool* pool, std::list<Slot>::iterator slot) {
-  co_await TaskLoop::run_user(*slot->user, *pool->classes_[slot->class_index]);
+  bool stop_test = false;
+  try {
+    co_await TaskLoop::run_user(*slot->user, *pool->classes_[slot->class_index]);
+  } catch (const StopTest&) {
+    stop_test = true;
+  }
+  const std::string class_name = pool->classes_[slot->class_index]->name();
   pool->on_user_finished(slot);
+  if (stop_test && pool->environment_.has_runner()) {
+    spdlog::info("A {} user raised StopTest: stopping the test", class_name);
+    pool->environment_.runner().quit();
+  }
 }
 
 void UserPool::on_user_finished(std::list<Slot>::iterator slot) {

@@ -63,6 +63,8 @@ struct RequestOptions {
   bool catch_response = false;      ///< decide success/failure yourself (see Response)
   std::optional<bool> allow_redirects{};
   std::optional<std::chrono::duration<double>> timeout{};  ///< overrides network_timeout
+  /// Added to User::context() in this request's event (Locust's `context=`).
+  RequestContext context{};
 };
 
 /// A request described by views, for callers that keep the viewed text alive
@@ -81,6 +83,7 @@ struct RequestView {
   bool catch_response = false;
   std::optional<bool> allow_redirects{};
   std::optional<std::chrono::duration<double>> timeout{};
+  const RequestContext* context = nullptr;  ///< the request's own context, if any
 };
 
 /// Simple cookie storage: name=value per host, sent back to that host.
@@ -110,6 +113,23 @@ class SessionImpl;
 /// truncated response, body over the size limit, status >= 400 — become
 /// recorded failures with a clear text; nothing throws except UserKilled when
 /// the runner kills the user. Runs on its user's event loop.
+class SessionImpl;
+
+/// While it lives, a session's requests without a name of their own are
+/// recorded under one name (Locust's `with client.rename_request(name):`).
+class RequestRename {
+ public:
+  RequestRename(RequestRename&& other) noexcept;
+  RequestRename& operator=(RequestRename&&) = delete;
+  ~RequestRename();
+
+ private:
+  friend class HttpSession;
+  RequestRename(SessionImpl* session, std::optional<std::string> previous);
+  SessionImpl* session_;
+  std::optional<std::string> previous_;
+};
+
 class HttpSession {
  public:
   HttpSession(User& user, SessionOptions options);
@@ -128,6 +148,13 @@ class HttpSession {
   awaitable<Response> delete_(std::string url, RequestOptions options = {});
   awaitable<Response> head(std::string url, RequestOptions options = {});
   awaitable<Response> options(std::string url, RequestOptions options = {});
+
+  /// Names this session's requests `name` until the guard goes; an explicit
+  /// RequestOptions::name still wins:
+  ///
+  ///     auto renamed = client().rename_request("/item/[id]");
+  ///     co_await client().get("/item/1");   // recorded as /item/[id]
+  [[nodiscard]] RequestRename rename_request(std::string name);
 
   CookieJar& cookies();
   const SessionOptions& settings() const;

@@ -9,6 +9,10 @@
 #include <utility>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
+#include "cicada/model/events.hpp"
+
 namespace cicada {
 class User;
 }
@@ -50,6 +54,10 @@ class Response {
   std::string_view body() const;
   /// Every header, in the order received (builds a list: prefer header()).
   std::vector<std::pair<std::string_view, std::string_view>> headers() const;
+  /// The body parsed as JSON (Locust's `response.json()`); throws
+  /// nlohmann::json::parse_error when it is not JSON. Include
+  /// <nlohmann/json.hpp> to use the result.
+  nlohmann::json json() const;
   /// The first header named `name` (case-insensitive).
   std::optional<std::string_view> header(std::string_view name) const;
   /// The final URL, after redirects.
@@ -82,6 +90,7 @@ class Response {
   double start_time_ = 0;
   std::optional<std::string> verdict_;  // "" = success, else the failure text
   bool pending_ = false;
+  RequestContext context_;  // the request's own context (RequestOptions::context)
 };
 
 }  // namespace cicada::http

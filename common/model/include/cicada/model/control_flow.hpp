@@ -12,6 +12,15 @@ class StopUser : public std::exception {
   const char* what() const noexcept override { return "StopUser"; }
 };
 
+/// Stops the whole test, as the runner's quit() would (Locust's StopTest): this
+/// user stops like StopUser (its on_stop runs), then the runner in this
+/// process quits: a local run ends; a worker leaves its master, which carries
+/// on with its other workers.
+class StopTest : public std::exception {
+ public:
+  const char* what() const noexcept override { return "StopTest"; }
+};
+
 /// Ends the current task like a return (the owner then waits).
 class RescheduleTask : public std::exception {
  public:

@@ -12,10 +12,19 @@
 
 #include "cicada/proto/value.hpp"
 
+#include <map>
+
 namespace cicada {
 
 class Environment;
 class User;
+namespace http {
+class Response;
+}
+
+/// Extra facts about a request for `request` listeners (Locust's `context`
+/// dict): User::context() merged with the request's own.
+using RequestContext = std::map<std::string, std::string>;
 
 /// A list of listeners called in registration order (Locust's EventHook).
 /// A listener that throws is logged and counted in `Events::listener_errors`
@@ -84,6 +93,10 @@ struct RequestEvent {
   /// at which requests were meant to go. Statistics then also keep latency
   /// corrected for coordinated omission (the requests a slow answer held back).
   std::optional<std::chrono::microseconds> expected_interval = std::nullopt;
+  /// The HTTP response, for requests of cicada's HTTP client; null otherwise.
+  const http::Response* response = nullptr;
+  /// User::context() merged with the request's own; null when both are empty.
+  const RequestContext* context = nullptr;
 };
 
 /// An exception that escaped a task (Locust's `user_error`).

@@ -77,6 +77,10 @@ class User : public TaskHolder {
   /// This user's own generator, seeded by the runner (reproducible runs).
   cicada::Random& random() { return random_; }
 
+  /// Facts added to every request event of this user (Locust's User.context()):
+  /// override to tag requests, e.g. with the account a user logged in as.
+  virtual RequestContext context() const { return {}; }
+
   /// Reports a request of any protocol: fires the `request` event, which the
   /// statistics listen to. `event.start_time` of 0 is filled in with now.
   void record_request(RequestEvent event);

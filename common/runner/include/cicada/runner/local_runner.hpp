@@ -35,6 +35,10 @@ class LocalRunner final : public Runner {
   /// loop, so the caller can set per-user data first (as in Locust's
   /// `spawn_users`). Throws std::invalid_argument for an unknown class name.
   std::vector<User*> spawn_users(const std::map<std::string, std::int64_t>& counts);
+  /// Stops that many users of each class, newest first (Locust's stop_users):
+  /// gracefully within the stop timeout, else at once. Throws
+  /// std::invalid_argument for an unknown class name.
+  void stop_users(const std::map<std::string, std::int64_t>& counts);
 
   /// The users alive now, oldest first (stopping ones included).
   std::vector<User*> users() const;
