@@ -6,6 +6,7 @@
 #include <boost/asio/co_spawn.hpp>
 
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "cicada/model/control_flow.hpp"
@@ -515,7 +516,9 @@ TEST_CASE("multipart uploads: form fields, then files, framed by one boundary") 
   auto user = h.user();
   const http::RequestOptions upload{
       .form = {{"title", "report"}},
-      .files = {{.field = "file", .filename = "a.csv", .content = "x,y\n1,2\n",
+      .files = {{.field = "file",
+                 .filename = "a.csv",
+                 .content = "x,y\n1,2\n",
                  .content_type = "text/csv"},
                 {.field = "raw", .filename = "b.bin", .content = std::string("\0\1", 2)}}};
   auto response = h.run(user->client().post("/echo", upload));
@@ -529,9 +532,59 @@ TEST_CASE("multipart uploads: form fields, then files, framed by one boundary") 
       "--" + boundary +
       "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n"
       "Content-Type: text/csv\r\n\r\nx,y\n1,2\n\r\n" +
-      "--" + boundary + "\r\nContent-Disposition: form-data; name=\"raw\"; filename=\"b.bin\"\r\n\r\n" +
+      "--" + boundary +
+      "\r\nContent-Disposition: form-data; name=\"raw\"; filename=\"b.bin\"\r\n\r\n" +
       std::string("\0\1", 2) + "\r\n--" + boundary + "--\r\n";
   CHECK(response.body() == expected);
+}
+
+}  // namespace cicada
+
+namespace cicada {
+namespace {
+
+class TaggedUser : public HttpUser {
+ public:
+  using HttpUser::HttpUser;
+  RequestContext context() const override { return {{"account", "ann"}}; }
+};
+
+}  // namespace
+
+TEST_CASE("rename_request, json() and the request event's context and response") {
+  Harness h;
+  std::vector<RequestContext> contexts;
+  std::vector<int> statuses;
+  h.events.request.add_listener([&](const RequestEvent& e) {
+    contexts.push_back(e.context ? *e.context : RequestContext{});
+    statuses.push_back(e.response ? e.response->status() : -1);
+  });
+  UserContext context;
+  context.executor = h.io.get_executor();
+  context.events = &h.events;
+  context.class_name = "Tagged";
+  context.host = h.base();
+  http::SessionOptions options;
+  options.base_url = h.base();
+  TaggedUser user(context, options);
+  {
+    auto renamed = user.client().rename_request("/item/[id]");
+    h.run(user.client().get("/json?id=1"));
+    const http::RequestOptions named{.name = "/own"};
+    h.run(user.client().get("/json?id=2", named));
+  }
+  const http::RequestOptions tagged{.context = {{"step", "checkout"}}};
+  auto response = h.run(user.client().get("/json", tagged));
+  REQUIRE(h.recorded.size() == 3);
+  CHECK(h.recorded[0].name == "/item/[id]");
+  CHECK(h.recorded[1].name == "/own");   // an explicit name wins, as in Locust
+  CHECK(h.recorded[2].name == "/json");  // the guard is gone
+  CHECK(response.json()["token"] == "abc123");
+  CHECK(contexts[0] == RequestContext{{"account", "ann"}});
+  CHECK(contexts[2] == RequestContext{{"account", "ann"}, {"step", "checkout"}});
+  CHECK(statuses == std::vector<int>{200, 200, 200});
+  auto not_json = h.run(user.client().get("/"));
+  CHECK_THROWS(not_json.json());
 }
 
 }  // namespace cicada
