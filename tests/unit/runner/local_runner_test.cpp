@@ -525,3 +525,56 @@ TEST_CASE("reset_stats fires when --reset-stats resets the statistics after the 
 }
 
 }  // namespace cicada
+
+namespace cicada {
+namespace {
+
+class Quitter : public User {
+ public:
+  using User::User;
+  awaitable<void> work() {
+    if (++runs_ == 3) throw StopTest();
+    co_return;
+  }
+  awaitable<void> on_stop() override {
+    stopped = true;
+    co_return;
+  }
+  inline static bool stopped = false;
+
+ private:
+  int runs_ = 0;
+};
+
+}  // namespace
+
+TEST_CASE("StopTest stops the user (on_stop runs) and then the whole local run") {
+  UserClass quitter =
+      UserClass::define<Quitter>("Quitter").task("work", &Quitter::work).wait_time(constant(0.01));
+  UserClass idle =
+      UserClass::define<Idle>("Idle").task("nothing", &Idle::nothing).wait_time(constant(0.05));
+  Environment env({quitter, idle}, seeded());
+  auto& runner = env.create_local_runner();
+  Quitter::stopped = false;
+  runner.spawn_users({{"Quitter", 1}, {"Idle", 3}});
+  test::run_until(env.io_context(), [&] { return env.io_context().stopped(); });
+  CHECK(Quitter::stopped);
+  CHECK(runner.user_count() == 0);
+}
+
+TEST_CASE("stop_users stops that many users of a class, newest first") {
+  UserClass idle =
+      UserClass::define<Idle>("Idle").task("nothing", &Idle::nothing).wait_time(constant(0.05));
+  Environment env({idle}, seeded());
+  auto& runner = env.create_local_runner();
+  auto users = runner.spawn_users({{"Idle", 4}});
+  test::run_until(env.io_context(), [&] { return runner.user_count() == 4; });
+  runner.stop_users({{"Idle", 3}});
+  test::run_until(env.io_context(), [&] { return runner.user_count() == 1; });
+  CHECK(runner.users().front() == users.front());  // the oldest stays
+  CHECK_THROWS_AS(runner.stop_users({{"Nobody", 1}}), std::invalid_argument);
+  runner.quit();
+  test::run_until(env.io_context(), [&] { return env.io_context().stopped(); });
+}
+
+}  // namespace cicada
