@@ -27,8 +27,8 @@ int main(int argc, char** argv) {
     master_options.master_bind_host = "127.0.0.1";
     master_options.master_bind_port = cicada::cli::free_loopback_port();
     master_options.expect_workers = cicada::worker::process_count(*options.processes);
-    return cicada::worker::run_master_with_local_workers(
-        master_options, std::move(prepared.test), "cicada", cicada::master::run_master);
+    return cicada::worker::run_master_with_local_workers(master_options, std::move(prepared.test),
+                                                         "cicada", cicada::master::run_master);
   }
   try {
     return cicada::cli::run_standalone(options, std::move(prepared.test));

@@ -1,11 +1,11 @@
 #include "cicada/target/target_server.hpp"
 
+#include <zlib.h>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <zlib.h>
 
 #include <algorithm>
 #include <chrono>
@@ -70,8 +70,8 @@ constexpr const char* kJsonDocument =
 std::string compress(std::string_view text, const std::string& encoding) {
   const int window_bits = encoding == "gzip" ? 15 + 16 : encoding == "deflate" ? 15 : -15;
   z_stream stream{};
-  if (deflateInit2(&stream, Z_BEST_COMPRESSION, Z_DEFLATED, window_bits, 8,
-                   Z_DEFAULT_STRATEGY) != Z_OK) {
+  if (deflateInit2(&stream, Z_BEST_COMPRESSION, Z_DEFLATED, window_bits, 8, Z_DEFAULT_STRATEGY) !=
+      Z_OK) {
     throw std::runtime_error("zlib: deflateInit2 failed");
   }
   std::string out(deflateBound(&stream, static_cast<uLong>(text.size())), '\0');
@@ -229,16 +229,17 @@ Routed route(TargetServer::Impl& server, const Request& request) {
     // do) or broken.
     const std::string encoding = query_value(query, "encoding", "gzip");
     const long long repeat = std::clamp(number(query_value(query, "n"), -1), -1LL, 64LL << 20);
-    const std::string document =
-        repeat < 0 ? std::string(kJsonDocument) : std::string(static_cast<std::size_t>(repeat), 'x');
+    const std::string document = repeat < 0 ? std::string(kJsonDocument)
+                                            : std::string(static_cast<std::size_t>(repeat), 'x');
     response.set(http::field::content_type, "application/json");
-    response.set(http::field::content_encoding,
-                 encoding == "raw-deflate" ? "deflate" : encoding == "broken" ? "gzip" : encoding);
+    response.set(http::field::content_encoding, encoding == "raw-deflate" ? "deflate"
+                                                : encoding == "broken"    ? "gzip"
+                                                                          : encoding);
     response.body() = encoding == "broken" ? std::string("\x1f\x8b not really gzip")
                                            : compress(document, encoding);
   } else if (path == "/basic-auth") {
-    const std::string expected = "Basic " + base64(query_value(query, "user") + ":" +
-                                                   query_value(query, "password"));
+    const std::string expected =
+        "Basic " + base64(query_value(query, "user") + ":" + query_value(query, "password"));
     const auto given = request.find(http::field::authorization);
     if (given == request.end() || given->value() != expected) {
       response.result(http::status::unauthorized);

@@ -15,8 +15,7 @@ namespace cicada::cli {
 /// allows: `--spawn 5` is `--spawn-rate 5`. Throws ConfigError for an
 /// ambiguous one ("ambiguous option: --csv could match --csv, --csv-full-history"
 /// cannot happen: an exact name always wins). Stops at "--".
-std::vector<std::string> expand_option_prefixes(const CLI::App& app,
-                                                std::vector<std::string> args);
+std::vector<std::string> expand_option_prefixes(const CLI::App& app, std::vector<std::string> args);
 
 /// The value of --config on the command line (after prefix expansion), if any.
 std::optional<std::string> config_option(const std::vector<std::string>& args);

@@ -9,10 +9,10 @@
 #include <sstream>
 
 #include "cicada/core/timespan.hpp"
-#include "config_file.hpp"
-#include "option_sources.hpp"
 #include "cicada/core/version.hpp"
 #include "cicada/stats/thresholds.hpp"
+#include "config_file.hpp"
+#include "option_sources.hpp"
 
 namespace cicada::cli {
 namespace {
@@ -78,7 +78,6 @@ CLI::Option* add_timespan_option(CLI::App& app, const std::string& flags,
       },
       help);
 }
-
 
 /// Declares the options of `program` on `app`, stored into `options`; an
 /// error message when a test plugin's option cannot be added.

@@ -27,8 +27,8 @@ Inflated inflate_all(std::string_view body, int window_bits, std::size_t max_byt
       result = Inflated::kTooLarge;
       break;
     }
-    const std::size_t chunk = std::min<std::size_t>(std::max<std::size_t>(body.size() * 4, 4096),
-                                                    max_bytes - out.size());
+    const std::size_t chunk =
+        std::min<std::size_t>(std::max<std::size_t>(body.size() * 4, 4096), max_bytes - out.size());
     const std::size_t before = out.size();
     out.resize(before + chunk);
     stream.next_out = reinterpret_cast<Bytef*>(out.data() + before);
@@ -49,9 +49,9 @@ Inflated inflate_all(std::string_view body, int window_bits, std::size_t max_byt
 
 std::string decoding_error(std::string_view content_encoding, std::string_view why) {
   return "ContentDecodingError(" +
-         stats::python_repr("Received response with content-encoding: " +
-                            std::string(content_encoding) + ", but failed to decode it: " +
-                            std::string(why)) +
+         stats::python_repr(
+             "Received response with content-encoding: " + std::string(content_encoding) +
+             ", but failed to decode it: " + std::string(why)) +
          ")";
 }
 
@@ -71,9 +71,9 @@ std::string decode_content(std::string_view content_encoding, std::string_view b
     case Inflated::kDone:
       return "";
     case Inflated::kTooLarge:
-      return decoding_error(content_encoding, "the decoded body is over " +
-                                                  std::to_string(max_bytes) +
-                                                  " bytes (--max-body-size)");
+      return decoding_error(
+          content_encoding,
+          "the decoded body is over " + std::to_string(max_bytes) + " bytes (--max-body-size)");
     case Inflated::kCorrupt:
       break;
   }

@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "cicada/core/base64.hpp"
+#include "cicada/core/percent_decode.hpp"
 
 namespace cicada::http::detail {
 
@@ -61,27 +62,6 @@ std::optional<Url> parse_url(std::string_view text, std::string& error) {
     }
   }
   return url;
-}
-
-std::string percent_decode(std::string_view text) {
-  const auto hex = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size() && hex(text[i + 1]) >= 0 &&
-        hex(text[i + 2]) >= 0) {
-      out += static_cast<char>(hex(text[i + 1]) * 16 + hex(text[i + 2]));
-      i += 2;
-    } else {
-      out += text[i];
-    }
-  }
-  return out;
 }
 
 std::string basic_authorization(std::string_view userinfo) {

@@ -8,10 +8,10 @@ namespace cicada::http::detail {
 
 /// The parts of an absolute http(s) URL that a request needs.
 struct Url {
-  std::string scheme;  ///< "http" or "https"
-  std::string host;    ///< without brackets for IPv6
-  std::string port;    ///< always set (80/443 by default)
-  std::string target;  ///< path and query, at least "/"
+  std::string scheme;    ///< "http" or "https"
+  std::string host;      ///< without brackets for IPv6
+  std::string port;      ///< always set (80/443 by default)
+  std::string target;    ///< path and query, at least "/"
   std::string userinfo;  ///< "user:password" before '@', as written (percent-encoded)
 
   /// "scheme://host:port": which connection can carry a request to this URL.
@@ -25,9 +25,6 @@ std::optional<Url> parse_url(std::string_view text, std::string& error);
 
 /// Resolves a Location header against the URL it came from.
 std::string resolve_location(const Url& base, std::string_view location);
-
-/// Decodes %XX escapes (credentials in a URL are written that way).
-std::string percent_decode(std::string_view text);
 
 /// The Authorization header value for a URL's "user:password", or "".
 std::string basic_authorization(std::string_view userinfo);

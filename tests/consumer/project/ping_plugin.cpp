@@ -21,8 +21,8 @@ class Pinger : public cicada::User {
 };
 
 void define_ping_test(cicada::TestPlugin& plugin) {
-  plugin.add_option({.name = "ping-name", .help = "The stats row of each ping",
-                     .default_value = "/ping"});
+  plugin.add_option(
+      {.name = "ping-name", .help = "The stats row of each ping", .default_value = "/ping"});
   plugin.add_user_class(cicada::UserClass::define<Pinger>("Pinger")
                             .wait_time(cicada::constant(0.05))
                             .task("ping", &Pinger::ping));

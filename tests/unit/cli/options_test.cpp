@@ -85,8 +85,7 @@ TEST_CASE("options: an unknown key, a bad flag value or a list for one value is 
   CHECK(parse({}).err.find("locust.conf:1: 'headless' is a flag: 'maybe' is not true") !=
         std::string::npos);
   place.write("locust.conf", "users = [1, 2]\n");
-  CHECK(parse({}).err ==
-        "cicada: error: locust.conf:1: 'users' takes one value, not a list\n");
+  CHECK(parse({}).err == "cicada: error: locust.conf:1: 'users' takes one value, not a list\n");
   CHECK(parse({"--config", "missing.conf"}).err ==
         "cicada: error: missing.conf: no such config file (--config)\n");
   // A key a program does not have is unknown to it: workers have no --headless.
