@@ -11,6 +11,7 @@
 #include "cicada/core/spawn.hpp"
 #include "cicada/core/timer_wait.hpp"
 #include "cicada/runner/environment.hpp"
+#include "cicada/runner/user_class_settings.hpp"
 #include "cicada/transport/curve_keys.hpp"
 #include "cicada/transport/router_server.hpp"
 
@@ -335,6 +336,30 @@ void MasterRunner::learn_classes(const proto::Value& data) {
   spdlog::info("Learned {} user classes from a worker", classes_.size() + open_classes_.size());
 }
 
+bool MasterRunner::has_user_class(const std::string& name) const {
+  return std::any_of(classes_.begin(), classes_.end(),
+                     [&](const DispatchUserClass& c) { return c.name == name; }) ||
+         std::find(open_classes_.begin(), open_classes_.end(), name) != open_classes_.end();
+}
+
+void MasterRunner::user_class_updated(const UserClassSettings& settings) {
+  // A class learned from workers was not checked by the environment.
+  if (settings.weight && !(*settings.weight >= 0))
+    throw std::invalid_argument("user class " + settings.user_class_name + ": weight must be >= 0");
+  if (settings.fixed_count && *settings.fixed_count < 0) {
+    throw std::invalid_argument("user class " + settings.user_class_name +
+                                ": fixed_count must be >= 0");
+  }
+  for (auto& user_class : classes_) {
+    if (user_class.name != settings.user_class_name) continue;
+    // The dispatcher of a running test keeps its weights, as Locust's does:
+    // these count from the next test.
+    if (settings.weight) user_class.weight = *settings.weight;
+    if (settings.fixed_count) user_class.fixed_count = *settings.fixed_count;
+  }
+  send_message(std::string(kUpdateUserClassMessage), to_value(settings));
+}
+
 void MasterRunner::remove_worker(const std::string& id, bool deleted) {
   if (deleted) workers_.erase(id);
   if (dispatcher_) dispatcher_->remove_worker(id);
@@ -381,11 +406,7 @@ void MasterRunner::start(std::int64_t user_count, double spawn_rate,
                          std::optional<std::vector<std::string>> user_classes) {
   if (quitting() || stopping_) return;
   for (const auto& name : user_classes.value_or(std::vector<std::string>{})) {
-    const bool known =
-        std::any_of(classes_.begin(), classes_.end(),
-                    [&](const DispatchUserClass& c) { return c.name == name; }) ||
-        std::find(open_classes_.begin(), open_classes_.end(), name) != open_classes_.end();
-    if (!known) throw std::invalid_argument("unknown user class '" + name + "'");
+    if (!has_user_class(name)) throw std::invalid_argument("unknown user class '" + name + "'");
   }
   if (worker_count() == 0) {
     spdlog::warn(

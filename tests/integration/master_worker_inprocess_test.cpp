@@ -45,6 +45,21 @@ struct Pair {
   }
 };
 
+class Picker : public User {
+ public:
+  using User::User;
+  static inline int left_runs = 0;
+  static inline int right_runs = 0;
+  awaitable<void> left() {
+    ++left_runs;
+    co_return;
+  }
+  awaitable<void> right() {
+    ++right_runs;
+    co_return;
+  }
+};
+
 }  // namespace
 
 TEST_CASE("custom messages travel both ways between a master and a worker") {
@@ -123,6 +138,70 @@ TEST_CASE("distributed events fire where Locust fires them, and report data trav
   pair.master.quit();
   pair.run_until([&] { return pair.master_env.io_context().stopped(); });
   CHECK(test_stopping == 1);  // a quit while running stops the test first, as in Locust
+}
+
+TEST_CASE("update_user_class reaches the workers, from this master or as a Locust master sends it") {
+  UserClass picker = UserClass::define<Picker>("Picker")
+                         .task("left", &Picker::left)
+                         .task("right", &Picker::right)
+                         .wait_time(constant(0.002));
+  Environment master_env{{picker}};
+  Environment worker_env{{picker}};
+  MasterRunner& master = master_env.create_master_runner("127.0.0.1", 0);
+  WorkerRunner& worker = worker_env.create_worker_runner("127.0.0.1", master.port());
+  const auto run_until = [&](auto done) {
+    const auto deadline = std::chrono::steady_clock::now() + 20s;
+    while (!done() && std::chrono::steady_clock::now() < deadline) {
+      for (auto* io : {&master_env.io_context(), &worker_env.io_context()}) {
+        if (io->stopped()) io->restart();
+        io->run_for(5ms);
+      }
+    }
+    REQUIRE(done());
+  };
+  const auto worker_tasks = [&] {
+    std::vector<std::string> names;
+    for (const auto& task : worker_env.find_user_class("Picker")->tasks().tasks)
+      names.push_back(task.name);
+    return names;
+  };
+  Picker::left_runs = Picker::right_runs = 0;
+  run_until([&] { return master.worker_count() == 1; });
+  master.start(1, 10);
+  run_until([&] { return Picker::left_runs > 5 && Picker::right_runs > 5; });
+
+  // The web UI's editor and --config-users on a master end up here.
+  master_env.update_user_class({.user_class_name = "Picker", .tasks = {{"right"}}});
+  run_until([&] { return worker_tasks() == std::vector<std::string>{"right"}; });
+  int left_before = Picker::left_runs;
+  int right_before = Picker::right_runs;
+  run_until([&] { return Picker::right_runs > right_before + 30; });
+  CHECK(Picker::left_runs == left_before);  // the worker's running user moved over
+
+  // What Locust 2.46's master broadcasts when its web UI's editor saves a class.
+  master.send_message("update_user_class",
+                      proto::make_map({{"user_class_name", proto::Value("Picker")},
+                                       {"host", proto::Value("")},
+                                       {"weight", proto::Value(1)},
+                                       {"fixed_count", proto::Value(0)},
+                                       {"tasks", proto::Value(proto::Value::Array{"left"})}}));
+  run_until([&] { return worker_tasks() == std::vector<std::string>{"left"}; });
+
+  // A bad one is refused by the worker, which carries on as it was.
+  master.send_message("update_user_class",
+                      proto::make_map({{"user_class_name", proto::Value("Picker")},
+                                       {"tasks", proto::Value(proto::Value::Array{"middle"})}}));
+  master.send_message("update_user_class", proto::Value("not settings"));
+  left_before = Picker::left_runs;
+  right_before = Picker::right_runs;
+  run_until([&] { return Picker::left_runs > left_before + 30; });
+  CHECK(Picker::right_runs == right_before);
+  CHECK(worker_tasks() == std::vector<std::string>{"left"});
+  CHECK(worker.connected());
+  CHECK(worker.user_count() == 1);
+
+  master.quit();
+  run_until([&] { return master_env.io_context().stopped(); });
 }
 
 }  // namespace cicada

@@ -439,7 +439,6 @@ TEST_CASE("cicada's /stats/requests has every key a real Locust 2.12.1 UI serves
   get_json(locust_port, "/stop");
 }
 
-}  // namespace cicada
 
 namespace cicada {
 
@@ -535,6 +534,45 @@ TEST_CASE(
     CHECK(test::read_file(target.dir + "/bad.log").find("--tls-cert /nonexistent.pem") !=
           std::string::npos);
   }
+}
+
+}  // namespace cicada
+
+TEST_CASE("POST /user sets a class's tasks as Locust's user-class editor does, and refuses mistakes") {
+  Target target;
+  UiProcess ui(CICADA_STANDALONE_BINARY, {"-f", target.scenario(), "-H", target.url()},
+               target.dir);
+  // The page carries what the editor shows: each class's settings and its tasks.
+  const std::string page = test::get(ui.web_port, "/").body;
+  CHECK(page.find(R"("available_user_tasks":{"Browser":["GET /","GET /status/500"]})") !=
+        std::string::npos);
+
+  const auto saved = test::fetch(ui.web_port, "POST", "/user",
+                                 R"({"user_class_name": "Browser", "host": ")" + target.url() +
+                                     R"(", "weight": 1, "fixed_count": 0, "tasks": ["GET /"]})");
+  CHECK(saved.status == 201);
+  CHECK(saved.body == "{}");
+  CHECK(test::get(ui.web_port, "/").body.find(R"("tasks":["GET /"])") != std::string::npos);
+
+  REQUIRE(test::fetch(ui.web_port, "POST", "/swarm", "user_count=2&spawn_rate=100").status == 200);
+  json stats;
+  REQUIRE(wait_until([&] {
+    stats = get_json(ui.web_port, "/stats/requests");
+    return !stats["stats"].empty() && stats["stats"][0]["num_requests"].get<int>() >= 20;
+  }));
+  for (const auto& entry : stats["stats"]) CHECK(entry["name"] != "/status/500");
+  CHECK(stats["errors"].empty());
+
+  const auto unknown =
+      test::fetch(ui.web_port, "POST", "/user", R"({"user_class_name": "Nobody", "weight": 2})");
+  CHECK(unknown.status == 400);
+  CHECK(json::parse(unknown.body)["message"] == "unknown user class 'Nobody'");
+  const auto garbled = test::fetch(ui.web_port, "POST", "/user", "user_class_name=Browser");
+  CHECK(garbled.status == 400);
+  CHECK(json::parse(garbled.body)["message"].get<std::string>().starts_with(
+      "user class settings are not valid JSON"));
+  CHECK(test::get(ui.web_port, "/user").status == 405);
+  CHECK(ui.process.running());
 }
 
 }  // namespace cicada

@@ -14,6 +14,7 @@
 #include "cicada/core/spawn.hpp"
 #include "cicada/core/timer_wait.hpp"
 #include "cicada/runner/environment.hpp"
+#include "cicada/runner/user_class_settings.hpp"
 #include "cicada/transport/dealer_client.hpp"
 #include "cicada/web/log_history.hpp"
 
@@ -269,7 +270,9 @@ void WorkerRunner::on_envelope(proto::Envelope envelope) {
           client_->reconnect();
         } else if constexpr (std::is_same_v<M, proto::CustomMessage>) {
           auto handler = custom_handlers_.find(message.type);
-          if (handler == custom_handlers_.end()) {
+          if (message.type == kUpdateUserClassMessage) {
+            apply_user_class_settings(message.data);
+          } else if (handler == custom_handlers_.end()) {
             if (unknown_types_++ % 100 == 0) {
               spdlog::warn("Unknown message type received: {} ({} so far)", log_safe(message.type),
                            unknown_types_);
@@ -280,6 +283,28 @@ void WorkerRunner::on_envelope(proto::Envelope envelope) {
         }
       },
       *decoded);
+}
+
+void WorkerRunner::apply_user_class_settings(const proto::Value& data) {
+  // From a Locust master's web UI (its user-class editor) or a cicada master.
+  // Bad settings are the master's user's mistake: say so, and keep running.
+  try {
+    const auto read = read_user_class_settings(data);
+    for (const auto& key : read.ignored_keys) {
+      spdlog::warn("update_user_class for {}: ignoring '{}' (cicada sets host, weight, "
+                   "fixed_count and tasks)",
+                   log_safe(read.settings.user_class_name), log_safe(key));
+    }
+    environment_.update_user_class(read.settings);
+    spdlog::info("Updated user class {} as the master asked",
+                 log_safe(read.settings.user_class_name));
+  } catch (const std::invalid_argument& e) {
+    spdlog::warn("Could not apply the master's update_user_class: {}", log_safe(e.what()));
+  }
+}
+
+void WorkerRunner::user_class_updated(const UserClassSettings& settings) {
+  pool_.update_class(settings);
 }
 
 void WorkerRunner::adopt_master_options(const proto::Value& parsed_options) {

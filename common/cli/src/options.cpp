@@ -12,6 +12,7 @@
 #include "cicada/core/version.hpp"
 #include "cicada/stats/thresholds.hpp"
 #include "config_file.hpp"
+#include "config_users.hpp"
 #include "option_sources.hpp"
 
 namespace cicada::cli {
@@ -157,6 +158,20 @@ std::string define_options(CLI::App& app, Options& options, Program program,
       ->envname(env_name("EXCLUDE_TAGS"))
       ->expected(0, -1);
   app.add_option("user_classes", options.user_classes, "Only run these user classes");
+  app.add_option("--config-users", options.config_users,
+                 "User class settings as JSON, or a .json file: {\"user_class_name\": \"X\", "
+                 "\"weight\": 2, \"fixed_count\": 1, \"host\": \"...\", \"tasks\": [...]}; "
+                 "an array, or several, for more classes")
+      ->envname(env_name("CONFIG_USERS"))
+      ->expected(0, -1)
+      ->check([](const std::string& argument) -> std::string {
+        try {
+          read_config_users(argument);
+          return "";
+        } catch (const std::invalid_argument& e) {
+          return e.what();
+        }
+      });
   app.add_flag("--enable-rebalancing", options.enable_rebalancing,
                "Accepted as Locust's: cicada always rebalances users when workers join or leave")
       ->envname(env_name("ENABLE_REBALANCING"));

@@ -28,7 +28,7 @@
 #include "cicada/web/html_report.hpp"
 #include "cicada/web/log_history.hpp"
 #include "cicada/web/web_ui.hpp"
-
+#include "config_users.hpp"
 namespace cicada::cli {
 
 bool setup_logging(const Options& options, const char* program) {
@@ -107,6 +107,7 @@ TestDefinition load_test(const Options& options) {
   const auto files = split_test_files(options.locustfile);
   if (files.empty()) throw std::runtime_error("-f names no file");
   for (const auto& file : files) add_test_file(file, test);
+  apply_config_users(options.config_users, test.user_classes);
   if (!options.user_classes.empty()) {
     std::vector<UserClass> chosen;
     for (const auto& name : options.user_classes) {

@@ -45,15 +45,28 @@ TaskList filter_by_tags(const TaskList& list, const std::vector<std::string>& ta
   return filtered;
 }
 
+namespace {
+
+double checked_weight(const std::string& class_name, double weight) {
+  if (!(weight >= 0))
+    throw std::invalid_argument("user class " + class_name + ": weight must be >= 0");
+  return weight;
+}
+
+std::int64_t checked_fixed_count(const std::string& class_name, std::int64_t fixed_count) {
+  if (fixed_count < 0)
+    throw std::invalid_argument("user class " + class_name + ": fixed_count must be >= 0");
+  return fixed_count;
+}
+
+}  // namespace
+
 void UserClass::set_weight(double weight) {
-  if (!(weight >= 0)) throw std::invalid_argument("user class " + name_ + ": weight must be >= 0");
-  weight_ = weight;
+  weight_ = checked_weight(name_, weight);
 }
 
 void UserClass::set_fixed_count(std::int64_t fixed_count) {
-  if (fixed_count < 0)
-    throw std::invalid_argument("user class " + name_ + ": fixed_count must be >= 0");
-  fixed_count_ = fixed_count;
+  fixed_count_ = checked_fixed_count(name_, fixed_count);
 }
 
 void UserClass::set_arrival_rate(ArrivalRate arrival_rate) {
@@ -67,7 +80,54 @@ void UserClass::set_arrival_rate(ArrivalRate arrival_rate) {
 
 void UserClass::filter_tasks(const std::vector<std::string>& tags,
                              const std::vector<std::string>& exclude_tags) {
-  tasks_ = filter_by_tags(tasks_, tags, exclude_tags);
+  tasks_ = std::make_shared<const TaskList>(filter_by_tags(*tasks_, tags, exclude_tags));
+}
+
+namespace {
+
+// The defined tasks named in `names`, in their defined order.
+TaskList select_tasks(const std::string& class_name, const TaskList& defined,
+                      const std::vector<std::string>& names) {
+  for (const std::string& name : names) {
+    const bool known = std::any_of(defined.tasks.begin(), defined.tasks.end(),
+                                   [&](const Task& task) { return task.name == name; });
+    if (!known) {
+      std::string available;
+      for (const Task& task : defined.tasks) available += (available.empty() ? "" : ", ") + task.name;
+      throw std::invalid_argument("user class " + class_name + " has no task '" + name +
+                                  "' (it has: " + available + ")");
+    }
+  }
+  if (names.empty()) throw std::invalid_argument("user class " + class_name + ": no task selected");
+  TaskList selected;
+  selected.sequential = defined.sequential;
+  selected.wait_time = defined.wait_time;
+  for (const Task& task : defined.tasks) {
+    if (std::find(names.begin(), names.end(), task.name) != names.end())
+      selected.tasks.push_back(task);
+  }
+  return selected;
+}
+
+}  // namespace
+
+void UserClass::update(const UserClassSettings& settings) {
+  if (settings.user_class_name != name_) {
+    throw std::invalid_argument("settings for user class " + settings.user_class_name +
+                                " given to " + name_);
+  }
+  // Everything that can fail first; running users hold references into this class.
+  const double weight = checked_weight(name_, settings.weight.value_or(weight_));
+  const std::int64_t fixed_count =
+      checked_fixed_count(name_, settings.fixed_count.value_or(fixed_count_));
+  std::shared_ptr<const TaskList> tasks = tasks_;
+  if (settings.tasks) {
+    tasks = std::make_shared<const TaskList>(select_tasks(name_, *defined_tasks_, *settings.tasks));
+  }
+  weight_ = weight;
+  fixed_count_ = fixed_count;
+  if (settings.host) host_ = *settings.host;
+  tasks_ = std::move(tasks);
 }
 
 }  // namespace cicada

@@ -26,12 +26,17 @@ std::string describe(const User& user, const TaskHolder& holder, const Task* tas
   return where;
 }
 
-awaitable<void> run_holder(User& user, TaskHolder& holder, const TaskList& tasks);
+using SharedTasks = std::shared_ptr<const TaskList>;
+
+awaitable<void> run_holder(User& user, TaskHolder& holder, SharedTasks tasks,
+                           const UserClass* updated_from);
 
 awaitable<void> run_task_set(User& user, TaskHolder& holder, const Task& task) {
   std::unique_ptr<TaskSet> nested = task.task_set->create(user, holder);
   nested->bind_tasks(&task.task_set->tasks(), &holder.effective_wait_time(), steady_seconds());
-  co_await run_holder(user, *nested, task.task_set->tasks());
+  // Shares ownership of the set's class, which the list points into.
+  SharedTasks tasks(task.task_set, &task.task_set->tasks());
+  co_await run_holder(user, *nested, std::move(tasks), nullptr);
 }
 
 // Not a coroutine: a task's own frame is the only one between the loop and its
@@ -48,8 +53,19 @@ void report_task_error(User& user, TaskHolder& holder, const Task* task,
   user.events().user_error.fire(UserErrorEvent{user, message, where});
 }
 
+void check_has_tasks(const User& user, const TaskHolder& holder, const TaskList& tasks) {
+  if (tasks.tasks.empty()) {
+    throw std::runtime_error("No tasks defined on " + describe(user, holder, nullptr) +
+                             " (all filtered out by tags?)");
+  }
+}
+
 // One nested set (or the user's own task list). Locust's TaskSet.run.
-awaitable<void> run_holder(User& user, TaskHolder& holder, const TaskList& tasks) {
+// `updated_from` (the user's class, for its own list): when the class's task
+// list is replaced while the user runs, the loop moves to the new one before
+// its next pick, as a Locust user reads its class's `tasks` at every pick.
+awaitable<void> run_holder(User& user, TaskHolder& holder, SharedTasks tasks,
+                           const UserClass* updated_from) {
   const bool is_root = &holder == &user;
   if (!is_root) {
     bool interrupted = false;
@@ -66,11 +82,8 @@ awaitable<void> run_holder(User& user, TaskHolder& holder, const TaskList& tasks
     }
   }
 
-  if (tasks.tasks.empty()) {
-    throw std::runtime_error("No tasks defined on " + describe(user, holder, nullptr) +
-                             " (all filtered out by tags?)");
-  }
-  const std::vector<std::size_t> schedule = tasks.schedule();
+  check_has_tasks(user, holder, *tasks);
+  std::vector<std::size_t> schedule = tasks->schedule();
   std::size_t sequence_position = 0;
   std::uniform_int_distribution<std::size_t> pick(0, schedule.size() - 1);
 
@@ -81,9 +94,18 @@ awaitable<void> run_holder(User& user, TaskHolder& holder, const TaskList& tasks
       bool wait_after = true;
       try {
         if (user.stop_requested()) throw StopUser();
-        const std::size_t index = tasks.sequential ? schedule[sequence_position++ % schedule.size()]
-                                                   : schedule[pick(user.random())];
-        task = &tasks.tasks[index];
+        if (updated_from != nullptr && updated_from->shared_tasks() != tasks) {
+          check_has_tasks(user, holder, *updated_from->shared_tasks());
+          tasks = updated_from->shared_tasks();
+          holder.rebind_tasks(tasks.get());
+          schedule = tasks->schedule();
+          sequence_position = 0;
+          pick = std::uniform_int_distribution<std::size_t>(0, schedule.size() - 1);
+        }
+        const std::size_t index = tasks->sequential
+                                      ? schedule[sequence_position++ % schedule.size()]
+                                      : schedule[pick(user.random())];
+        task = &tasks->tasks[index];
         co_await execute(user, holder, *task);
       } catch (const RescheduleTaskImmediately&) {
         wait_after = false;
@@ -165,7 +187,7 @@ awaitable<void> TaskLoop::run_user(User& user, const UserClass& user_class) {
   std::string failure;
   try {
     co_await user.on_start();
-    co_await run_holder(user, user, user_class.tasks());
+    co_await run_holder(user, user, user_class.shared_tasks(), &user_class);
   } catch (const StopUser&) {
     stopped = true;
   } catch (const StopTest&) {

@@ -1,5 +1,6 @@
 #include "cicada/runner/environment.hpp"
 
+#include <algorithm>
 #include <random>
 #include <set>
 #include <stdexcept>
@@ -71,6 +72,25 @@ Runner& Environment::runner() {
 void Environment::reset_stats() {
   stats_.reset_all();
   events_.reset_stats.fire();
+}
+
+void Environment::update_user_class(const UserClassSettings& settings) {
+  const std::string& name = settings.user_class_name;
+  auto own = std::find_if(user_classes_.begin(), user_classes_.end(),
+                          [&](const UserClass& c) { return c.name() == name; });
+  if (own != user_classes_.end()) {
+    UserClass updated = *own;
+    updated.update(settings);
+    const bool another_runs = std::any_of(user_classes_.begin(), user_classes_.end(), [&](auto& c) {
+      return c.name() != name && (c.weight() > 0 || c.fixed_count() > 0);
+    });
+    if (updated.weight() == 0 && updated.fixed_count() == 0 && !another_runs)
+      throw std::invalid_argument("There are no users with weight > 0.");
+    own->update(settings);
+  } else if (!runner_ || !runner_->has_user_class(name)) {
+    throw std::invalid_argument("unknown user class '" + name + "'");
+  }
+  if (runner_) runner_->user_class_updated(settings);
 }
 
 const UserClass* Environment::find_user_class(const std::string& name) const {

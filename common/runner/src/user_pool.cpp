@@ -50,17 +50,21 @@ void UserPool::shutdown() {
     io_.run_for(std::chrono::milliseconds(10));
 }
 
+void UserPool::filter_by_tags(UserClass& user_class) const {
+  const auto& options = environment_.options();
+  if (options.tags.empty() && options.exclude_tags.empty()) return;
+  user_class.filter_tasks(options.tags, options.exclude_tags);
+  if (user_class.tasks().tasks.empty()) {
+    spdlog::warn("{} has no tasks left after tag filtering; its users will fail",
+                 user_class.name());
+  }
+}
+
 const std::vector<std::unique_ptr<UserClass>>& UserPool::classes() {
   if (!classes_.empty()) return classes_;
-  const auto& options = environment_.options();
   for (const auto& user_class : environment_.user_classes()) {
     auto copy = std::make_unique<UserClass>(user_class);
-    if (!options.tags.empty() || !options.exclude_tags.empty()) {
-      copy->filter_tasks(options.tags, options.exclude_tags);
-      if (copy->tasks().tasks.empty()) {
-        spdlog::warn("{} has no tasks left after tag filtering; its users will fail", copy->name());
-      }
-    }
+    filter_by_tags(*copy);
     classes_.push_back(std::move(copy));
   }
   by_class_.resize(classes_.size());
@@ -93,6 +97,16 @@ void UserPool::run_arrivals(double elapsed_seconds, ArrivalShare share) {
   classes();
   for (auto& arrival : arrivals_) {
     if (arrival) arrival->run(elapsed_seconds, share);
+  }
+}
+
+void UserPool::update_class(const UserClassSettings& settings) {
+  for (auto& user_class : classes_) {
+    if (user_class->name() != settings.user_class_name) continue;
+    // Running users hold this object: it changes in place, and a new task
+    // list (picked from the defined tasks) is filtered by the tags again.
+    user_class->update(settings);
+    if (settings.tasks) filter_by_tags(*user_class);
   }
 }
 

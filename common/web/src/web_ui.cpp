@@ -10,9 +10,11 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "cicada/core/log_safe.hpp"
 #include "cicada/report/csv_report.hpp"
 #include "cicada/runner/environment.hpp"
 #include "cicada/runner/runner.hpp"
+#include "cicada/runner/user_class_settings.hpp"
 #include "cicada/web/html_report.hpp"
 #include "cicada/web/log_history.hpp"
 #include "current_window.hpp"
@@ -123,6 +125,10 @@ class WebUi::Impl {
       stats_cache_.reset();
       return swarm(Form(request.body));
     }
+    if (path == "/user") {
+      if (request.method != "POST") return text_reply("Method Not Allowed", 405);
+      return update_user_class(request.body);
+    }
     if (!get) return text_reply("Method Not Allowed", 405);
     if (path == "/" || path == "/index.html") return page(request);
     if (path.starts_with("/assets/")) return asset(path.substr(8));
@@ -192,6 +198,32 @@ class WebUi::Impl {
       });
     }
     return text_reply("Not Found", 404);
+  }
+
+  // Locust's POST /user (its swarm form's user-class editor): new settings
+  // for one class, passed on to the workers by a master.
+  HttpReply update_user_class(const std::string& body) {
+    const auto refuse = [](const std::string& message) {
+      return json_reply(dumped_json(json{{"success", false}, {"message", message}}), 400);
+    };
+    std::vector<ReadUserClassSettings> read;
+    try {
+      read = read_user_class_settings_json(body);
+    } catch (const std::invalid_argument& e) {
+      return refuse(e.what());
+    }
+    if (read.size() != 1) return refuse("POST /user takes one user class settings object");
+    for (const auto& key : read.front().ignored_keys)
+      spdlog::warn("POST /user: ignoring '{}' (cicada sets host, weight, fixed_count and tasks)",
+                   log_safe(key));
+    return on_loop([this, refuse, settings = read.front().settings] {
+      try {
+        environment_.update_user_class(settings);
+      } catch (const std::invalid_argument& e) {
+        return refuse(e.what());
+      }
+      return json_reply("{}", 201);
+    });
   }
 
   template <typename F>
@@ -314,7 +346,22 @@ class WebUi::Impl {
   std::string template_arguments() {
     const bool has_runner = environment_.has_runner();
     json classes = json::array();
-    for (const auto& user_class : environment_.user_classes()) classes.push_back(user_class.name());
+    json users = json::object();      // Locust's User.json(), per class
+    json all_tasks = json::object();  // what the class's tasks can be set to
+    for (const auto& user_class : environment_.user_classes()) {
+      classes.push_back(user_class.name());
+      const auto names = [](const TaskList& list) {
+        json result = json::array();
+        for (const auto& task : list.tasks) result.push_back(task.name);
+        return result;
+      };
+      users[user_class.name()] = {
+          {"host", user_class.host() ? json(*user_class.host()) : json(nullptr)},
+          {"weight", user_class.weight()},
+          {"fixed_count", user_class.fixed_count()},
+          {"tasks", names(user_class.tasks())}};
+      all_tasks[user_class.name()] = names(user_class.defined_tasks());
+    }
     const auto& host = environment_.options().host;
     json arguments = {
         {"locustfile", std::filesystem::path(options_.locustfile).filename().string()},
@@ -333,6 +380,8 @@ class WebUi::Impl {
         {"shape_name", environment_.shape() ? json(environment_.shape()->name()) : json(nullptr)},
         {"show_userclass_picker", false},
         {"available_user_classes", classes},
+        {"available_user_tasks", all_tasks},
+        {"users", users},
         {"available_shape_classes", json::array({"Default"})},
         {"percentiles_to_chart", json::array({0.5, 0.95})},
         {"extra_options", json::object()},

@@ -578,3 +578,74 @@ TEST_CASE("stop_users stops that many users of a class, newest first") {
 }
 
 }  // namespace cicada
+
+namespace cicada {
+namespace {
+
+class Switcher : public User {
+ public:
+  using User::User;
+  awaitable<void> first() {
+    journal->note("first");
+    co_return;
+  }
+  awaitable<void> second() {
+    journal->note("second");
+    co_return;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("update_user_class moves running users to the chosen tasks; weights count next test") {
+  JournalScope scope;
+  UserClass switcher = UserClass::define<Switcher>("Switcher")
+                           .task("first", &Switcher::first)
+                           .task("second", &Switcher::second)
+                           .wait_time(constant(0.002));
+  UserClass idle =
+      UserClass::define<Idle>("Idle").task("nothing", &Idle::nothing).wait_time(constant(0.05));
+  Environment env({switcher, idle}, seeded());
+  auto& runner = env.create_local_runner();
+  runner.start(2, 100);
+  test::run_until(env.io_context(), [&] {
+    return scope.log.counts["first"] > 10 && scope.log.counts["second"] > 10;
+  });
+
+  env.update_user_class({.user_class_name = "Switcher", .tasks = {{"second"}}});
+  const int first_before = scope.log.counts["first"];
+  const int second_before = scope.log.counts["second"];
+  test::run_until(env.io_context(), [&] { return scope.log.counts["second"] > second_before + 50; });
+  CHECK(scope.log.counts["first"] == first_before);  // the running user moved at its next pick
+  CHECK(env.find_user_class("Switcher")->tasks().tasks.size() == 1);
+
+  SUBCASE("a mistake changes nothing and says what it was") {
+    CHECK_THROWS_WITH(env.update_user_class({.user_class_name = "Nobody", .weight = 2}),
+                      "unknown user class 'Nobody'");
+    CHECK_THROWS_WITH(env.update_user_class({.user_class_name = "Switcher", .tasks = {{"third"}}}),
+                      "user class Switcher has no task 'third' (it has: first, second)");
+    CHECK_THROWS_WITH(
+        env.update_user_class({.user_class_name = "Switcher", .weight = -1, .tasks = {{"first"}}}),
+        "user class Switcher: weight must be >= 0");
+    env.update_user_class({.user_class_name = "Idle", .weight = 0});
+    CHECK_THROWS_WITH(env.update_user_class({.user_class_name = "Switcher", .weight = 0}),
+                      "There are no users with weight > 0.");
+    CHECK(env.find_user_class("Switcher")->weight() == 1);
+    CHECK(env.find_user_class("Switcher")->tasks().tasks.size() == 1);
+    CHECK(env.find_user_class("Switcher")->tasks().tasks.front().name == "second");
+  }
+
+  SUBCASE("a new weight decides the next test's mix") {
+    env.update_user_class({.user_class_name = "Idle", .weight = 3});
+    runner.stop();
+    test::run_until(env.io_context(), [&] { return runner.state() == RunnerState::kStopped; });
+    runner.start(4, 100);
+    test::run_until(env.io_context(), [&] { return runner.state() == RunnerState::kRunning; });
+    CHECK(runner.user_classes_count() == std::map<std::string, std::int64_t>{{"Idle", 3},
+                                                                              {"Switcher", 1}});
+  }
+  runner.quit();
+  test::run_until(env.io_context(), [&] { return env.io_context().stopped(); });
+}
+
+}  // namespace cicada

@@ -65,6 +65,10 @@ class MasterRunner final : public Runner {
     return worker_logs_;
   }
   bool distributed() const override { return true; }
+  /// Takes the new weight and fixed_count for the next test, and sends the
+  /// settings to every worker (Locust's update_user_class).
+  void user_class_updated(const UserClassSettings& settings) override;
+  bool has_user_class(const std::string& name) const override;
 
   /// Called when the last worker quit or went missing (the CLI quits a headless run).
   void on_no_workers(std::function<void()> callback) { on_no_workers_ = std::move(callback); }

@@ -41,6 +41,7 @@ class WorkerRunner final : public Runner {
 
   std::int64_t user_count() const override { return pool_.size(); }
   std::map<std::string, std::int64_t> user_classes_count() const override { return pool_.counts(); }
+  void user_class_updated(const UserClassSettings& settings) override;
 
   const std::string& node_id() const { return node_id_; }
   /// The index the master gave this worker (-1 before the ack).
@@ -66,6 +67,8 @@ class WorkerRunner final : public Runner {
   /// Takes -T/-E and test plugins' options from a spawn's parsed_options (Locust's
   /// masters send theirs).
   void adopt_master_options(const proto::Value& parsed_options);
+  /// Locust's update_user_class message: new settings for one user class.
+  void apply_user_class_settings(const proto::Value& data);
   void send(const proto::WorkerMessage& message);
   void send_heartbeat();
   void send_report();

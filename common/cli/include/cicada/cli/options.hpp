@@ -56,6 +56,8 @@ struct Options {
   std::vector<std::string> thresholds;    ///< --threshold: pass/fail criteria ("p95<250ms")
   bool abort_on_threshold = false;        ///< check them every second and stop at the first failure
   std::vector<std::string> user_classes;  ///< positional: only these classes
+  /// --config-users: user-class settings, each JSON text or a .json file's path.
+  std::vector<std::string> config_users;
   // Distributed mode.
   std::string master_bind_host = "*";
   std::uint16_t master_bind_port = 5557;

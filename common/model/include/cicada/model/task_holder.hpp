@@ -35,6 +35,8 @@ class TaskHolder {
   /// Used by the task loop: which tasks this holder runs, and the wait time
   /// to use when its list has none of its own (its parent's).
   void bind_tasks(const TaskList* tasks, const WaitTime* fallback_wait, double now_seconds);
+  /// Moves to another list of the same holder (its class was updated), keeping the pacing.
+  void rebind_tasks(const TaskList* tasks) { tasks_ = tasks; }
   const WaitTime& effective_wait_time() const;
   /// The pacing period of this holder's wait time (seconds), when it is paced
   /// and tasks are bound; nullopt otherwise.

@@ -48,6 +48,18 @@ class TaskSetClass {
   Factory factory_;
 };
 
+/// New values for some of a user class's settings, by name: Locust's
+/// `update_user_class` (its web UI's user-class editor, `--config-users`).
+/// Each field present replaces the class's; `tasks` picks, by name, which of
+/// the tasks the class was defined with its users run.
+struct UserClassSettings {
+  std::string user_class_name;
+  std::optional<std::string> host = std::nullopt;
+  std::optional<double> weight = std::nullopt;
+  std::optional<std::int64_t> fixed_count = std::nullopt;
+  std::optional<std::vector<std::string>> tasks = std::nullopt;
+};
+
 /// The description of a user class: name, weight or fixed_count, wait time,
 /// host, tasks, and how to create a user (Locust's User class attributes).
 class UserClass {
@@ -66,7 +78,12 @@ class UserClass {
   std::int64_t fixed_count() const { return fixed_count_; }
   const WaitTime& wait_time() const { return wait_time_; }
   const std::optional<std::string>& host() const { return host_; }
-  const TaskList& tasks() const { return tasks_; }
+  const TaskList& tasks() const { return *tasks_; }
+  /// The task list as running users hold it: update() replaces it rather than
+  /// changing it, and a user's task loop moves to the new one between tasks.
+  const std::shared_ptr<const TaskList>& shared_tasks() const { return tasks_; }
+  /// The tasks as defined, before tag filters or updates: what update() picks from.
+  const TaskList& defined_tasks() const { return *defined_tasks_; }
   /// Set for an open-model class: its iterations follow this schedule, and
   /// it takes no part in user counts (weight, fixed_count, wait time unused).
   const std::optional<ArrivalRate>& arrival_rate() const { return arrival_rate_; }
@@ -81,6 +98,10 @@ class UserClass {
   /// Keeps only the tasks that pass the tag filters (see filter_by_tags).
   void filter_tasks(const std::vector<std::string>& tags,
                     const std::vector<std::string>& exclude_tags);
+  /// Applies `settings` (whose name must be this class's), all or nothing:
+  /// throws std::invalid_argument naming the problem (a bad weight or count, a
+  /// task name the class was not defined with, no task selected).
+  void update(const UserClassSettings& settings);
 
   std::unique_ptr<User> create(UserContext context) const { return factory_(std::move(context)); }
 
@@ -94,7 +115,8 @@ class UserClass {
   WaitTime wait_time_ = WaitTime::constant(0);
   std::optional<std::string> host_;
   std::optional<ArrivalRate> arrival_rate_;
-  TaskList tasks_;
+  std::shared_ptr<const TaskList> tasks_ = std::make_shared<const TaskList>();
+  std::shared_ptr<const TaskList> defined_tasks_ = tasks_;
   Factory factory_;
 };
 
@@ -154,7 +176,12 @@ class TaskListBuilder {
     return *this;
   }
 
-  operator UserClass() const requires std::is_base_of_v<User, Holder> { return user_class_; }
+  operator UserClass() const requires std::is_base_of_v<User, Holder> {
+    UserClass built = user_class_;
+    built.tasks_ = std::make_shared<const TaskList>(user_tasks_);
+    built.defined_tasks_ = built.tasks_;
+    return built;
+  }
   operator TaskSetClass() const requires std::is_base_of_v<TaskSet, Holder> {
     return task_set_class_;
   }
@@ -169,7 +196,7 @@ class TaskListBuilder {
   }
   TaskList& tasks() {
     if constexpr (std::is_base_of_v<User, Holder>) {
-      return user_class_.tasks_;
+      return user_tasks_;
     } else {
       return task_set_class_.tasks_;
     }
@@ -186,6 +213,7 @@ class TaskListBuilder {
   }
 
   UserClass user_class_;
+  TaskList user_tasks_;  // a user class's tasks while they are being described
   TaskSetClass task_set_class_;
 };
 

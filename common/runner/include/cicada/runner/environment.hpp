@@ -122,6 +122,12 @@ class Environment {
   void reset_stats();
   const std::vector<UserClass>& user_classes() const { return user_classes_; }
   const UserClass* find_user_class(const std::string& name) const;
+  /// Changes a user class's host, weight, fixed_count or tasks (Locust's
+  /// update_user_class): running users move to the new tasks before their next
+  /// one, new users take the host, weights count from the next test. A master
+  /// passes the settings on to its workers. Runs on the loop. Throws
+  /// std::invalid_argument naming the problem; nothing changes then.
+  void update_user_class(const UserClassSettings& settings);
   EnvironmentOptions& options() { return options_; }
   const EnvironmentOptions& options() const { return options_; }
   asio::io_context& io_context() { return io_; }

@@ -29,6 +29,9 @@ class LocalRunner final : public Runner {
 
   std::int64_t user_count() const override { return pool_.size(); }
   std::map<std::string, std::int64_t> user_classes_count() const override;
+  void user_class_updated(const UserClassSettings& settings) override {
+    pool_.update_class(settings);
+  }
 
   /// Starts `counts` users per class name at once, bypassing the dispatcher,
   /// and returns them. They begin running when control returns to the event

@@ -20,6 +20,7 @@
 namespace cicada {
 
 class Environment;
+struct UserClassSettings;
 
 /// Locust's runner states, spelled as Locust spells them on the wire and in the UI.
 enum class RunnerState { kReady, kSpawning, kRunning, kCleanup, kStopping, kStopped, kMissing };
@@ -103,6 +104,17 @@ class Runner {
   /// Whether this runner can do its job now (readiness probes): a worker is
   /// ready while connected to a master that still heartbeats; others always are.
   virtual bool ready() const { return true; }
+
+  /// Called by Environment::update_user_class once the environment's own
+  /// class (if it has one by that name) took the settings: runners that hold
+  /// copies of the classes update them, a master tells its workers.
+  virtual void user_class_updated(const UserClassSettings& settings) { (void)settings; }
+  /// Whether this runner knows a class the environment does not (a master
+  /// learns classes from its workers).
+  virtual bool has_user_class(const std::string& name) const {
+    (void)name;
+    return false;
+  }
 
   /// Runs `action` on the loop after `delay` (e.g. quit after 30 s). Cancelled by quit().
   void call_later(std::chrono::duration<double> delay, std::function<void()> action);

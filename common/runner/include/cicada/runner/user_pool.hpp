@@ -40,6 +40,9 @@ class UserPool {
   /// Filters the classes again from the environment's tags, for a new test;
   /// only while no user is alive (users point at their class).
   void refilter_classes();
+  /// Applies new settings to the copy users run, if the copies exist yet
+  /// (they are made from the environment's classes, which took them already).
+  void update_class(const UserClassSettings& settings);
   /// Index of a class name; throws std::invalid_argument if unknown.
   std::size_t class_index(const std::string& name);
 
@@ -78,6 +81,9 @@ class UserPool {
   void shutdown();
 
  private:
+  /// Applies the environment's -T/-E to a class's tasks.
+  void filter_by_tags(UserClass& user_class) const;
+
   struct Slot {
     std::unique_ptr<User> user;
     std::size_t class_index = 0;
