@@ -119,15 +119,15 @@ TEST_CASE("the open-files limit is raised to the hard limit, with a warning when
             "The open-files limit is 512 (the hard limit), below what 1000 users need"));
 }
 
-
 TEST_CASE("--config-users sets a class's tasks and weight from JSON text or a .json file") {
   FlagsBench bench;
   const auto scenario = bench.scenario();
   SUBCASE("JSON text: only the chosen task runs") {
-    CHECK(test::run_command({CICADA_STANDALONE_BINARY, "-f", scenario, "--headless", "-u", "2",
-                             "-r", "10", "-t", "2", "--csv", bench.dir + "/text", "--only-summary",
-                             "--config-users", R"({"user_class_name": "U", "tasks": ["GET /json"]})"},
-                            bench.dir + "/text.log", 30s) == 0);
+    CHECK(
+        test::run_command({CICADA_STANDALONE_BINARY, "-f", scenario, "--headless", "-u", "2", "-r",
+                           "10", "-t", "2", "--csv", bench.dir + "/text", "--only-summary",
+                           "--config-users", R"({"user_class_name": "U", "tasks": ["GET /json"]})"},
+                          bench.dir + "/text.log", 30s) == 0);
     const std::string csv = test::read_file(bench.dir + "/text_stats.csv");
     CHECK(has(csv, "\nGET,/json,"));
     CHECK_FALSE(has(csv, "\nGET,/,"));
@@ -135,10 +135,10 @@ TEST_CASE("--config-users sets a class's tasks and weight from JSON text or a .j
   SUBCASE("a .json file holding an array") {
     const std::string file = bench.dir + "/users.json";
     std::ofstream(file) << R"([{"user_class_name": "U", "weight": 2, "tasks": ["GET /"]}])";
-    CHECK(test::run_command({CICADA_STANDALONE_BINARY, "-f", scenario, "--headless", "-u", "1",
-                             "-t", "2", "--csv", bench.dir + "/file", "--only-summary",
-                             "--config-users", file},
-                            bench.dir + "/file.log", 30s) == 0);
+    CHECK(test::run_command(
+              {CICADA_STANDALONE_BINARY, "-f", scenario, "--headless", "-u", "1", "-t", "2",
+               "--csv", bench.dir + "/file", "--only-summary", "--config-users", file},
+              bench.dir + "/file.log", 30s) == 0);
     const std::string csv = test::read_file(bench.dir + "/file_stats.csv");
     CHECK(has(csv, "\nGET,/,"));
     CHECK_FALSE(has(csv, "/json"));

@@ -140,7 +140,8 @@ TEST_CASE("distributed events fire where Locust fires them, and report data trav
   CHECK(test_stopping == 1);  // a quit while running stops the test first, as in Locust
 }
 
-TEST_CASE("update_user_class reaches the workers, from this master or as a Locust master sends it") {
+TEST_CASE(
+    "update_user_class reaches the workers, from this master or as a Locust master sends it") {
   UserClass picker = UserClass::define<Picker>("Picker")
                          .task("left", &Picker::left)
                          .task("right", &Picker::right)

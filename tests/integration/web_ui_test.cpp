@@ -439,7 +439,6 @@ TEST_CASE("cicada's /stats/requests has every key a real Locust 2.12.1 UI serves
   get_json(locust_port, "/stop");
 }
 
-
 namespace cicada {
 
 TEST_CASE("the HTML report is one self-contained page, from the UI and from --html") {
@@ -538,10 +537,10 @@ TEST_CASE(
 
 }  // namespace cicada
 
-TEST_CASE("POST /user sets a class's tasks as Locust's user-class editor does, and refuses mistakes") {
+TEST_CASE(
+    "POST /user sets a class's tasks as Locust's user-class editor does, and refuses mistakes") {
   Target target;
-  UiProcess ui(CICADA_STANDALONE_BINARY, {"-f", target.scenario(), "-H", target.url()},
-               target.dir);
+  UiProcess ui(CICADA_STANDALONE_BINARY, {"-f", target.scenario(), "-H", target.url()}, target.dir);
   // The page carries what the editor shows: each class's settings and its tasks.
   const std::string page = test::get(ui.web_port, "/").body;
   CHECK(page.find(R"("available_user_tasks":{"Browser":["GET /","GET /status/500"]})") !=

@@ -291,9 +291,10 @@ void WorkerRunner::apply_user_class_settings(const proto::Value& data) {
   try {
     const auto read = read_user_class_settings(data);
     for (const auto& key : read.ignored_keys) {
-      spdlog::warn("update_user_class for {}: ignoring '{}' (cicada sets host, weight, "
-                   "fixed_count and tasks)",
-                   log_safe(read.settings.user_class_name), log_safe(key));
+      spdlog::warn(
+          "update_user_class for {}: ignoring '{}' (cicada sets host, weight, "
+          "fixed_count and tasks)",
+          log_safe(read.settings.user_class_name), log_safe(key));
     }
     environment_.update_user_class(read.settings);
     spdlog::info("Updated user class {} as the master asked",

@@ -93,7 +93,8 @@ TaskList select_tasks(const std::string& class_name, const TaskList& defined,
                                    [&](const Task& task) { return task.name == name; });
     if (!known) {
       std::string available;
-      for (const Task& task : defined.tasks) available += (available.empty() ? "" : ", ") + task.name;
+      for (const Task& task : defined.tasks)
+        available += (available.empty() ? "" : ", ") + task.name;
       throw std::invalid_argument("user class " + class_name + " has no task '" + name +
                                   "' (it has: " + available + ")");
     }

@@ -117,8 +117,7 @@ std::vector<ReadUserClassSettings> read_user_class_settings_json(std::string_vie
   try {
     json = nlohmann::json::parse(json_text);
   } catch (const nlohmann::json::parse_error& e) {
-    throw std::invalid_argument(std::string("user class settings are not valid JSON: ") +
-                                e.what());
+    throw std::invalid_argument(std::string("user class settings are not valid JSON: ") + e.what());
   }
   std::vector<ReadUserClassSettings> all;
   if (json.is_array()) {

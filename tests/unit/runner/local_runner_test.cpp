@@ -615,7 +615,8 @@ TEST_CASE("update_user_class moves running users to the chosen tasks; weights co
   env.update_user_class({.user_class_name = "Switcher", .tasks = {{"second"}}});
   const int first_before = scope.log.counts["first"];
   const int second_before = scope.log.counts["second"];
-  test::run_until(env.io_context(), [&] { return scope.log.counts["second"] > second_before + 50; });
+  test::run_until(env.io_context(),
+                  [&] { return scope.log.counts["second"] > second_before + 50; });
   CHECK(scope.log.counts["first"] == first_before);  // the running user moved at its next pick
   CHECK(env.find_user_class("Switcher")->tasks().tasks.size() == 1);
 
@@ -641,8 +642,8 @@ TEST_CASE("update_user_class moves running users to the chosen tasks; weights co
     test::run_until(env.io_context(), [&] { return runner.state() == RunnerState::kStopped; });
     runner.start(4, 100);
     test::run_until(env.io_context(), [&] { return runner.state() == RunnerState::kRunning; });
-    CHECK(runner.user_classes_count() == std::map<std::string, std::int64_t>{{"Idle", 3},
-                                                                              {"Switcher", 1}});
+    CHECK(runner.user_classes_count() ==
+          std::map<std::string, std::int64_t>{{"Idle", 3}, {"Switcher", 1}});
   }
   runner.quit();
   test::run_until(env.io_context(), [&] { return env.io_context().stopped(); });
