@@ -588,3 +588,49 @@ TEST_CASE("rename_request, json() and the request event's context and response")
 }
 
 }  // namespace cicada
+
+namespace cicada {
+
+TEST_CASE("a response's time ends when it arrived, not when a busy loop got round to reading it") {
+  // The server runs on its own thread and answers at once; this loop is
+  // blocked for half a second right after the request went out, as a loop
+  // serving many users is while others' responses are processed. The kernel's
+  // arrival stamp keeps that stall out of the recorded time.
+  asio::io_context server_io;
+  target::TargetServer server{server_io};
+  const std::uint16_t port = server.listen("127.0.0.1", 0);
+  auto server_work = asio::make_work_guard(server_io);
+  std::thread server_thread([&] { server_io.run(); });
+
+  asio::io_context io;
+  Events events;
+  UserContext context;
+  context.executor = io.get_executor();
+  context.events = &events;
+  context.class_name = "Tester";
+  http::SessionOptions options;
+  options.base_url = "http://127.0.0.1:" + std::to_string(port);
+  HttpUser user(context, options);
+  std::optional<http::Response> result;
+  const auto record = [&](std::exception_ptr, http::Response response) {
+    result.emplace(std::move(response));
+  };
+  asio::co_spawn(io, user.client().get("/"), record);  // opens the keep-alive connection
+  test::run_until(io, [&] { return result.has_value(); });
+  result.reset();
+  asio::co_spawn(io, user.client().get("/"), record);
+  constexpr auto kStall = 500ms;
+  const auto began = std::chrono::steady_clock::now();
+  asio::post(io, [&] { std::this_thread::sleep_for(kStall); });  // runs once the request is sent
+  test::run_until(io, [&] { return result.has_value(); });
+  const auto waited = std::chrono::steady_clock::now() - began;
+
+  server_work.reset();
+  asio::post(server_io, [&] { server.stop(); });
+  server_thread.join();
+  REQUIRE(result->status() == 200);
+  CHECK(waited >= kStall);                // the stall did happen
+  CHECK(result->elapsed() < kStall / 2);  // and is not in the response's time
+}
+
+}  // namespace cicada

@@ -2,6 +2,12 @@
 // a plain (or TLS) socket, the response parser, and the loop's timeout wheel.
 #include "connection.hpp"
 
+#include <sys/socket.h>
+#include <time.h>
+
+#include <cerrno>
+#include <cstring>
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/write.hpp>
 
@@ -22,7 +28,51 @@ std::string seconds_text(std::chrono::steady_clock::duration d) {
   return text;
 }
 
+std::int64_t realtime_ns() {
+  timespec now{};
+  ::clock_gettime(CLOCK_REALTIME, &now);
+  return static_cast<std::int64_t>(now.tv_sec) * 1'000'000'000 + now.tv_nsec;
+}
+
 namespace {
+
+// Reads what the non-blocking socket holds into `into`, as read_some does.
+// After a read of some bytes, `arrived_ns` is the kernel's receive time of
+// the last of them (SO_TIMESTAMPNS), or empty when the kernel gave none.
+std::size_t receive(asio::ip::tcp::socket& socket, std::span<char> into,
+                    std::optional<std::int64_t>& arrived_ns, boost::system::error_code& error) {
+  iovec vector{into.data(), into.size()};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(timespec))];
+  msghdr message{};
+  message.msg_iov = &vector;
+  message.msg_iovlen = 1;
+  message.msg_control = control;
+  message.msg_controllen = sizeof control;
+  ssize_t got = 0;
+  do {
+    got = ::recvmsg(socket.native_handle(), &message, 0);
+  } while (got < 0 && errno == EINTR);
+  if (got < 0) {
+    error = (errno == EAGAIN || errno == EWOULDBLOCK)
+                ? boost::system::error_code(asio::error::would_block)
+                : boost::system::error_code(errno, boost::system::system_category());
+    return 0;
+  }
+  if (got == 0) {
+    error = asio::error::eof;
+    return 0;
+  }
+  arrived_ns.reset();  // an earlier read's stamp says nothing of these bytes
+  for (cmsghdr* header = CMSG_FIRSTHDR(&message); header != nullptr;
+       header = CMSG_NXTHDR(&message, header)) {
+    if (header->cmsg_level == SOL_SOCKET && header->cmsg_type == SCM_TIMESTAMPNS) {
+      timespec stamp{};
+      std::memcpy(&stamp, CMSG_DATA(header), sizeof stamp);
+      arrived_ns = static_cast<std::int64_t>(stamp.tv_sec) * 1'000'000'000 + stamp.tv_nsec;
+    }
+  }
+  return static_cast<std::size_t>(got);
+}
 
 // One TLS client context per trust configuration: loading CA stores is slow,
 // and every user's session can share it.
@@ -159,6 +209,11 @@ awaitable<std::string> Connection::connect(Url url, ConnectSettings settings) {
   }
   plain_->set_option(tcp::no_delay(true), error);
   plain_->non_blocking(true, error);
+  // The kernel stamps each arrival, so a response's time can end when it
+  // arrived rather than when this loop got round to it (see receive()).
+  const int stamp_arrivals = 1;
+  ::setsockopt(plain_->native_handle(), SOL_SOCKET, SO_TIMESTAMPNS, &stamp_arrivals,
+               sizeof stamp_arrivals);
   ++connections_opened_;
 
   if (url.scheme == "https") {
@@ -286,7 +341,7 @@ awaitable<ExchangeOutcome> Connection::exchange_on(Stream& stream,
       }
       if (!error) {
         const std::span<char> scratch = read_scratch();
-        got = stream.read_some(asio::buffer(scratch.data(), scratch.size()), error);
+        got = receive(stream, scratch, outcome.arrived_realtime_ns, error);
         if (error == asio::error::would_block || error == asio::error::try_again) {
           error = {};
           more_waiting = false;

@@ -32,7 +32,14 @@ struct ExchangeOutcome {
   std::string error;        ///< the recorded failure text; empty when a response arrived
   bool retryable = false;   ///< failed on a reused connection before any response byte
   bool keep_alive = false;  ///< the connection can carry the next request
+  /// When the kernel received the response's last bytes (CLOCK_REALTIME, ns;
+  /// plain TCP, where the kernel stamps arrivals): the caller can leave out
+  /// the time the response waited for this loop to get to it.
+  std::optional<std::int64_t> arrived_realtime_ns;
 };
+
+/// Now on the clock the kernel stamps arrivals with (CLOCK_REALTIME, ns).
+std::int64_t realtime_ns();
 
 /// One keep-alive HTTP/1.1 connection (plain TCP, or TLS over it): connect,
 /// then write a request and read its response into a caller's buffer. Every

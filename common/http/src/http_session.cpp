@@ -359,6 +359,7 @@ awaitable<Response> SessionImpl::send(RequestView request) {
     if (!authorization.empty()) authorized_host = endpoint->url.host;
   }
 
+  std::optional<std::int64_t> arrived_realtime_ns;  // the last hop's, when the kernel said
   while (endpoint != nullptr) {
     const bool authorized = !authorization.empty() && endpoint->url.host == authorized_host;
     write_head(exchange, method, *endpoint, request, body, content_type,
@@ -388,6 +389,7 @@ awaitable<Response> SessionImpl::send(RequestView request) {
       break;
     }
     if (!outcome.keep_alive) connection_.close();
+    arrived_realtime_ns = outcome.arrived_realtime_ns;
 
     response.status_ = exchange.parser.status();
     exchange.url.assign(endpoint->url.scheme)
@@ -431,8 +433,16 @@ awaitable<Response> SessionImpl::send(RequestView request) {
   }
 
   if (response.status_ > 0 && method != "HEAD") decode_body(response, exchange);
-  response.elapsed_ = std::chrono::duration_cast<std::chrono::microseconds>(
-      std::chrono::steady_clock::now() - started);
+  auto elapsed = std::chrono::steady_clock::now() - started;
+  // Leave out how long the response sat in the socket while this loop served
+  // other users: with many responses arriving at once, the last one read
+  // would otherwise count the others' processing as the server's latency.
+  // Only a plausible lag is taken (a wall-clock step makes it implausible).
+  if (arrived_realtime_ns) {
+    const std::chrono::nanoseconds lag(detail::realtime_ns() - *arrived_realtime_ns);
+    if (lag.count() > 0 && lag < elapsed) elapsed -= lag;
+  }
+  response.elapsed_ = std::chrono::duration_cast<std::chrono::microseconds>(elapsed);
   if (response.error_.empty() && response.status_ >= 400) {
     const char* kind = response.status_ < 500 ? "Client Error" : "Server Error";
     std::string_view reason = response.reason();
