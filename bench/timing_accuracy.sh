@@ -7,9 +7,10 @@
 # 20 ms each answer was ready, bench/target's /__lateness), so the error each
 # generator adds can be told from the target's. Each generator runs alone on
 # core 1. cicada and Locust users wait 0.1 s between requests; wrk cannot wait,
-# so its 100 connections ask back to back. cicada's and Locust's percentiles come
-# from their CSV (Locust's rounding: whole milliseconds below 100 ms); wrk's from
-# its --latency table. Median (min-max) over the runs.
+# so its 100 connections ask back to back. cicada's percentiles are the exact ones
+# of its --json-file (its CSV keeps Locust's rounding to whole milliseconds);
+# Locust's come from its CSV (whole milliseconds below 100 ms, all it has); wrk's
+# from its --latency table. Median (min-max) over the runs.
 # Writes bench/results/timing_accuracy.md.
 #
 #   bench/timing_accuracy.sh [runs] [seconds]     (defaults: 3 runs, 20 s)
@@ -38,7 +39,7 @@ for _ in $(seq 50); do grep -q listening "$work/target.log" && break; sleep 0.1;
 generator_command() {  # name -> the command line, for the results file too
   case $1 in
     wrk) echo "wrk -t1 -c$users -d${seconds}s --latency $url/delay?ms=$delay_ms" ;;
-    cicada) echo "$bin/standalone/cicada -f bench/scenarios/delay_20.yaml -H $url --headless -u $users -r $users -t ${seconds}s --csv $work/out --only-summary" ;;
+    cicada) echo "$bin/standalone/cicada -f bench/scenarios/delay_20.yaml -H $url --headless -u $users -r $users -t ${seconds}s --csv $work/out --json-file $work/out --only-summary" ;;
     locust) echo "/usr/bin/python3 -m locust -f bench/locust_delay_20.py -H $url --headless -u $users -r $users -t ${seconds}s --csv $work/out --only-summary" ;;
   esac
 }
@@ -61,10 +62,20 @@ for row in csv.DictReader(open(sys.argv[1])):
 PY
 }
 
+# cicada's exact p50 and p99 (ms) of its one request name, from --json-file.
+json_percentiles() {
+  /usr/bin/python3 - "$1" <<'PY'
+import json, sys
+entry = json.load(open(sys.argv[1]))[0]
+exact = entry["response_time_percentiles"]
+print(exact["0.5"], exact["0.99"])
+PY
+}
+
 # One run of one generator: prints "p50_error p99_error target_p50 target_p99" (ms).
 measure() {
   local name=$1 p50 p99
-  rm -f "$work"/out_*
+  rm -f "$work"/out_* "$work"/out.json
   curl -s "$url/__lateness?reset=1" >/dev/null
   # shellcheck disable=SC2046
   taskset -c 1 $(generator_command "$name") >"$work/generator.log" 2>&1 || true
@@ -73,6 +84,8 @@ measure() {
   if [ "$name" = wrk ]; then
     p50=$(wrk_percentile 50% "$work/generator.log")
     p99=$(wrk_percentile 99% "$work/generator.log")
+  elif [ "$name" = cicada ]; then
+    read -r p50 p99 <<<"$(json_percentiles "$work/out.json")"
   else
     read -r p50 p99 <<<"$(csv_percentiles "$work/out_stats.csv")"
   fi
@@ -110,8 +123,8 @@ out=bench/results/timing_accuracy.md
   echo "(cicada and Locust wait 0.1 s between requests, wrk's connections ask back to back) for $seconds s."
   echo "Error = reported percentile minus $delay_ms ms, in ms; the target's own lateness is how long past"
   echo "$delay_ms ms its answers were ready, measured by the target during that generator's run."
-  echo "cicada's and Locust's percentiles are their CSV's (whole milliseconds at this latency), wrk's"
-  echo "its --latency table's. Median (min-max) of $runs runs."
+  echo "cicada's percentiles are the exact ones from its --json-file, Locust's its CSV's (whole"
+  echo "milliseconds at this latency), wrk's its --latency table's. Median (min-max) of $runs runs."
   echo
   echo "| generator | p50 error | p99 error | target lateness p50 | target lateness p99 | command |"
   echo "| --- | --- | --- | --- | --- | --- |"
