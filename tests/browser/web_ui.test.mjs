@@ -3,7 +3,8 @@
 // UI, starts a test from the form, watches the table and charts fill, edits
 // the user count, stops, downloads the requests CSV, and keeps a screenshot;
 // then opens the HTML report as a file with every network request refused,
-// and runs a scenario whose stages decide the users from the start form.
+// runs a scenario whose stages decide the users from the start form, and with
+// --class-picker edits a class's tasks and weight and runs only the ticked class.
 //
 //   node web_ui.test.mjs <cicada> <cicada-target> <artifact dir>
 import { spawn } from "node:child_process";
@@ -82,6 +83,7 @@ const browser = await puppeteer.launch({
 });
 let exitCode = 0;
 let shaped = null;
+let picker = null;
 try {
   const page = await browser.newPage();
   await page.setViewport({ width: 1400, height: 900 });
@@ -204,6 +206,46 @@ try {
   check(true, "start runs the shape's 3 users");
   check(await shapedPage.$eval("#edit-button", (el) => el.hidden),
         "a shaped test offers no edit of the user count");
+
+  // --class-picker: tick the classes to run, edit one's settings (POST /user).
+  const pickerScenario = path.join(artifacts, "picker.yaml");
+  writeFileSync(pickerScenario, "users:\n  - name: Browser\n    wait_time: {constant: 0.05}\n" +
+    "    tasks:\n      - get: /\n      - get: /json\n" +
+    "  - name: Other\n    wait_time: {constant: 0.05}\n    tasks:\n      - get: /status/404\n");
+  const pickerPort = await freePort();
+  picker = spawn(cicadaBinary, ["-f", pickerScenario, "-H", `http://127.0.0.1:${targetPort}`,
+    "--web-host", "127.0.0.1", "--web-port", String(pickerPort), "--class-picker"]);
+  await started(picker, "Starting web interface");
+  const pickerPage = await browser.newPage();
+  const pickerErrors = [];
+  pickerPage.on("pageerror", (error) => pickerErrors.push(String(error)));
+  await pickerPage.goto(`http://127.0.0.1:${pickerPort}/`, { waitUntil: "networkidle0" });
+  const listed = await pickerPage.$$eval("#class-rows tr td:nth-child(2)",
+                                         (cells) => cells.map((c) => c.textContent));
+  check(listed.join() === "Browser,Other", `the start form lists the classes (${listed})`);
+  await pickerPage.click('button[data-user-class="Browser"]');
+  await pickerPage.select("#class-form select[name=tasks]", "GET /");
+  await pickerPage.$eval("#class-form input[name=weight]", (el) => { el.value = "3"; });
+  await pickerPage.screenshot({ path: path.join(artifacts, "class_picker.png") });
+  await pickerPage.click("#class-save");
+  await pickerPage.waitForFunction(() => !document.getElementById("class-dialog").open,
+                                   { timeout: 5000 });
+  const browserRow = await pickerPage.$$eval("#class-rows tr:first-child td",
+                                             (cells) => cells.map((c) => c.textContent));
+  check(browserRow[2] === "3" && browserRow[5] === "GET /",
+        `the saved settings show in the class's row (${browserRow})`);
+  await pickerPage.click('#class-rows input[value="Other"]');
+  await pickerPage.$eval("#start-form input[name=user_count]", (el) => { el.value = "2"; });
+  await pickerPage.$eval("#start-form input[name=spawn_rate]", (el) => { el.value = "20"; });
+  await pickerPage.click("#start-button");
+  await pickerPage.waitForFunction(() => document.getElementById("nav-users").textContent === "2",
+                                   { timeout: 15000 });
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  const pickedStats = await (await fetch(`http://127.0.0.1:${pickerPort}/stats/requests`)).json();
+  const pickedNames = pickedStats.stats.map((entry) => entry.name);
+  check(pickedNames.join() === "/,Aggregated",
+        `only the ticked class runs, and only its chosen task (${pickedNames})`);
+  check(pickerErrors.length === 0, `no script errors with the class picker (${pickerErrors})`);
 } catch (error) {
   console.error(error);
   exitCode = 1;
@@ -211,6 +253,7 @@ try {
   await browser.close();
   cicada.kill("SIGINT");
   if (shaped) shaped.kill("SIGINT");
+  if (picker) picker.kill("SIGINT");
   target.kill("SIGTERM");
 }
 process.exit(exitCode);

@@ -535,8 +535,6 @@ TEST_CASE(
   }
 }
 
-}  // namespace cicada
-
 TEST_CASE(
     "POST /user sets a class's tasks as Locust's user-class editor does, and refuses mistakes") {
   Target target;
@@ -572,6 +570,41 @@ TEST_CASE(
       "user class settings are not valid JSON"));
   CHECK(test::get(ui.web_port, "/user").status == 405);
   CHECK(ui.process.running());
+}
+
+}  // namespace cicada
+
+TEST_CASE("--class-picker: /swarm runs the ticked classes, and keeps them when re-targeting") {
+  Target target;
+  const std::string scenario = target.dir + "/two_classes.yaml";
+  std::ofstream(scenario) << "users:\n  - name: Reader\n    wait_time: {constant: 0.05}\n"
+                          << "    tasks:\n      - get: /json\n"
+                          << "  - name: Writer\n    wait_time: {constant: 0.05}\n"
+                          << "    tasks:\n      - post: /echo\n";
+  UiProcess ui(CICADA_STANDALONE_BINARY, {"-f", scenario, "-H", target.url(), "--class-picker"},
+               target.dir);
+  CHECK(test::get(ui.web_port, "/").body.find(R"("show_userclass_picker":true)") !=
+        std::string::npos);
+
+  const auto unknown =
+      test::fetch(ui.web_port, "POST", "/swarm", "user_count=2&spawn_rate=100&user_classes=Nobody");
+  CHECK(unknown.status == 400);
+  CHECK(json::parse(unknown.body)["message"] == "unknown user class 'Nobody'");
+
+  const auto started =
+      test::fetch(ui.web_port, "POST", "/swarm", "user_count=2&spawn_rate=100&user_classes=Writer");
+  REQUIRE(started.status == 200);
+  CHECK(json::parse(started.body)["user_classes"] == json::array({"Writer"}));
+  CHECK(wait_until([&] { return get_json(ui.web_port, "/stats/requests")["user_count"] == 2; }));
+  // The edit dialog sends no classes: the running test keeps the ticked ones.
+  REQUIRE(test::fetch(ui.web_port, "POST", "/swarm", "user_count=4&spawn_rate=100").status == 200);
+  json stats;
+  CHECK(wait_until([&] {
+    stats = get_json(ui.web_port, "/stats/requests");
+    return stats["user_count"] == 4 && !stats["stats"].empty();
+  }));
+  CHECK(stats["stats"][0]["name"] == "/echo");
+  for (const auto& entry : stats["stats"]) CHECK(entry["name"] != "/json");
 }
 
 }  // namespace cicada

@@ -249,11 +249,79 @@ async function pollStats() {
 
 // ---- forms and buttons --------------------------------------------------------
 
+// The form's non-empty fields as [name, value] pairs (a name may repeat:
+// each ticked user class is one "user_classes" field, as in Locust's form).
 function formFields(form) {
-  const fields = {};
-  for (const [key, value] of new FormData(form)) if (value !== "") fields[key] = value;
-  return fields;
+  return [...new FormData(form)].filter(([, value]) => value !== "");
 }
+
+// ---- the class picker (--class-picker): tick classes, edit their settings -------
+
+const classSettings = args.users || {};
+
+function renderClassRows() {
+  const rows = $("class-rows");
+  rows.replaceChildren();
+  for (const name of args.available_user_classes || []) {
+    const settings = classSettings[name] || {};
+    const tick = document.createElement("input");
+    tick.type = "checkbox";
+    tick.name = "user_classes";
+    tick.value = name;
+    tick.checked = true;
+    const pick = document.createElement("td");
+    pick.append(tick);
+    const edit = document.createElement("button");
+    edit.type = "button";
+    edit.textContent = "Edit";
+    edit.dataset.userClass = name;
+    edit.addEventListener("click", () => openClassDialog(name));
+    const actions = document.createElement("td");
+    actions.append(edit);
+    const row = document.createElement("tr");
+    row.append(pick, cell(name), cell(settings.weight ?? ""), cell(settings.fixed_count ?? ""),
+               cell(settings.host ?? ""), cell((settings.tasks || []).join(", ")), actions);
+    rows.append(row);
+  }
+}
+
+function openClassDialog(name) {
+  const settings = classSettings[name] || {};
+  const form = $("class-form");
+  form.dataset.userClass = name;
+  $("class-title").textContent = `${name} settings`;
+  const chosen = new Set(settings.tasks || []);
+  form.elements.tasks.replaceChildren(...((args.available_user_tasks || {})[name] || []).map(
+      (task) => new Option(task, task, false, chosen.has(task))));
+  form.elements.host.value = settings.host ?? "";
+  form.elements.weight.value = settings.weight ?? 1;
+  form.elements.fixed_count.value = settings.fixed_count ?? 0;
+  $("class-error").textContent = "";
+  $("class-dialog").showModal();
+}
+
+$("class-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const form = event.target;
+  const name = form.dataset.userClass;
+  const settings = {
+    user_class_name: name,
+    host: form.elements.host.value,
+    weight: Number(form.elements.weight.value),
+    fixed_count: Number(form.elements.fixed_count.value),
+    tasks: [...form.elements.tasks.selectedOptions].map((option) => option.value),
+  };
+  const response = await fetch("./user", { method: "POST", body: JSON.stringify(settings) });
+  if (response.status !== 201) {
+    $("class-error").textContent = (await response.json()).message;
+    return;
+  }
+  const { user_class_name: _, ...saved } = settings;
+  classSettings[name] = saved;
+  renderClassRows();
+  $("class-dialog").close();
+});
+$("class-cancel").addEventListener("click", () => $("class-dialog").close());
 
 $("start-form").addEventListener("submit", async (event) => {
   event.preventDefault();
@@ -315,6 +383,10 @@ window.addEventListener("resize", () => charts.resize());
       form.elements[name].closest("label").hidden = true;
     }
     form.elements.run_time.closest("details").hidden = true;
+  }
+  if (args.show_userclass_picker) {
+    $("class-picker").hidden = false;
+    renderClassRows();
   }
   form.elements.host.value = args.host || "";
   if (args.run_time) form.elements.run_time.value = args.run_time;

@@ -213,6 +213,10 @@ std::string define_options(CLI::App& app, Options& options, Program program,
         ->envname(env_name("TLS_KEY"));
     app.add_flag("--autostart", options.autostart, "Start the test at once, keep the web UI")
         ->envname(env_name("AUTOSTART"));
+    app.add_flag("--class-picker", options.class_picker,
+                 "The web UI's start form lists the user classes to run, each with its "
+                 "settings (tasks, host, weight, fixed_count) to edit")
+        ->envname(env_name("CLASS_PICKER", "USERCLASS_PICKER"));
     app.add_option("--autoquit", options.autoquit,
                    "With --autostart: quit N seconds after the run time ends (-1: never)")
         ->envname(env_name("AUTOQUIT"));

@@ -302,6 +302,7 @@ bool start_web_ui(Environment& environment, const Options& options) {
   web.auth = options.web_auth;
   web.tls_cert = options.tls_cert;
   web.tls_key = options.tls_key;
+  web.class_picker = options.class_picker;
   try {
     environment.create_web_ui(web);
   } catch (const std::exception& e) {

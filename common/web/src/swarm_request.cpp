@@ -48,6 +48,9 @@ std::variant<SwarmRequest, std::string> read_swarm_request(const Form& form) {
     }
   }
   if (!users || !rate) return std::string("Missing user_count or spawn_rate from /swarm request");
+  for (const auto& [name, value] : form.fields()) {
+    if (name == "user_classes") request.user_classes.push_back(value);
+  }
   request.host = form.get("host");
   if (request.host) {
     std::erase(*request.host, '<');

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "form.hpp"
 
@@ -15,6 +16,8 @@ struct SwarmRequest {
   double spawn_rate = 0;
   std::optional<std::int64_t> run_time_seconds;
   std::optional<std::string> host;  ///< '<' and '>' removed, as Locust does
+  /// The classes ticked in the class picker (`user_classes`, repeated), if any.
+  std::vector<std::string> user_classes;
 };
 
 /// Reads a /swarm form: the request, or the message that names what is wrong

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <ctime>
@@ -47,6 +48,7 @@ HttpReply text_reply(std::string body, unsigned status = 200) {
 // What /swarm changes on the loop: which run-time stop is still wanted.
 struct SwarmState {
   std::uint64_t generation = 0;  // a later /swarm or /stop cancels an earlier run-time stop
+  std::vector<std::string> picked_classes;  // --class-picker: what the last start ran
 };
 
 // Locust's download name: Locust_<YYYY-MM-DD-HHhMM>_<locustfile>[_<host>]_<kind>.csv,
@@ -255,20 +257,27 @@ class WebUi::Impl {
                           400);
       });
     }
-    const SwarmRequest request = std::get<SwarmRequest>(std::move(read));
-    const auto& host = request.host;
-    const auto& run_time = request.run_time_seconds;
-    return on_loop([this, users = request.user_count, rate = request.spawn_rate, run_time, host] {
+    SwarmRequest request = std::get<SwarmRequest>(std::move(read));
+    return on_loop([this, request = std::move(request)] {
+      const auto& host = request.host;
+      const auto& run_time = request.run_time_seconds;
       if (host && !host->empty()) environment_.options().host = *host;
       if (!environment_.has_runner()) {
         return json_reply(R"({"host": null, "message": "No runner", "success": false})", 500);
       }
       Runner& runner = environment_.runner();
-      runner.start(users, rate);
+      const auto classes = picked_classes(request, runner);
+      try {
+        runner.start(request.user_count, request.spawn_rate, classes);
+      } catch (const std::invalid_argument& e) {
+        return json_reply(dumped_json(json{{"success", false}, {"message", e.what()}}), 400);
+      }
+      if (classes) swarm_state_->picked_classes = *classes;
       const std::uint64_t generation = ++swarm_state_->generation;
       json body = {{"success", true}, {"message", "Swarming started"}};
       const auto& current_host = environment_.options().host;
       body["host"] = current_host ? json(*current_host) : json(nullptr);
+      if (classes) body["user_classes"] = *classes;
       if (run_time) {
         body["run_time"] = *run_time;
         runner.call_later(std::chrono::seconds(*run_time),
@@ -280,6 +289,25 @@ class WebUi::Impl {
       }
       return json_reply(dumped_json(body));
     });
+  }
+
+  // Which classes a /swarm runs (Locust's class picker): those ticked; with
+  // none ticked, a running test keeps what it runs and a new one runs all.
+  // Without the picker, every class (nullopt).
+  std::optional<std::vector<std::string>> picked_classes(const SwarmRequest& request,
+                                                         const Runner& runner) const {
+    if (!options_.class_picker) return std::nullopt;
+    std::vector<std::string> picked = request.user_classes;
+    const bool running =
+        runner.state() == RunnerState::kRunning || runner.state() == RunnerState::kSpawning;
+    if (picked.empty() && running) picked = swarm_state_->picked_classes;
+    if (picked.empty()) {
+      for (const auto& user_class : environment_.user_classes())
+        picked.push_back(user_class.name());
+    }
+    std::sort(picked.begin(), picked.end());
+    picked.erase(std::unique(picked.begin(), picked.end()), picked.end());
+    return picked;
   }
 
   HttpReply swarm_shape(const Form& form) {
@@ -378,7 +406,7 @@ class WebUi::Impl {
         {"stats_history_enabled", options_.csv_full_history},
         {"is_shape", environment_.shape() != nullptr},
         {"shape_name", environment_.shape() ? json(environment_.shape()->name()) : json(nullptr)},
-        {"show_userclass_picker", false},
+        {"show_userclass_picker", options_.class_picker},
         {"available_user_classes", classes},
         {"available_user_tasks", all_tasks},
         {"users", users},

@@ -30,6 +30,7 @@ struct Options {
   std::string tls_cert;                  ///< PEM certificate chain: the web UI serves https
   std::string tls_key;                   ///< its PEM private key
   bool autostart = false;                ///< start at once, keep the UI
+  bool class_picker = false;             ///< the start form picks and edits user classes
   std::optional<std::int64_t> autoquit;  ///< with --autostart: quit N s after the run time
   bool list = false;                     ///< -l: print the user classes
   std::vector<std::string> tags;

@@ -25,6 +25,9 @@ struct WebUiOptions {
   std::string auth;      ///< "user:password": basic auth on every route (--web-auth)
   std::string tls_cert;  ///< PEM files: serve https (--tls-cert, --tls-key)
   std::string tls_key;
+  /// --class-picker: the start form lists the user classes to tick and edit
+  /// (their settings go to POST /user), and /swarm runs the ticked ones.
+  bool class_picker = false;
 };
 
 /// Locust's web UI and HTTP API for one Environment (Locust's WebUI):
