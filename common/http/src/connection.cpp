@@ -36,6 +36,13 @@ std::int64_t realtime_ns() {
 
 namespace {
 
+std::string connect_timed_out(const Url& url, std::chrono::steady_clock::duration timeout) {
+  return "ConnectTimeout(" +
+         stats::python_repr("connecting to " + url.host + ":" + url.port + " timed out after " +
+                            seconds_text(timeout) + " s") +
+         ")";
+}
+
 // Reads what the non-blocking socket holds into `into`, as read_some does.
 // After a read of some bytes, `arrived_ns` is the kernel's receive time of
 // the last of them (SO_TIMESTAMPNS), or empty when the kernel gave none.
@@ -160,52 +167,54 @@ void Connection::close() {
   origin_.clear();
 }
 
-awaitable<std::string> Connection::connect(Url url, ConnectSettings settings) {
+namespace {
+
+// The endpoint of a URL whose host is an IP address: no resolver needed.
+std::optional<tcp::endpoint> literal_endpoint(const Url& url) {
+  boost::system::error_code not_an_address;
+  const auto address = asio::ip::make_address(url.host, not_an_address);
+  std::uint16_t port = 0;
+  const char* const end = url.port.data() + url.port.size();
+  const auto [port_end, port_error] = std::from_chars(url.port.data(), end, port);
+  if (not_an_address || port_error != std::errc() || port_end != end) return std::nullopt;
+  return tcp::endpoint(address, port);
+}
+
+std::string connect_failure(const Url& url, const boost::system::error_code& error) {
+  if (error == asio::error::connection_refused)
+    return "ConnectionRefusedError(111, 'Connection refused')";
+  return "ConnectionError(" +
+         stats::python_repr(url.host + ":" + url.port + ": " + error.message()) + ")";
+}
+
+}  // namespace
+
+// connect() is a coroutine whose frame lives while a user connects: what
+// only some connections need (name resolution, TLS, failure texts) is in
+// plain functions or coroutines of their own.
+awaitable<std::string> Connection::connect(const Url& url, ConnectSettings settings) {
   close();
   plain_.reset();
   tls_.reset();
   boost::system::error_code error;
   deadline_.arm(settings.timeout);
-  const auto timed_out = [&] {
-    return "ConnectTimeout(" +
-           stats::python_repr("connecting to " + url.host + ":" + url.port + " timed out after " +
-                              seconds_text(settings.timeout) + " s") +
-           ")";
-  };
   plain_.emplace(executor_);
   // An address needs no resolver: no trip to Asio's resolver thread, and no
   // result list held per connecting user.
-  boost::system::error_code not_an_address;
-  const auto address = asio::ip::make_address(url.host, not_an_address);
-  std::uint16_t port = 0;
-  const auto [port_end, port_error] =
-      std::from_chars(url.port.data(), url.port.data() + url.port.size(), port);
-  if (!not_an_address && port_error == std::errc() &&
-      port_end == url.port.data() + url.port.size()) {
-    co_await plain_->async_connect(tcp::endpoint(address, port),
-                                   asio::redirect_error(use_awaitable, error));
+  if (const auto endpoint = literal_endpoint(url)) {
+    co_await plain_->async_connect(*endpoint, asio::redirect_error(use_awaitable, error));
   } else {
-    const auto endpoints = co_await resolver_.async_resolve(
-        url.host, url.port, asio::redirect_error(use_awaitable, error));
-    if (deadline_.expired()) co_return timed_out();
-    if (error) {
-      deadline_.disarm();
-      co_return "NameResolutionError(" +
-          stats::python_repr("cannot resolve " + url.host + ": " + error.message()) + ")";
-    }
-    co_await asio::async_connect(*plain_, endpoints, asio::redirect_error(use_awaitable, error));
+    std::string failure = co_await resolve_and_connect(url, settings, error);
+    if (!failure.empty()) co_return failure;
   }
   if (deadline_.expired()) {
     close();
-    co_return timed_out();
+    co_return connect_timed_out(url, settings.timeout);
   }
   if (error) {
     deadline_.disarm();
     close();
-    if (error == asio::error::connection_refused)
-      co_return "ConnectionRefusedError(111, 'Connection refused')";
-    co_return "ConnectionError(" +
-        stats::python_repr(url.host + ":" + url.port + ": " + error.message()) + ")";
+    co_return connect_failure(url, error);
   }
   plain_->set_option(tcp::no_delay(true), error);
   plain_->non_blocking(true, error);
@@ -217,45 +226,66 @@ awaitable<std::string> Connection::connect(Url url, ConnectSettings settings) {
   ++connections_opened_;
 
   if (url.scheme == "https") {
-    std::string context_error;
-    auto context =
-        tls_context(settings.insecure, settings.ca_file ? *settings.ca_file : "", context_error);
-    if (!context) {
-      deadline_.disarm();
-      close();
-      co_return context_error;
-    }
-    tls_ = std::make_unique<ssl::stream<tcp::socket>>(std::move(*plain_), *context);
-    plain_.reset();
-    // SSL_set_tlsext_host_name is a macro with a C cast; call what it expands to.
-    if (SSL_ctrl(tls_->native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
-                 const_cast<char*>(url.host.c_str())) != 1) {
-      deadline_.disarm();
-      close();
-      co_return "SSLError('cannot set the TLS server name')";
-    }
-    if (!settings.insecure) tls_->set_verify_callback(ssl::host_name_verification(url.host));
-    co_await tls_->async_handshake(ssl::stream_base::client,
-                                   asio::redirect_error(use_awaitable, error));
-    if (deadline_.expired()) {
-      close();
-      co_return timed_out();
-    }
-    if (error) {
-      deadline_.disarm();
-      std::string reason = error.message();
-      if (error.category() == asio::error::get_ssl_category()) {
-        const long verify = SSL_get_verify_result(tls_->native_handle());
-        if (verify != X509_V_OK)
-          reason =
-              std::string("certificate verify failed: ") + X509_verify_cert_error_string(verify);
-      }
-      close();
-      co_return "SSLError(" + stats::python_repr(reason) + ")";
-    }
+    std::string failure = co_await start_tls(url, settings);
+    if (!failure.empty()) co_return failure;
   }
   deadline_.disarm();
   origin_ = url.origin();
+  co_return std::string();
+}
+
+awaitable<std::string> Connection::resolve_and_connect(const Url& url,
+                                                       const ConnectSettings& settings,
+                                                       boost::system::error_code& error) {
+  const auto endpoints = co_await resolver_.async_resolve(
+      url.host, url.port, asio::redirect_error(use_awaitable, error));
+  if (deadline_.expired()) co_return connect_timed_out(url, settings.timeout);
+  if (error) {
+    deadline_.disarm();
+    co_return "NameResolutionError(" +
+        stats::python_repr("cannot resolve " + url.host + ": " + error.message()) + ")";
+  }
+  co_await asio::async_connect(*plain_, endpoints, asio::redirect_error(use_awaitable, error));
+  co_return std::string();
+}
+
+awaitable<std::string> Connection::start_tls(const Url& url, const ConnectSettings& settings) {
+  boost::system::error_code error;
+  std::string context_error;
+  auto context =
+      tls_context(settings.insecure, settings.ca_file ? *settings.ca_file : "", context_error);
+  if (!context) {
+    deadline_.disarm();
+    close();
+    co_return context_error;
+  }
+  tls_ = std::make_unique<ssl::stream<tcp::socket>>(std::move(*plain_), *context);
+  plain_.reset();
+  // SSL_set_tlsext_host_name is a macro with a C cast; call what it expands to.
+  if (SSL_ctrl(tls_->native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
+               const_cast<char*>(url.host.c_str())) != 1) {
+    deadline_.disarm();
+    close();
+    co_return "SSLError('cannot set the TLS server name')";
+  }
+  if (!settings.insecure) tls_->set_verify_callback(ssl::host_name_verification(url.host));
+  co_await tls_->async_handshake(ssl::stream_base::client,
+                                 asio::redirect_error(use_awaitable, error));
+  if (deadline_.expired()) {
+    close();
+    co_return connect_timed_out(url, settings.timeout);
+  }
+  if (error) {
+    deadline_.disarm();
+    std::string reason = error.message();
+    if (error.category() == asio::error::get_ssl_category()) {
+      const long verify = SSL_get_verify_result(tls_->native_handle());
+      if (verify != X509_V_OK)
+        reason = std::string("certificate verify failed: ") + X509_verify_cert_error_string(verify);
+    }
+    close();
+    co_return "SSLError(" + stats::python_repr(reason) + ")";
+  }
   co_return std::string();
 }
 
@@ -292,6 +322,38 @@ awaitable<ExchangeOutcome> Connection::exchange(std::span<const asio::const_buff
   return exchange_on(*plain_, request, buffer, parser, reused);
 }
 
+// Its own coroutine: only a request too big for the socket buffer needs it,
+// so the exchange's frame does not carry its state.
+template <typename Stream>
+awaitable<boost::system::error_code> write_rest(Stream& stream,
+                                                std::span<const asio::const_buffer> request,
+                                                std::size_t written) {
+  boost::system::error_code error;
+  const RemainingBuffers rest = remaining_after(request, written);
+  co_await asio::async_write(stream, rest.span(), asio::redirect_error(use_awaitable, error));
+  co_return error;
+}
+
+std::string Connection::write_failure(const boost::system::error_code& error) const {
+  if (deadline_.expired()) {
+    return "WriteTimeout(" +
+           stats::python_repr("request not sent within " + seconds_text(timeout_) + " s") + ")";
+  }
+  return "ConnectionError(" + stats::python_repr("sending failed: " + error.message()) + ")";
+}
+
+std::string Connection::parse_failure(const ResponseParser& parser) {
+  if (parser.error() == ResponseParser::Error::kBodyTooLarge) {
+    return "ResponseTooLarge(" +
+           stats::python_repr("body larger than " + std::to_string(parser.max_body_bytes()) +
+                              " bytes") +
+           ")";
+  }
+  const char* kind =
+      parser.error() == ResponseParser::Error::kBadStatusLine ? "BadStatusLine(" : "ProtocolError(";
+  return kind + stats::python_repr("malformed HTTP response: " + parser.error_text()) + ")";
+}
+
 template <typename Stream>
 awaitable<ExchangeOutcome> Connection::exchange_on(Stream& stream,
                                                    std::span<const asio::const_buffer> request,
@@ -309,20 +371,12 @@ awaitable<ExchangeOutcome> Connection::exchange_on(Stream& stream,
   }
   std::size_t total = 0;
   for (const auto& piece : request) total += piece.size();
-  if (!error && written < total) {
-    const RemainingBuffers rest = remaining_after(request, written);
-    co_await asio::async_write(stream, rest.span(), asio::redirect_error(use_awaitable, error));
-  }
+  if (!error && written < total) error = co_await write_rest(stream, request, written);
   if (error) {
     deadline_.disarm();
     const bool timed_out = deadline_.expired();
     outcome.retryable = reused && !timed_out;
-    outcome.error =
-        timed_out
-            ? "WriteTimeout(" +
-                  stats::python_repr("request not sent within " + seconds_text(timeout_) + " s") +
-                  ")"
-            : "ConnectionError(" + stats::python_repr("sending failed: " + error.message()) + ")";
+    outcome.error = write_failure(error);
     co_return outcome;
   }
 
@@ -368,18 +422,7 @@ awaitable<ExchangeOutcome> Connection::exchange_on(Stream& stream,
   }
   deadline_.disarm();
   if (result == ResponseParser::Result::kError) {
-    if (parser->error() == ResponseParser::Error::kBodyTooLarge) {
-      outcome.error = "ResponseTooLarge(" +
-                      stats::python_repr("body larger than " +
-                                         std::to_string(parser->max_body_bytes()) + " bytes") +
-                      ")";
-    } else if (parser->error() == ResponseParser::Error::kBadStatusLine) {
-      outcome.error = "BadStatusLine(" +
-                      stats::python_repr("malformed HTTP response: " + parser->error_text()) + ")";
-    } else {
-      outcome.error = "ProtocolError(" +
-                      stats::python_repr("malformed HTTP response: " + parser->error_text()) + ")";
-    }
+    outcome.error = parse_failure(*parser);
     co_return outcome;
   }
   if (error) {

@@ -54,7 +54,8 @@ class Connection {
   Connection& operator=(const Connection&) = delete;
 
   /// Opens a connection to `url`'s origin. Returns the failure text, or "".
-  awaitable<std::string> connect(Url url, ConnectSettings settings);
+  /// `url` and `settings.ca_file` must outlive the returned awaitable.
+  awaitable<std::string> connect(const Url& url, ConnectSettings settings);
   /// Sends `request` and reads the response into `buffer` (cleared first).
   awaitable<ExchangeOutcome> exchange(std::span<const asio::const_buffer> request,
                                       ByteBuffer* buffer, ResponseParser* parser,
@@ -68,12 +69,21 @@ class Connection {
   void close();
 
  private:
+  /// Resolves a host name and connects to its first address that answers;
+  /// returns the failure text of a resolution that failed, else "" with the
+  /// connection's outcome in `error`.
+  awaitable<std::string> resolve_and_connect(const Url& url, const ConnectSettings& settings,
+                                             boost::system::error_code& error);
+  /// The TLS handshake over the connected plain socket (https).
+  awaitable<std::string> start_tls(const Url& url, const ConnectSettings& settings);
   template <typename Stream>
   awaitable<ExchangeOutcome> exchange_on(Stream& stream,
                                          std::span<const asio::const_buffer> request,
                                          ByteBuffer* buffer, ResponseParser* parser, bool reused);
   std::string read_failure(const boost::system::error_code& error,
                            const ResponseParser& parser) const;
+  std::string write_failure(const boost::system::error_code& error) const;
+  static std::string parse_failure(const ResponseParser& parser);
 
   asio::any_io_executor executor_;
   asio::ip::tcp::resolver resolver_;

@@ -199,6 +199,34 @@ class SessionImpl {
                   const RequestView& request, std::string_view body, std::string_view content_type,
                   std::string_view authorization);
 
+  /// What changes from hop to hop of one request (redirects).
+  struct Hops {
+    std::string_view method;
+    std::string_view body;
+    std::string_view content_type;
+    bool follow = true;
+    int redirects = 0;
+    std::unique_ptr<Endpoint> elsewhere{};  ///< the hop's endpoint when not the session's
+  };
+  /// Credentials taken from the URL, and the host they belong to.
+  struct Credentials {
+    std::string from_url;
+    std::string host;
+  };
+  /// Where the request goes first (nullptr with response.error_ set when nowhere),
+  /// with the exchange's target, name and URL filled in.
+  const Endpoint* first_hop(const RequestView& request, Response& response,
+                            std::unique_ptr<Endpoint>& elsewhere) const;
+  /// The Authorization value for the request's first host.
+  std::string_view credentials_for(const RequestView& request, const Endpoint& endpoint,
+                                   Credentials& credentials) const;
+  /// Takes a response in (status, cookies); true when it redirects to another
+  /// hop, which `hops` then describes.
+  bool take_response(Response& response, const Endpoint& endpoint, Hops& hops);
+  /// Decodes the body, sets the elapsed time and an HTTP error's text.
+  void finish(Response& response, const Hops& hops, std::chrono::steady_clock::time_point started,
+              std::optional<std::int64_t> arrived_realtime_ns) const;
+
   User& user_;
   detail::Connection connection_;
   std::shared_ptr<const BaseEndpoint> base_ = base_endpoint(options_.base_url);
@@ -285,21 +313,15 @@ void SessionImpl::end_if_killed(Response& response, std::chrono::steady_clock::t
   user_.throw_if_killed();
 }
 
-awaitable<Response> SessionImpl::send(RequestView request) {
-  const double start_wall = wall_seconds();
-  const auto started = std::chrono::steady_clock::now();
+// send() is a coroutine: every local it has lives in its frame, one frame per
+// request in flight. The work between suspensions is in plain functions, so
+// the frame holds only what crosses a co_await.
 
-  Response response;
-  response.exchange_.reset(detail::acquire_exchange().release());
-  response.user_ = &user_;
-  response.start_time_ = start_wall;
+const Endpoint* SessionImpl::first_hop(const RequestView& request, Response& response,
+                                       std::unique_ptr<Endpoint>& elsewhere) const {
   detail::Exchange& exchange = *response.exchange_;
-  exchange.method.assign(request.method);
-
-  // Where the first hop goes: relative URLs join the session's host as text, as
-  // in Locust. Other hosts (absolute URLs, redirects) are parsed onto the heap,
-  // which keeps this frame small.
-  std::unique_ptr<Endpoint> elsewhere;
+  // Relative URLs join the session's host as text, as in Locust. Other hosts
+  // (absolute URLs, redirects) are parsed onto the heap.
   const Endpoint* endpoint = nullptr;
   std::string parse_error;
   if (request.url.find("://") == std::string_view::npos) {
@@ -323,116 +345,82 @@ awaitable<Response> SessionImpl::send(RequestView request) {
       rename_ ? std::string_view(*rename_)
               : (endpoint != nullptr ? std::string_view(exchange.target) : request.url);
   if (request.context != nullptr) response.context_ = *request.context;
+  exchange.name.assign(request.name.empty() ? default_name : request.name);
   if (endpoint != nullptr) {
-    exchange.name.assign(request.name.empty() ? default_name : request.name);
     exchange.url.assign(endpoint->url.scheme)
         .append("://")
         .append(endpoint->host_header)
         .append(exchange.target);
   } else {
-    exchange.name.assign(request.name.empty() ? default_name : request.name);
     exchange.url.assign(request.url);
     response.error_ = "InvalidURL(" + stats::python_repr(parse_error) + ")";
   }
+  return endpoint;
+}
 
-  const bool follow = request.allow_redirects.value_or(options_.follow_redirects);
-  const auto timeout = steady(request.timeout.value_or(options_.network_timeout));
-  const detail::ConnectSettings connect_settings{steady(options_.connect_timeout),
-                                                 options_.insecure, &options_.ca_file};
-  std::string_view method = request.method;
-  std::string_view body = request.body;
-  std::string_view content_type = request.content_type;
-  int redirects = 0;
-
-  // Credentials: the request's, else the session's, else the URL's own. They
-  // go to the first host only: python-requests drops them when a redirect
-  // leads elsewhere.
+std::string_view SessionImpl::credentials_for(const RequestView& request, const Endpoint& endpoint,
+                                              Credentials& credentials) const {
+  // The request's, else the session's, else the URL's own; sent to the first
+  // host only (python-requests drops them when a redirect leads elsewhere).
   std::string_view authorization =
       !request.authorization.empty() ? request.authorization : session_authorization_;
-  std::string url_authorization;
-  std::string authorized_host;
-  if (endpoint != nullptr) {
-    if (authorization.empty() && !endpoint->authorization.empty()) {
-      url_authorization = endpoint->authorization;
-      authorization = url_authorization;
-    }
-    if (!authorization.empty()) authorized_host = endpoint->url.host;
+  if (authorization.empty() && !endpoint.authorization.empty()) {
+    credentials.from_url = endpoint.authorization;
+    authorization = credentials.from_url;
+  }
+  if (!authorization.empty()) credentials.host = endpoint.url.host;
+  return authorization;
+}
+
+bool SessionImpl::take_response(Response& response, const Endpoint& endpoint, Hops& hops) {
+  detail::Exchange& exchange = *response.exchange_;
+  response.status_ = exchange.parser.status();
+  exchange.url.assign(endpoint.url.scheme)
+      .append("://")
+      .append(endpoint.host_header)
+      .append(exchange.target);
+  std::optional<std::string_view> location;
+  for (const auto& span : exchange.parser.headers()) {
+    const std::string_view name = exchange.buffer.view(span.name_at, span.name_size);
+    const std::string_view value = exchange.buffer.view(span.value_at, span.value_size);
+    if (detail::iequals(name, "set-cookie")) cookies_.set(endpoint.url.host, std::string(value));
+    if (!location && detail::iequals(name, "location")) location = value;
   }
 
-  std::optional<std::int64_t> arrived_realtime_ns;  // the last hop's, when the kernel said
-  while (endpoint != nullptr) {
-    const bool authorized = !authorization.empty() && endpoint->url.host == authorized_host;
-    write_head(exchange, method, *endpoint, request, body, content_type,
-               authorized ? authorization : std::string_view{});
-    const std::array<asio::const_buffer, 2> bytes{asio::buffer(exchange.request_head),
-                                                  asio::buffer(body.data(), body.size())};
-
-    detail::ExchangeOutcome outcome;
-    for (int round = 0; round < 2; ++round) {
-      const bool reused = connection_.is_open() && connection_.origin() == endpoint->origin;
-      if (!reused) {
-        outcome.error = co_await connection_.connect(endpoint->url, connect_settings);
-        end_if_killed(response, started);
-        if (!outcome.error.empty()) break;
-      }
-      exchange.parser.reset(method == "HEAD", options_.max_body_bytes);
-      outcome =
-          co_await connection_.exchange(bytes, &exchange.buffer, &exchange.parser, timeout, reused);
-      end_if_killed(response, started);
-      if (outcome.error.empty() || !outcome.retryable) break;
-      connection_.close();  // stale keep-alive connection: try once more on a new one
-    }
-    if (!outcome.error.empty()) {
-      connection_.close();
-      response.status_ = 0;
-      response.error_ = std::move(outcome.error);
-      break;
-    }
-    if (!outcome.keep_alive) connection_.close();
-    arrived_realtime_ns = outcome.arrived_realtime_ns;
-
-    response.status_ = exchange.parser.status();
-    exchange.url.assign(endpoint->url.scheme)
-        .append("://")
-        .append(endpoint->host_header)
-        .append(exchange.target);
-    std::optional<std::string_view> location;
-    for (const auto& span : exchange.parser.headers()) {
-      const std::string_view name = exchange.buffer.view(span.name_at, span.name_size);
-      const std::string_view value = exchange.buffer.view(span.value_at, span.value_size);
-      if (detail::iequals(name, "set-cookie")) cookies_.set(endpoint->url.host, std::string(value));
-      if (!location && detail::iequals(name, "location")) location = value;
-    }
-
-    const int status = response.status_;
-    const bool is_redirect =
-        status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
-    if (!follow || !is_redirect || !location) break;
-    if (++redirects > options_.max_redirects) {
-      response.error_ =
-          "TooManyRedirects(" +
-          stats::python_repr("Exceeded " + std::to_string(options_.max_redirects) + " redirects.") +
-          ")";
-      break;
-    }
-    // Browsers and python-requests turn a redirected POST into a GET (not for 307/308).
-    if (status == 303 ? method != "HEAD" : ((status == 301 || status == 302) && method == "POST")) {
-      method = "GET";
-      body = {};
-      content_type = {};
-    }
-    // The Location view dies with the next response: resolve it first.
-    const std::string next = detail::resolve_location(endpoint->url, *location);
-    elsewhere = Endpoint::parse(next, parse_error);
-    if (!elsewhere) {
-      response.error_ = "InvalidURL(" + stats::python_repr(parse_error) + ")";
-      break;
-    }
-    endpoint = elsewhere.get();
-    exchange.target.assign(elsewhere->url.target);
+  const int status = response.status_;
+  const bool is_redirect =
+      status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+  if (!hops.follow || !is_redirect || !location) return false;
+  if (++hops.redirects > options_.max_redirects) {
+    response.error_ =
+        "TooManyRedirects(" +
+        stats::python_repr("Exceeded " + std::to_string(options_.max_redirects) + " redirects.") +
+        ")";
+    return false;
   }
+  // Browsers and python-requests turn a redirected POST into a GET (not for 307/308).
+  if (status == 303 ? hops.method != "HEAD"
+                    : ((status == 301 || status == 302) && hops.method == "POST")) {
+    hops.method = "GET";
+    hops.body = {};
+    hops.content_type = {};
+  }
+  // The Location view dies with the next response: resolve it first.
+  std::string parse_error;
+  hops.elsewhere = Endpoint::parse(detail::resolve_location(endpoint.url, *location), parse_error);
+  if (!hops.elsewhere) {
+    response.error_ = "InvalidURL(" + stats::python_repr(parse_error) + ")";
+    return false;
+  }
+  exchange.target.assign(hops.elsewhere->url.target);
+  return true;
+}
 
-  if (response.status_ > 0 && method != "HEAD") decode_body(response, exchange);
+void SessionImpl::finish(Response& response, const Hops& hops,
+                         std::chrono::steady_clock::time_point started,
+                         std::optional<std::int64_t> arrived_realtime_ns) const {
+  detail::Exchange& exchange = *response.exchange_;
+  if (response.status_ > 0 && hops.method != "HEAD") decode_body(response, exchange);
   auto elapsed = std::chrono::steady_clock::now() - started;
   // Leave out how long the response sat in the socket while this loop served
   // other users: with many responses arriving at once, the last one read
@@ -454,6 +442,66 @@ awaitable<Response> SessionImpl::send(RequestView request) {
                       ")";
   }
   response.pending_ = true;
+}
+
+awaitable<Response> SessionImpl::send(RequestView request) {
+  const auto started = std::chrono::steady_clock::now();
+  Response response;
+  response.exchange_.reset(detail::acquire_exchange().release());
+  response.user_ = &user_;
+  response.start_time_ = wall_seconds();
+  detail::Exchange& exchange = *response.exchange_;
+  exchange.method.assign(request.method);
+
+  Hops hops{.method = request.method,
+            .body = request.body,
+            .content_type = request.content_type,
+            .follow = request.allow_redirects.value_or(options_.follow_redirects)};
+  const Endpoint* endpoint = first_hop(request, response, hops.elsewhere);
+  Credentials credentials;
+  const std::string_view authorization =
+      endpoint != nullptr ? credentials_for(request, *endpoint, credentials) : std::string_view{};
+  const auto timeout = steady(request.timeout.value_or(options_.network_timeout));
+  // Named: GCC 12 miscompiles braced temporaries inside co_await expressions.
+  const detail::ConnectSettings connect_settings{steady(options_.connect_timeout),
+                                                 options_.insecure, &options_.ca_file};
+  std::optional<std::int64_t> arrived_realtime_ns;  // the last hop's, when the kernel said
+
+  while (endpoint != nullptr) {
+    const bool authorized = !authorization.empty() && endpoint->url.host == credentials.host;
+    write_head(exchange, hops.method, *endpoint, request, hops.body, hops.content_type,
+               authorized ? authorization : std::string_view{});
+    const std::array<asio::const_buffer, 2> bytes{asio::buffer(exchange.request_head),
+                                                  asio::buffer(hops.body.data(), hops.body.size())};
+
+    detail::ExchangeOutcome outcome;
+    for (int round = 0; round < 2; ++round) {
+      const bool reused = connection_.is_open() && connection_.origin() == endpoint->origin;
+      if (!reused) {
+        outcome.error = co_await connection_.connect(endpoint->url, connect_settings);
+        end_if_killed(response, started);
+        if (!outcome.error.empty()) break;
+      }
+      exchange.parser.reset(hops.method == "HEAD", options_.max_body_bytes);
+      outcome =
+          co_await connection_.exchange(bytes, &exchange.buffer, &exchange.parser, timeout, reused);
+      end_if_killed(response, started);
+      if (outcome.error.empty() || !outcome.retryable) break;
+      connection_.close();  // stale keep-alive connection: try once more on a new one
+    }
+    if (!outcome.error.empty()) {
+      connection_.close();
+      response.status_ = 0;
+      response.error_ = std::move(outcome.error);
+      break;
+    }
+    if (!outcome.keep_alive) connection_.close();
+    arrived_realtime_ns = outcome.arrived_realtime_ns;
+    if (!take_response(response, *endpoint, hops)) break;
+    endpoint = hops.elsewhere.get();
+  }
+
+  finish(response, hops, started, arrived_realtime_ns);
   if (!request.catch_response) response.report();
   co_return response;
 }

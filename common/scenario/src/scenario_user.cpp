@@ -141,24 +141,33 @@ awaitable<http::Response> send_constant(ScenarioUser* user, const RequestStep* s
   return user->client().send(view);
 }
 
-awaitable<void> run_request(ScenarioUser* user, const RequestStep* step) {
-  const RenderContext context = user->render_context();
-  http::Response response;
-  // One co_await per statement: GCC 12 miscompiles co_await inside ?: (a double free).
-  if (step->constant) {
-    response = co_await send_constant(user, step);
-  } else {
-    response = co_await send_rendered(user, step, context);
-  }
+// Not a coroutine: the request's coroutine is the only frame.
+awaitable<http::Response> send_step(ScenarioUser* user, const RequestStep* step,
+                                    const RenderContext& context) {
+  if (step->constant) return send_constant(user, step);
+  return send_rendered(user, step, context);
+}
+
+// The step's expectations and captures, once its response is in.
+void judge(ScenarioUser* user, const RequestStep* step, const RenderContext& context,
+           http::Response& response) {
   if (!step->expect.statuses.empty() && response.status() != 0) {
     response.success();  // the expected statuses decide, not the >= 400 rule
   }
-  if (response.status() == 0) co_return;  // transport failure: already a failure
+  if (response.status() == 0) return;  // transport failure: already a failure
   std::optional<nlohmann::json> parsed_body;
   std::string failure = check(step->expect, response, context, parsed_body);
   if (failure.empty() && (!step->expect.statuses.empty() || response.ok()))
     failure = capture(step->captures, response, user->variables(), parsed_body);
   if (!failure.empty()) response.failure(failure);
+}
+
+// Its frame lives for each request in flight: it holds the response and
+// little else (the work around the co_await is in plain functions).
+awaitable<void> run_request(ScenarioUser* user, const RequestStep* step) {
+  const RenderContext context = user->render_context();
+  http::Response response = co_await send_step(user, step, context);
+  judge(user, step, context, response);
 }
 
 }  // namespace
