@@ -292,8 +292,8 @@ class WebUi::Impl {
   }
 
   // Which classes a /swarm runs (Locust's class picker): those ticked; with
-  // none ticked, a running test keeps what it runs and a new one runs all.
-  // Without the picker, every class (nullopt).
+  // none ticked, a running test keeps what it runs and a new one runs all
+  // (nullopt, as without the picker).
   std::optional<std::vector<std::string>> picked_classes(const SwarmRequest& request,
                                                          const Runner& runner) const {
     if (!options_.class_picker) return std::nullopt;
@@ -301,10 +301,9 @@ class WebUi::Impl {
     const bool running =
         runner.state() == RunnerState::kRunning || runner.state() == RunnerState::kSpawning;
     if (picked.empty() && running) picked = swarm_state_->picked_classes;
-    if (picked.empty()) {
-      for (const auto& user_class : environment_.user_classes())
-        picked.push_back(user_class.name());
-    }
+    // Nothing ticked and nothing running: every class (a master without -f
+    // knows its classes from its workers only).
+    if (picked.empty()) return std::nullopt;
     std::sort(picked.begin(), picked.end());
     picked.erase(std::unique(picked.begin(), picked.end()), picked.end());
     return picked;
