@@ -45,6 +45,11 @@ HttpReply text_reply(std::string body, unsigned status = 200) {
   return {status, "text/plain; charset=utf-8", std::move(body), {}};
 }
 
+// A refused request: 400 with Locust's {"success": false, "message": ...}.
+HttpReply refusal(const std::string& message) {
+  return json_reply(dumped_json(json{{"success", false}, {"message", message}}), 400);
+}
+
 // What /swarm changes on the loop: which run-time stop is still wanted.
 struct SwarmState {
   std::uint64_t generation = 0;  // a later /swarm or /stop cancels an earlier run-time stop
@@ -205,24 +210,21 @@ class WebUi::Impl {
   // Locust's POST /user (its swarm form's user-class editor): new settings
   // for one class, passed on to the workers by a master.
   HttpReply update_user_class(const std::string& body) {
-    const auto refuse = [](const std::string& message) {
-      return json_reply(dumped_json(json{{"success", false}, {"message", message}}), 400);
-    };
     std::vector<ReadUserClassSettings> read;
     try {
       read = read_user_class_settings_json(body);
     } catch (const std::invalid_argument& e) {
-      return refuse(e.what());
+      return refusal(e.what());
     }
-    if (read.size() != 1) return refuse("POST /user takes one user class settings object");
+    if (read.size() != 1) return refusal("POST /user takes one user class settings object");
     for (const auto& key : read.front().ignored_keys)
       spdlog::warn("POST /user: ignoring '{}' (cicada sets host, weight, fixed_count and tasks)",
                    log_safe(key));
-    return on_loop([this, refuse, settings = read.front().settings] {
+    return on_loop([this, settings = read.front().settings] {
       try {
         environment_.update_user_class(settings);
       } catch (const std::invalid_argument& e) {
-        return refuse(e.what());
+        return refusal(e.what());
       }
       return json_reply("{}", 201);
     });
@@ -270,7 +272,7 @@ class WebUi::Impl {
       try {
         runner.start(request.user_count, request.spawn_rate, classes);
       } catch (const std::invalid_argument& e) {
-        return json_reply(dumped_json(json{{"success", false}, {"message", e.what()}}), 400);
+        return refusal(e.what());
       }
       if (classes) swarm_state_->picked_classes = *classes;
       const std::uint64_t generation = ++swarm_state_->generation;

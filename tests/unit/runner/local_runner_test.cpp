@@ -68,6 +68,13 @@ class Idle : public User {
   awaitable<void> nothing() { co_return; }
 };
 
+// A class of users that do nothing between waits of `wait_seconds`.
+UserClass idle_class(double wait_seconds = 0.05) {
+  return UserClass::define<Idle>("Idle")
+      .task("nothing", &Idle::nothing)
+      .wait_time(constant(wait_seconds));
+}
+
 class Faulty : public User {
  public:
   using User::User;
@@ -255,8 +262,7 @@ TEST_CASE("a ramp reaches the weighted target, and a ramp down removes the newes
 }
 
 TEST_CASE("the newest users of a class are the ones stopped") {
-  UserClass idle =
-      UserClass::define<Idle>("Idle").task("nothing", &Idle::nothing).wait_time(constant(0.05));
+  UserClass idle = idle_class();
   Environment env({idle}, seeded());
   auto& runner = env.create_local_runner();
   runner.spawn_users({{"Idle", 5}});  // indices 0..4
@@ -338,8 +344,7 @@ TEST_CASE("requests recorded by users reach the statistics") {
 }
 
 TEST_CASE("100000 mostly waiting users spawn in one process") {
-  UserClass idle =
-      UserClass::define<Idle>("Idle").task("nothing", &Idle::nothing).wait_time(constant(3600));
+  UserClass idle = idle_class(3600);
   Environment env({idle}, seeded());
   auto& runner = env.create_local_runner();
   runner.spawn_users({{"Idle", 100'000}});
@@ -505,8 +510,7 @@ TEST_CASE("usage_monitor samples CPU and memory; a saturated process warns once 
 }
 
 TEST_CASE("reset_stats fires when --reset-stats resets the statistics after the ramp") {
-  UserClass idle =
-      UserClass::define<Idle>("Idle").task("nothing", &Idle::nothing).wait_time(constant(0.05));
+  UserClass idle = idle_class();
   EnvironmentOptions options = seeded();
   options.reset_stats = true;
   Environment env({idle}, options);
@@ -551,8 +555,7 @@ class Quitter : public User {
 TEST_CASE("StopTest stops the user (on_stop runs) and then the whole local run") {
   UserClass quitter =
       UserClass::define<Quitter>("Quitter").task("work", &Quitter::work).wait_time(constant(0.01));
-  UserClass idle =
-      UserClass::define<Idle>("Idle").task("nothing", &Idle::nothing).wait_time(constant(0.05));
+  UserClass idle = idle_class();
   Environment env({quitter, idle}, seeded());
   auto& runner = env.create_local_runner();
   Quitter::stopped = false;
@@ -563,8 +566,7 @@ TEST_CASE("StopTest stops the user (on_stop runs) and then the whole local run")
 }
 
 TEST_CASE("stop_users stops that many users of a class, newest first") {
-  UserClass idle =
-      UserClass::define<Idle>("Idle").task("nothing", &Idle::nothing).wait_time(constant(0.05));
+  UserClass idle = idle_class();
   Environment env({idle}, seeded());
   auto& runner = env.create_local_runner();
   auto users = runner.spawn_users({{"Idle", 4}});
@@ -603,8 +605,7 @@ TEST_CASE("update_user_class moves running users to the chosen tasks; weights co
                            .task("first", &Switcher::first)
                            .task("second", &Switcher::second)
                            .wait_time(constant(0.002));
-  UserClass idle =
-      UserClass::define<Idle>("Idle").task("nothing", &Idle::nothing).wait_time(constant(0.05));
+  UserClass idle = idle_class();
   Environment env({switcher, idle}, seeded());
   auto& runner = env.create_local_runner();
   runner.start(2, 100);
