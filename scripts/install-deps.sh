@@ -10,9 +10,10 @@ packages=(
   python3 python3-msgpack python3-zmq python3-locust
   nginx openssl clang-format
   nodejs chromium prometheus
-  # Deployment: the image and compose cluster (podman), hosts from network
+  # Deployment: the image and compose cluster (podman; its network stack,
+  # netavark, sets up container networks with iptables), hosts from network
   # namespaces (iproute2), the Kubernetes checks (Go with Sprig for the chart).
-  podman podman-compose docker-compose runc debootstrap uidmap slirp4netns netavark aardvark-dns iproute2
+  podman podman-compose docker-compose runc debootstrap uidmap slirp4netns netavark aardvark-dns iptables iproute2
   golang-go golang-github-masterminds-sprig-dev golang-gopkg-yaml.v2-dev
 )
 
