@@ -1,16 +1,41 @@
 // Fuzz target: a ZeroMQ frame from the network, as the master and the worker
-// decode it (msgpack envelope, then every message type both ways).
+// decode it (msgpack envelope, then every message type both ways), and as the
+// master reads it on its fast path (split, then the data as a stats report),
+// which must agree with the general decoder: a disagreement aborts.
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <string_view>
 
 #include "cicada/proto/envelope.hpp"
 #include "cicada/proto/messages.hpp"
+#include "cicada/proto/stats_report.hpp"
+
+namespace {
+
+void check_fast_readers(std::string_view bytes, bool decodes) {
+  auto frame = cicada::proto::split_envelope(bytes);
+  if (frame.has_value() != decodes) std::abort();
+  if (!frame) return;
+  cicada::proto::StatsReport report;
+  auto fast = cicada::proto::decode_stats_report(frame->data, report);
+  auto value = cicada::proto::decode_value(frame->data);
+  if (!value) std::abort();  // split_envelope checked the data
+  auto general = cicada::proto::stats_report_from_value(*value);
+  if (fast.has_value() != general.has_value()) std::abort();
+  if (fast && cicada::proto::encode_value(cicada::proto::to_value(report)) !=
+                  cicada::proto::encode_value(cicada::proto::to_value(*general))) {
+    std::abort();
+  }
+}
+
+}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);
   (void)cicada::proto::decode_value(bytes);
   auto envelope = cicada::proto::decode_envelope(bytes);
+  check_fast_readers(bytes, envelope.has_value());
   if (!envelope) return 0;
   (void)cicada::proto::decode_worker_message(*envelope);
   (void)cicada::proto::decode_master_message(*envelope);

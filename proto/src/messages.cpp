@@ -183,10 +183,10 @@ Value to_value(const Spawn& message) {
       {"parsed_options", message.parsed_options},
   });
   if (const auto& arrival = message.cicada_arrival) {
-    value.as_map()->push_back({Value("cicada_arrival"),
-                               make_map({{"elapsed", arrival->elapsed_seconds},
-                                         {"index", arrival->index},
-                                         {"count", arrival->count}})});
+    value.as_map()->push_back(
+        {Value("cicada_arrival"), make_map({{"elapsed", arrival->elapsed_seconds},
+                                            {"index", arrival->index},
+                                            {"count", arrival->count}})});
   }
   return value;
 }

@@ -1,4 +1,5 @@
-// The only place that speaks msgpack: Value <-> bytes, and the envelope.
+// Value <-> msgpack bytes, and the envelope. msgpack_cursor.cpp reads the same
+// format without building values, for the messages whose shape we know.
 #include <msgpack.hpp>
 
 #include <cstring>
@@ -7,6 +8,7 @@
 #include <vector>
 
 #include "cicada/proto/envelope.hpp"
+#include "msgpack_cursor.hpp"
 #include "utf8.hpp"
 
 namespace cicada::proto {
@@ -245,6 +247,28 @@ Result<Envelope> decode_envelope(std::string_view bytes, const DecodeLimits& lim
                        std::string((*parts)[2].type_name()) + ", expected str");
   }
   return Envelope{*type, std::move((*parts)[1]), *node_id};
+}
+
+Result<EnvelopeView> split_envelope(std::string_view bytes, const DecodeLimits& limits) {
+  detail::MsgpackCursor cursor(bytes, limits);
+  EnvelopeView view;
+  if (cursor.array_header() == 3u) {
+    const auto type = cursor.str();
+    const auto data = type ? cursor.skip() : std::nullopt;
+    const auto node_id = data ? cursor.str() : std::nullopt;
+    if (node_id && cursor.at_end()) return EnvelopeView{*type, *data, *node_id};
+  }
+  // Something is off: the full decoder names it.
+  auto envelope = decode_envelope(bytes, limits);
+  if (!envelope) return tl::unexpected(envelope.error());
+  // Unreachable while the two readers agree, which the decoder tests check.
+  return proto_error("the frame decodes but could not be split (a cicada bug)");
+}
+
+Result<Envelope> decode_envelope(const EnvelopeView& frame, const DecodeLimits& limits) {
+  auto data = decode_value(frame.data, limits);
+  if (!data) return tl::unexpected(data.error());
+  return Envelope{std::string(frame.type), std::move(*data), std::string(frame.node_id)};
 }
 
 }  // namespace cicada::proto

@@ -227,8 +227,8 @@ Result<StatsReport> stats_report_from_value(const Value& value) {
     report.cicada_iterations = std::move(*rows);
   }
 
-  constexpr std::string_view kBuiltIn[] = {"stats",      "stats_total",   "errors",
-                                           "user_classes_count", "user_count", kIterationsKey};
+  constexpr std::string_view kBuiltIn[] = {
+      "stats", "stats_total", "errors", "user_classes_count", "user_count", kIterationsKey};
   for (const auto& entry : *value.as_map()) {
     const auto* key = entry.key.as_string();
     const bool built_in = key != nullptr && std::find(std::begin(kBuiltIn), std::end(kBuiltIn),

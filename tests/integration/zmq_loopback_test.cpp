@@ -7,6 +7,7 @@
 
 #include <zmq.hpp>
 
+#include <algorithm>
 #include <thread>
 
 #include <boost/asio/steady_timer.hpp>
@@ -259,6 +260,53 @@ TEST_CASE("messages sent before the master is up are delivered once it binds") {
   inbox.start(router);
   run_until(io, [&] { return inbox.messages.size() == 1; });
   CHECK(inbox.messages[0].first == "host_early");
+}
+
+TEST_CASE(
+    "a router reading in batches hears every message of a burst, in order, and its replies go "
+    "out") {
+  asio::io_context io;
+  RouterServer router(io);
+  router.set_receive_batching(20ms);
+  const auto port = router.bind("127.0.0.1", 0);
+  RouterInbox inbox;
+  inbox.start(router);
+
+  constexpr std::size_t kDealers = 20;
+  constexpr int kEach = 50;
+  const auto id_of = [](std::size_t d) { return "w" + std::to_string(d); };
+  const auto index_of = [](const std::string& id) { return std::stoul(id.substr(1)); };
+  std::vector<std::unique_ptr<DealerClient>> dealers;
+  std::vector<int> replies(kDealers, 0);
+  for (std::size_t d = 0; d < kDealers; ++d) {
+    auto& dealer = dealers.emplace_back(std::make_unique<DealerClient>(io, id_of(d)));
+    dealer->connect("127.0.0.1", port);
+    dealer->start([&replies, d](proto::Envelope) { ++replies[d]; }, [](auto&&) {});
+  }
+  for (int i = 0; i < kEach; ++i) {
+    for (std::size_t d = 0; d < kDealers; ++d) {
+      dealers[d]->send(proto::to_envelope(
+          proto::WorkerHeartbeat{std::to_string(i), static_cast<double>(i), std::nullopt},
+          id_of(d)));
+    }
+  }
+  // Each dealer's first message is answered while the rest are still arriving.
+  std::vector<bool> answered(kDealers, false);
+  run_until(io, [&] {
+    for (const auto& [identity, envelope] : inbox.messages) {
+      if (!answered[index_of(identity)]) {
+        answered[index_of(identity)] = true;
+        router.send(proto::to_envelope(proto::MasterHeartbeat{}, identity));
+      }
+    }
+    return inbox.messages.size() == kDealers * kEach &&
+           std::all_of(replies.begin(), replies.end(), [](int n) { return n == 1; });
+  });
+  std::vector<int> next(kDealers, 0);
+  for (const auto& [identity, envelope] : inbox.messages) {
+    CHECK(*envelope.data.find("state")->as_string() == std::to_string(next[index_of(identity)]++));
+  }
+  CHECK(inbox.bad_frames.empty());
 }
 
 }  // namespace cicada::transport

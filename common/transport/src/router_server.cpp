@@ -79,8 +79,26 @@ std::uint16_t RouterServer::bind(const std::string& host, std::uint16_t port) {
   return *bound;
 }
 
+void RouterServer::set_receive_batching(std::chrono::milliseconds interval) {
+  socket_->set_receive_batching(interval);
+}
+
 void RouterServer::start(MessageHandler on_message, BadFrameHandler on_bad_frame) {
-  socket_->start([this, on_message = std::move(on_message),
+  start_frames(
+      [on_message = std::move(on_message), on_bad_frame](const std::string& identity,
+                                                         const proto::EnvelopeView& frame) {
+        auto envelope = proto::decode_envelope(frame);
+        if (envelope) {
+          on_message(identity, std::move(*envelope));
+        } else {
+          on_bad_frame(identity, envelope.error());
+        }
+      },
+      on_bad_frame);
+}
+
+void RouterServer::start_frames(FrameHandler on_frame, BadFrameHandler on_bad_frame) {
+  socket_->start([this, on_frame = std::move(on_frame),
                   on_bad_frame = std::move(on_bad_frame)](ZmqAsioSocket::Frames frames) {
     // A ROUTER prepends the sender's identity; a Locust worker sends exactly one
     // more frame. Extra frames are ignored, as Locust's master does.
@@ -89,11 +107,11 @@ void RouterServer::start(MessageHandler on_message, BadFrameHandler on_bad_frame
       return;
     }
     std::string identity = frames[0].to_string();
-    auto envelope = proto::decode_envelope(frames[1].to_string_view());
-    if (envelope) {
-      on_message(identity, std::move(*envelope));
+    auto frame = proto::split_envelope(frames[1].to_string_view());
+    if (frame) {
+      on_frame(identity, *frame);
     } else {
-      on_bad_frame(identity, envelope.error());
+      on_bad_frame(identity, frame.error());
     }
   });
 }

@@ -9,7 +9,11 @@ ZmqAsioSocket::ZmqAsioSocket(asio::io_context& io, zmq::socket_type type)
 
 ZmqAsioSocket::ZmqAsioSocket(asio::io_context& io, zmq::socket_type type,
                              std::shared_ptr<zmq::context_t> context)
-    : io_(io), context_(std::move(context)), socket_(*context_, type), descriptor_(io) {
+    : io_(io),
+      context_(std::move(context)),
+      socket_(*context_, type),
+      descriptor_(io),
+      batch_timer_(io) {
   // Locust sets the same keep-alive on both ends (wire reference §1.2).
   socket_.set(zmq::sockopt::tcp_keepalive, 1);
   socket_.set(zmq::sockopt::tcp_keepalive_idle, 30);
@@ -35,9 +39,22 @@ void ZmqAsioSocket::wait_for_readiness() {
                          [self = shared_from_this()](const boost::system::error_code& error) {
                            self->waiting_ = false;
                            if (error || self->closed_) return;
+                           if (self->batch_interval_.count() > 0) return self->wait_for_batch();
                            self->drain();
                            self->wait_for_readiness();
                          });
+}
+
+void ZmqAsioSocket::wait_for_batch() {
+  batching_ = true;
+  batch_timer_.expires_after(batch_interval_);
+  batch_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& error) {
+    if (error || self->closed_) return;
+    if (self->drain() > 0) return self->wait_for_batch();
+    // Quiet for a whole interval: the next message wakes us again.
+    self->batching_ = false;
+    self->wait_for_readiness();
+  });
 }
 
 void ZmqAsioSocket::schedule_drain() {
@@ -64,7 +81,7 @@ bool ZmqAsioSocket::receive(Frames& frames) {
   return true;
 }
 
-void ZmqAsioSocket::drain() {
+std::size_t ZmqAsioSocket::drain() {
   std::size_t handled = 0;
   while (!closed_) {
     Frames frames;
@@ -73,7 +90,7 @@ void ZmqAsioSocket::drain() {
       // whether something arrived meanwhile or the send queue has room again.
       const auto events = socket_.get(zmq::sockopt::events);
       if ((events & ZMQ_POLLOUT) != 0 && !backlog_.empty()) flush_backlog();
-      if ((events & ZMQ_POLLIN) == 0) return;
+      if ((events & ZMQ_POLLIN) == 0) return handled;
       continue;
     }
     if (handler_) handler_(std::move(frames));
@@ -81,9 +98,10 @@ void ZmqAsioSocket::drain() {
     // run time, signals) get their turn between batches.
     if (++handled == kDrainBatch) {
       schedule_drain();
-      return;
+      return handled;
     }
   }
+  return handled;
 }
 
 bool ZmqAsioSocket::try_send(Frames& frames) {
@@ -110,8 +128,9 @@ bool ZmqAsioSocket::send(Frames frames) {
       backlog_.push_back(std::move(frames));
     }
   }
-  // Our send may have consumed the edge that announced incoming messages.
-  schedule_drain();
+  // Our send may have consumed the edge that announced incoming messages
+  // (while batching, the batch timer reads them anyway).
+  if (!batching_) schedule_drain();
   return accepted;
 }
 
@@ -124,6 +143,7 @@ void ZmqAsioSocket::close(std::chrono::milliseconds linger) {
     descriptor_.cancel(ignored);
     descriptor_.release();  // the descriptor belongs to ZeroMQ; never close it ourselves
   }
+  batch_timer_.cancel();
   backlog_.clear();
   socket_.set(zmq::sockopt::linger, static_cast<int>(linger.count()));
   socket_.close();

@@ -7,7 +7,9 @@
 
 #include "cicada/proto/envelope.hpp"
 #include "cicada/proto/messages.hpp"
+#include "cicada/proto/stats_report.hpp"
 #include "support/hex.hpp"
+#include "support/stats_reports.hpp"
 
 namespace cicada::proto {
 namespace {
@@ -99,6 +101,67 @@ TEST_CASE("100000 random and mutated frames decode to a value or an error, never
   CHECK(decoded_envelopes + errors == kFrames);
   CHECK(decoded_envelopes > 1000);  // the mutations must not only produce garbage
   CHECK(errors > 1000);
+}
+
+namespace {
+
+// What the general route makes of a `stats` message's data, as bytes or an error.
+std::string general_stats_reading(std::string_view data) {
+  auto value = decode_value(data);
+  if (!value) return "error: " + value.error().message;
+  auto report = stats_report_from_value(*value);
+  if (!report) return "error: " + report.error().message;
+  return test::to_hex(encode_value(to_value(*report)));
+}
+
+}  // namespace
+
+// The master splits frames and reads stats reports straight from the bytes
+// (split_envelope, decode_stats_report): on anything, those must say what
+// decode_envelope and stats_report_from_value say.
+TEST_CASE("100000 mutated frames: the master's fast readers agree with the general decoder") {
+  std::vector<std::string> seeds;
+  for (const auto& [name, bytes] : test::load_hex_fixtures("proto/golden.txt")) {
+    seeds.push_back(bytes);
+  }
+  std::vector<std::string> stats_seeds;
+  for (const int entries : {1, 3}) {
+    stats_seeds.push_back(
+        encode_envelope(Envelope{"stats", to_value(test::rich_stats_report(entries)), "w1"}));
+  }
+  std::mt19937 rng(20261205);
+  StatsReport reused;  // as the master reuses one report for every frame
+  int split = 0;
+  int stats_read = 0;
+  for (int i = 0; i < kFrames; ++i) {
+    const std::string& seed = i % 2 == 0 ? stats_seeds[static_cast<std::size_t>(i / 2) % 2]
+                                         : seeds[static_cast<std::size_t>(i) % seeds.size()];
+    const std::string frame = mutate(seed, rng);
+    const auto envelope = decode_envelope(frame);
+    const auto view = split_envelope(frame);
+    if (envelope.has_value() != view.has_value()) {
+      FAIL("split_envelope and decode_envelope disagree on " << test::to_hex(frame));
+    }
+    if (!view) {
+      CHECK(view.error().message == envelope.error().message);
+      continue;
+    }
+    ++split;
+    auto rebuilt = decode_envelope(*view);
+    if (!rebuilt || encode_envelope(*rebuilt) != encode_envelope(*envelope)) {
+      FAIL("the split frame decodes differently: " << test::to_hex(frame));
+    }
+    auto read = decode_stats_report(view->data, reused);
+    const std::string fast =
+        read ? test::to_hex(encode_value(to_value(reused))) : "error: " + read.error().message;
+    if (fast != general_stats_reading(view->data)) {
+      FAIL("decode_stats_report disagrees on " << test::to_hex(view->data) << ": " << fast);
+    }
+    if (read) ++stats_read;
+  }
+  MESSAGE(split << " frames split, " << stats_read << " read as stats reports");
+  CHECK(stats_read > 1000);  // the mutations must leave many reports readable
+  CHECK(split - stats_read > 1000);
 }
 
 }  // namespace cicada::proto

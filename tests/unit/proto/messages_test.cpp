@@ -147,7 +147,8 @@ TEST_CASE("a cicada master's spawn shares out the arrival rates, and Locust's ha
   CHECK(std::get<Spawn>(*message).cicada_arrival == spawn.cicada_arrival);
 
   SUBCASE("a share that cannot be is refused, naming the field") {
-    envelope->data.as_map()->back().value = make_map({{"elapsed", 1.0}, {"index", 3}, {"count", 3}});
+    envelope->data.as_map()->back().value =
+        make_map({{"elapsed", 1.0}, {"index", 3}, {"count", 3}});
     auto refused = decode_master_message(*envelope);
     REQUIRE_FALSE(refused);
     CHECK(refused.error().message.find("cicada_arrival: needs 0 <= index < count") !=

@@ -4,6 +4,7 @@
 
 #include "cicada/proto/envelope.hpp"
 #include "support/hex.hpp"
+#include "support/stats_reports.hpp"
 
 namespace cicada::proto {
 
@@ -111,6 +112,62 @@ TEST_CASE("a report missing a field names the entry and the field") {
   auto report = stats_report_from_value(data);
   REQUIRE_FALSE(report);
   CHECK(report.error().message == "stats.stats[0].num_requests: missing");
+}
+
+}  // namespace cicada::proto
+
+namespace cicada::proto {
+namespace {
+
+std::string encoded(const StatsReport& report) {
+  return test::to_hex(encode_value(to_value(report)));
+}
+
+}  // namespace
+
+TEST_CASE("a report read straight from its bytes equals the general route's, into reused storage") {
+  StatsReport reused;
+  SUBCASE("a rich report, then a smaller one without the optional fields") {
+    const StatsReport rich = test::rich_stats_report(5);
+    REQUIRE(decode_stats_report(encode_value(to_value(rich)), reused));
+    CHECK(encoded(reused) == encoded(rich));
+
+    StatsReport plain = test::rich_stats_report(2);
+    for (auto& entry : plain.stats) {
+      entry.last_request_timestamp.reset();
+      entry.min_response_time.reset();
+      entry.cicada_histogram.reset();
+      entry.cicada_paced_requests = 0;
+      entry.cicada_omitted_histogram.reset();
+      entry.response_times.clear();
+    }
+    plain.errors.clear();
+    plain.cicada_iterations.clear();
+    plain.extra.clear();
+    REQUIRE(decode_stats_report(encode_value(to_value(plain)), reused));
+    CHECK(reused.stats.size() == 2);
+    CHECK(encoded(reused) == encoded(plain));
+  }
+  SUBCASE("Locust's own reports, 2.12.1's float keys and nil method included") {
+    for (const char* fixture : {"tv14_stats", "stats_2_12_float_keys_nil_method",
+                                "stats_with_listener_key_and_seen_times"}) {
+      CAPTURE(fixture);
+      const Value data = data_of(fixture);
+      auto general = stats_report_from_value(data);
+      REQUIRE(general);
+      REQUIRE(decode_stats_report(encode_value(data), reused));
+      CHECK(encoded(reused) == encoded(*general));
+    }
+  }
+  SUBCASE("a bad report is refused with the general route's words") {
+    Value data = data_of("tv14_stats");
+    auto& first_entry = *data.as_map()->at(0).value.as_array()->at(0).as_map();
+    first_entry.at(4).value = Value("many");  // num_requests
+    auto refused = decode_stats_report(encode_value(data), reused);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().message == "stats.stats[0].num_requests: expected int, got str");
+    CHECK_FALSE(decode_stats_report(std::string("\x93", 1), reused));
+  }
 }
 
 }  // namespace cicada::proto

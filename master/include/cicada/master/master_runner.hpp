@@ -87,9 +87,11 @@ class MasterRunner final : public Runner {
   const std::vector<std::string>& open_classes() const { return open_classes_; }
 
  private:
+  void on_frame(const std::string& identity, const proto::EnvelopeView& frame);
   void on_message(const std::string& identity, proto::Envelope envelope);
   void on_bad_frame(const std::string& identity, const proto::ProtoError& error);
   void handle_worker_message(const std::string& id, proto::WorkerMessage& message);
+  void handle_stats(const std::string& id, const proto::StatsReport& report);
   void remove_worker(const std::string& id, bool deleted);
   void tick();
   void redispatch();
@@ -133,6 +135,8 @@ class MasterRunner final : public Runner {
   std::map<std::string, std::function<void(const std::string&, const proto::Value&)>>
       custom_handlers_;
   std::uint64_t bad_frames_ = 0;
+  /// The last stats report read: its storage is reused by the next one.
+  proto::StatsReport report_;
   std::uint64_t unknown_types_ = 0;
   /// Nodes that sent more than a registration without registering: when each
   /// was last asked to register (steady seconds), and what was refused.

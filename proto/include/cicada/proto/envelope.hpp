@@ -18,6 +18,14 @@ struct Envelope {
   friend bool operator==(const Envelope&, const Envelope&) = default;
 };
 
+/// A frame split into its three parts with the data left as msgpack bytes.
+/// The views point into the frame, which must outlive them.
+struct EnvelopeView {
+  std::string_view type;
+  std::string_view data;  ///< one whole msgpack value, already checked
+  std::string_view node_id;
+};
+
 /// Limits applied while decoding bytes from the network. The defaults are far
 /// above anything Locust sends and far below what would exhaust memory.
 struct DecodeLimits {
@@ -40,5 +48,13 @@ std::string encode_envelope(const Envelope& envelope);
 /// Decodes one frame into an envelope: a 3-element array of (str, any, str).
 /// Never throws; the error names what was wrong.
 Result<Envelope> decode_envelope(std::string_view bytes, const DecodeLimits& limits = {});
+
+/// Splits one frame without building its data, so a message of a known shape
+/// can be read straight from the bytes (the master's `stats` reports).
+/// Accepts and refuses exactly what decode_envelope does, with its errors.
+Result<EnvelopeView> split_envelope(std::string_view bytes, const DecodeLimits& limits = {});
+
+/// The envelope of a split frame, its data decoded.
+Result<Envelope> decode_envelope(const EnvelopeView& frame, const DecodeLimits& limits = {});
 
 }  // namespace cicada::proto

@@ -6,6 +6,7 @@
 #include <variant>
 #include <vector>
 
+#include "cicada/proto/envelope.hpp"
 #include "cicada/proto/error.hpp"
 #include "cicada/proto/value.hpp"
 
@@ -101,5 +102,14 @@ Value to_value(const StatsEntryReport& entry);
 Value to_value(const StatsReport& report);
 Result<StatsEntryReport> stats_entry_from_value(const Value& value);
 Result<StatsReport> stats_report_from_value(const Value& value);
+
+/// Decodes a `stats` message's data straight from its msgpack bytes (as
+/// split_envelope leaves them) into `report`, reusing the report's storage: a
+/// master that receives the same shape of report from thousands of workers
+/// allocates nothing per report. Accepts, refuses and explains exactly as
+/// decode_value followed by stats_report_from_value does. On an error,
+/// `report` holds no meaningful numbers.
+Result<void> decode_stats_report(std::string_view data, StatsReport& report,
+                                 const DecodeLimits& limits = {});
 
 }  // namespace cicada::proto

@@ -26,6 +26,10 @@ class RouterServer {
  public:
   /// A decoded envelope from `identity` (the worker's node id).
   using MessageHandler = std::function<void(const std::string& identity, proto::Envelope envelope)>;
+  /// A frame from `identity`, split but with its data left as msgpack bytes;
+  /// the views are valid during the call.
+  using FrameHandler =
+      std::function<void(const std::string& identity, const proto::EnvelopeView& frame)>;
   /// Bytes from `identity` that are not a Locust envelope.
   using BadFrameHandler =
       std::function<void(const std::string& identity, const proto::ProtoError& error)>;
@@ -53,8 +57,16 @@ class RouterServer {
   /// master key. Runs on the io_context's thread.
   void on_refused(RefusalHandler handler) { on_refused_ = std::move(handler); }
 
+  /// Reads incoming messages in batches, at most `interval` after each
+  /// arrived, instead of waking for each one: far fewer system calls when
+  /// thousands of peers send. 0 (the default) reads at once.
+  void set_receive_batching(std::chrono::milliseconds interval);
+
   /// Starts delivering messages. Call once, after bind.
   void start(MessageHandler on_message, BadFrameHandler on_bad_frame);
+  /// Starts delivering split frames instead, for a receiver that reads some
+  /// messages straight from their bytes (the master's `stats` reports).
+  void start_frames(FrameHandler on_frame, BadFrameHandler on_bad_frame);
 
   /// Sends `envelope` to the worker whose identity is `envelope.node_id`.
   /// Unknown or disconnected identities are dropped silently, as ZeroMQ does.
