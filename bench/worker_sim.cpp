@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <csignal>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -52,6 +53,7 @@ struct SimWorker {
   std::int64_t users = 0;
   proto::UserClassCounts classes;
   Clock::time_point next_heartbeat;
+  Clock::time_point last_heartbeat_sent{};
   Clock::time_point next_report;
   std::uint64_t seed = 0;
 };
@@ -62,7 +64,13 @@ struct Totals {
   std::int64_t reports = 0;
   std::int64_t heartbeats = 0;
   std::int64_t quits = 0;
+  // The simulator's own lateness: a master may call a worker missing only if
+  // the simulator really left it silent that long.
+  double longest_heartbeat_gap = 0;  ///< seconds between two heartbeats of one worker
+  std::int64_t gaps_over_3s = 0;     ///< heartbeats sent 3 s or more after the previous one
 };
+
+volatile std::sig_atomic_t stop_requested = 0;
 
 double wall_seconds() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -251,7 +259,9 @@ int main(int argc, char** argv) {
 
   const auto deadline = started + seconds(config.max_seconds);
   zmq::message_t frame;
-  while (totals.quits < config.workers && Clock::now() < deadline) {
+  // SIGTERM (the benchmark ending a run whose master never said quit) still prints the totals.
+  std::signal(SIGTERM, [](int) { stop_requested = 1; });
+  while (totals.quits < config.workers && Clock::now() < deadline && stop_requested == 0) {
     zmq::poll(items.data(), items.size(), std::chrono::milliseconds(20));
     for (std::size_t i = 0; i < workers.size(); ++i) {
       if ((items[i].revents & ZMQ_POLLIN) == 0) continue;
@@ -264,6 +274,13 @@ int main(int argc, char** argv) {
       if (worker.quit) continue;
       if (now >= worker.next_heartbeat) {
         worker.next_heartbeat += seconds(config.heartbeat_seconds);
+        if (worker.last_heartbeat_sent != Clock::time_point{}) {
+          const double gap =
+              std::chrono::duration<double>(now - worker.last_heartbeat_sent).count();
+          totals.longest_heartbeat_gap = std::max(totals.longest_heartbeat_gap, gap);
+          if (gap >= 3) ++totals.gaps_over_3s;
+        }
+        worker.last_heartbeat_sent = now;
         const std::string state = worker.users > 0 ? "running" : "ready";
         send(worker, proto::to_envelope(proto::WorkerHeartbeat{state, 1.5, 60'000'000}, worker.id));
         ++totals.heartbeats;
@@ -275,9 +292,11 @@ int main(int argc, char** argv) {
     }
   }
   std::printf(
-      "workers=%d registered=%lld requests_sent=%lld reports=%lld heartbeats=%lld quits=%lld\n",
+      "workers=%d registered=%lld requests_sent=%lld reports=%lld heartbeats=%lld quits=%lld "
+      "longest_heartbeat_gap=%.2f gaps_over_3s=%lld\n",
       config.workers, static_cast<long long>(totals.registered),
       static_cast<long long>(totals.requests_sent), static_cast<long long>(totals.reports),
-      static_cast<long long>(totals.heartbeats), static_cast<long long>(totals.quits));
+      static_cast<long long>(totals.heartbeats), static_cast<long long>(totals.quits),
+      totals.longest_heartbeat_gap, static_cast<long long>(totals.gaps_over_3s));
   return totals.quits == config.workers ? 0 : 1;
 }

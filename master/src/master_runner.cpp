@@ -134,8 +134,21 @@ std::map<std::string, std::int64_t> MasterRunner::user_classes_count() const {
 }
 
 std::int64_t MasterRunner::worker_count() const {
-  return std::count_if(workers_.begin(), workers_.end(),
-                       [](const auto& entry) { return active(entry.second); });
+  return active_workers_;
+}
+
+void MasterRunner::set_worker_state(WorkerNode& node, std::string state) {
+  const bool was_active = active(node);
+  node.state = std::move(state);
+  active_workers_ +=
+      static_cast<std::int64_t>(active(node)) - static_cast<std::int64_t>(was_active);
+}
+
+void MasterRunner::forget_worker(const std::string& id) {
+  const auto node = workers_.find(id);
+  if (node == workers_.end()) return;
+  if (active(node->second)) --active_workers_;
+  workers_.erase(node);
 }
 
 std::vector<WorkerSummary> MasterRunner::worker_summaries() const {
@@ -212,7 +225,10 @@ void MasterRunner::handle_worker_message(const std::string& id, proto::WorkerMes
           if (node.version.empty())
             spdlog::debug("Worker {} did not say its version (Debian's Locust)", log_safe(id));
           const bool was_known = known != workers_.end();
-          workers_[id] = std::move(node);
+          const auto [slot, inserted] = workers_.try_emplace(id);
+          if (!inserted && active(slot->second)) --active_workers_;
+          slot->second = std::move(node);
+          ++active_workers_;  // a registered worker is "ready"
           if (fresh || !was_known) {
             spdlog::info("Worker {} (index {}) reported as ready. {} workers connected.",
                          log_safe(id), index_it->second, worker_count());
@@ -237,10 +253,10 @@ void MasterRunner::handle_worker_message(const std::string& id, proto::WorkerMes
             spdlog::info("Worker {} self-healed with heartbeat, setting state to {}.", log_safe(id),
                          log_safe(m.state));
             if (dispatcher_) dispatcher_->add_worker(id);
-            node.state = m.state;
+            set_worker_state(node, m.state);
             if (dispatching()) redispatch();
           }
-          node.state = m.state == "stopped" || m.state == "cleanup" ? "ready" : m.state;
+          set_worker_state(node, m.state == "stopped" || m.state == "cleanup" ? "ready" : m.state);
           node.cpu_percent = m.current_cpu_usage_percent;
           if (node.cpu_percent > kCpuWarningPercent && !node.cpu_warning_logged) {
             node.cpu_warning_logged = true;
@@ -252,10 +268,10 @@ void MasterRunner::handle_worker_message(const std::string& id, proto::WorkerMes
           environment_.events().heartbeat_received.fire(id, wall_seconds());
         } else if constexpr (std::is_same_v<M, proto::Spawning>) {
           if (known == workers_.end()) return on_unregistered(id, M::kType, 0);
-          known->second.state = "spawning";
+          set_worker_state(known->second, "spawning");
         } else if constexpr (std::is_same_v<M, proto::WorkerSpawningComplete>) {
           if (known == workers_.end()) return on_unregistered(id, M::kType, 0);
-          known->second.state = "running";
+          set_worker_state(known->second, "running");
           set_class_counts(known->second.user_classes_count, m.user_classes_count);
         } else if constexpr (std::is_same_v<M, proto::Stats>) {
           handle_stats(id, m.report);
@@ -392,11 +408,14 @@ void MasterRunner::handle_stats(const std::string& id, const proto::StatsReport&
 }
 
 void MasterRunner::remove_worker(const std::string& id, bool deleted) {
-  if (deleted) workers_.erase(id);
+  if (deleted) forget_worker(id);
   if (dispatcher_) dispatcher_->remove_worker(id);
 }
 
 void MasterRunner::tick() {
+  // Workers told to quit fall silent as they leave, and with thousands some
+  // are heard only seconds later: run_quit waits for them, none is missing.
+  if (quit_sent_) return;
   std::vector<std::string> gone;
   bool lost = false;
   const double now = steady_seconds();
@@ -407,13 +426,13 @@ void MasterRunner::tick() {
     } else if (node.state != "missing" && silent > kMissingAfterSeconds) {
       spdlog::info("Worker {} failed to send heartbeat, setting state to missing.", log_safe(id));
       warn_unreported(node);
-      node.state = "missing";
+      set_worker_state(node, "missing");
       node.user_classes_count.clear();
       if (dispatcher_) dispatcher_->remove_worker(id);
       lost = true;
     }
   }
-  for (const auto& id : gone) workers_.erase(id);
+  for (const auto& id : gone) forget_worker(id);
   if (!lost && gone.empty()) return;
   if (worker_count() == 0) {
     spdlog::warn("The last worker went missing, stopping test.");
@@ -641,6 +660,7 @@ awaitable<void> MasterRunner::run_quit(MasterRunner* runner) {
   if (was_running) runner->environment_.events().test_stopping.fire(runner->environment_);
   // Nothing is dispatched any more: leaving workers must not rebalance anything.
   runner->dispatcher_.reset();
+  runner->quit_sent_ = true;
   for (const auto& [id, node] : runner->workers_) runner->send_to(id, proto::Quit{});
   // Workers answer quit with a last stats report. Wait while they keep leaving
   // (thousands take a moment), and 2 s at most for one that says nothing, as Locust does.

@@ -93,6 +93,9 @@ class MasterRunner final : public Runner {
   void handle_worker_message(const std::string& id, proto::WorkerMessage& message);
   void handle_stats(const std::string& id, const proto::StatsReport& report);
   void remove_worker(const std::string& id, bool deleted);
+  /// Sets a worker's state, keeping the count of active workers up to date.
+  void set_worker_state(WorkerNode& node, std::string state);
+  void forget_worker(const std::string& id);
   void tick();
   void redispatch();
   void send_to(const std::string& id, const proto::MasterMessage& message);
@@ -120,6 +123,10 @@ class MasterRunner final : public Runner {
   std::unique_ptr<transport::RouterServer> server_;
   std::uint16_t port_ = 0;
   std::map<std::string, WorkerNode> workers_;
+  /// Workers ready, spawning or running, counted as their states change:
+  /// asked for on every registration and quit, it must not cost a pass over thousands.
+  std::int64_t active_workers_ = 0;
+  bool quit_sent_ = false;  ///< the workers were told to quit: none goes missing now
   std::map<std::string, std::int64_t> indexes_;
   std::vector<DispatchUserClass> classes_;
   std::vector<std::string> open_classes_;
