@@ -17,6 +17,7 @@
 #include <zmq.hpp>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <csignal>
@@ -262,7 +263,12 @@ int main(int argc, char** argv) {
   // SIGTERM (the benchmark ending a run whose master never said quit) still prints the totals.
   std::signal(SIGTERM, [](int) { stop_requested = 1; });
   while (totals.quits < config.workers && Clock::now() < deadline && stop_requested == 0) {
-    zmq::poll(items.data(), items.size(), std::chrono::milliseconds(20));
+    try {
+      zmq::poll(items.data(), items.size(), std::chrono::milliseconds(20));
+    } catch (const zmq::error_t& error) {
+      if (error.num() != EINTR) throw;
+      continue;  // a signal: SIGTERM ends the loop at its condition
+    }
     for (std::size_t i = 0; i < workers.size(); ++i) {
       if ((items[i].revents & ZMQ_POLLIN) == 0) continue;
       while (workers[i].socket.recv(frame, zmq::recv_flags::dontwait)) {
