@@ -247,11 +247,14 @@ class StatsReportDecoder {
   bool entries(std::vector<StatsEntryReport>& out) {
     const auto count = cursor_.array_header();
     if (!count) return false;
-    // Shrinking keeps the storage of the entries that remain for the next report.
-    out.resize(*count);
-    for (auto& row : out) {
-      if (!entry(row)) return false;
+    // Grown one read entry at a time, never to the size the header claims (a
+    // short frame must not make us allocate for millions), and shrunk after:
+    // the entries that remain keep their storage for the next report.
+    for (std::uint32_t i = 0; i < *count; ++i) {
+      if (i == out.size()) out.emplace_back();
+      if (!entry(out[i])) return false;
     }
+    out.resize(*count);
     cursor_.leave_container();
     return true;
   }

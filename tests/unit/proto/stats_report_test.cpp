@@ -171,3 +171,19 @@ TEST_CASE("a report read straight from its bytes equals the general route's, int
 }
 
 }  // namespace cicada::proto
+
+namespace cicada::proto {
+
+TEST_CASE("a list of 100000 entries that are not entries is refused without room made for them") {
+  // {"stats": [nil x 100000]}: a frame of 100 KB must not make the reader
+  // allocate 100000 entries (some 30 MB) before it finds the first is no entry.
+  std::string frame("\x81\xa5stats\xdd\x00\x01\x86\xa0", 12);
+  frame.append(100'000, '\xc0');
+  StatsReport reused;
+  auto refused = decode_stats_report(frame, reused);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().message.find("stats.stats[0]") != std::string::npos);
+  CHECK(reused.stats.size() <= 1);
+}
+
+}  // namespace cicada::proto
