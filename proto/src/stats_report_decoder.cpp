@@ -173,36 +173,51 @@ class StatsReportDecoder {
       : cursor_(bytes, limits), limits_(limits) {}
 
   bool report(StatsReport& out) {
-    const auto count = cursor_.map_header();
-    if (!count) return false;
     out.errors.clear();
     out.user_classes_count.clear();
     out.cicada_iterations.clear();
     out.extra.clear();
-    unsigned seen = 0;
-    std::size_t next_key = 0;
-    for (std::uint32_t i = 0; i < *count; ++i) {
-      if (!cursor_.next_is_str()) {
-        if (!extra(out.extra, std::nullopt)) return false;
-        continue;
-      }
-      const auto text = cursor_.str();
-      if (!text) return false;
-      const auto key = key_of<ReportKey>(*text, kReportKeys, next_key);
-      if (key == ReportKey::other) {
-        if (!extra(out.extra, *text)) return false;
-        continue;
-      }
-      // A repeated key: the general route settles which one counts.
-      if ((seen & bit(key)) != 0) return false;
-      seen |= bit(key);
-      if (!report_field(key, out)) return false;
-    }
-    cursor_.leave_container();
-    return (seen & kRequiredReportKeys) == kRequiredReportKeys && cursor_.at_end();
+    const auto seen = known_keys<ReportKey>(
+        kReportKeys, [&](ReportKey key) { return report_field(key, out); },
+        [&](std::optional<std::string_view> text) { return extra(out.extra, text); });
+    return seen && (*seen & kRequiredReportKeys) == kRequiredReportKeys && cursor_.at_end();
   }
 
  private:
+  // Reads one map: each known key's value by `read(key)`, any other key and
+  // its value by `other(text)` (nullopt for a key that is not a str, still
+  // unread). A repeated known key fails: the general route settles which one
+  // counts. Returns the known keys seen, as bits.
+  template <typename Key, std::size_t N, typename Read, typename Other>
+  std::optional<unsigned> known_keys(const std::array<std::string_view, N>& names, Read read,
+                                     Other other) {
+    const auto count = cursor_.map_header();
+    if (!count) return std::nullopt;
+    unsigned seen = 0;
+    std::size_t next_key = 0;
+    for (std::uint32_t i = 0; i < *count; ++i) {
+      std::optional<std::string_view> text;
+      if (cursor_.next_is_str()) {
+        text = cursor_.str();
+        if (!text) return std::nullopt;
+      }
+      const Key key = text ? key_of<Key>(*text, names, next_key) : Key::other;
+      if (key == Key::other) {
+        if (!other(text)) return std::nullopt;
+        continue;
+      }
+      if ((seen & bit(key)) != 0 || !read(key)) return std::nullopt;
+      seen |= bit(key);
+    }
+    cursor_.leave_container();
+    return seen;
+  }
+
+  // A key no field is read from, and its value: checked and passed over.
+  bool pass_over(std::optional<std::string_view> text) {
+    return (text || cursor_.skip(true)) && cursor_.skip();
+  }
+
   bool report_field(ReportKey key, StatsReport& out) {
     switch (key) {
       case ReportKey::stats:
@@ -260,28 +275,11 @@ class StatsReportDecoder {
   }
 
   bool entry(StatsEntryReport& out) {
-    const auto count = cursor_.map_header();
-    if (!count) return false;
-    unsigned seen = 0;
-    std::size_t next_key = 0;
-    for (std::uint32_t i = 0; i < *count; ++i) {
-      if (!cursor_.next_is_str()) {
-        // Only str keys are looked up; others are checked and passed over.
-        if (!cursor_.skip(true) || !cursor_.skip()) return false;
-        continue;
-      }
-      const auto text = cursor_.str();
-      if (!text) return false;
-      const auto key = key_of<EntryKey>(*text, kEntryKeys, next_key);
-      if (key == EntryKey::other) {
-        if (!cursor_.skip()) return false;
-        continue;
-      }
-      if ((seen & bit(key)) != 0) return false;
-      seen |= bit(key);
-      if (!entry_field(key, out)) return false;
-    }
-    cursor_.leave_container();
+    const auto read = known_keys<EntryKey>(
+        kEntryKeys, [&](EntryKey key) { return entry_field(key, out); },
+        [this](std::optional<std::string_view> text) { return pass_over(text); });
+    if (!read) return false;
+    const unsigned seen = *read;
     // Optional fields this report left out take their defaults.
     if ((seen & bit(EntryKey::last_request_timestamp)) == 0) out.last_request_timestamp.reset();
     if ((seen & bit(EntryKey::num_none_requests)) == 0) out.num_none_requests = 0;
@@ -372,51 +370,30 @@ class StatsReportDecoder {
   }
 
   bool error_row(StatsErrorReport& out) {
-    const auto count = cursor_.map_header();
-    if (!count) return false;
-    unsigned seen = 0;
-    std::size_t next_key = 0;
-    for (std::uint32_t i = 0; i < *count; ++i) {
-      if (!cursor_.next_is_str()) {
-        if (!cursor_.skip(true) || !cursor_.skip()) return false;
-        continue;
-      }
-      const auto text = cursor_.str();
-      if (!text) return false;
-      const auto key = key_of<ErrorKey>(*text, kErrorKeys, next_key);
-      if (key == ErrorKey::other) {
-        if (!cursor_.skip()) return false;
-        continue;
-      }
-      if ((seen & bit(key)) != 0) return false;
-      seen |= bit(key);
-      bool read = false;
-      switch (key) {
-        case ErrorKey::name:
-          read = string(out.name);
-          break;
-        case ErrorKey::method:
-          read = string_or_nil(out.method);
-          break;
-        case ErrorKey::error:
-          read = string(out.error);
-          break;
-        case ErrorKey::occurrences:
-          read = integer(out.occurrences);
-          break;
-        case ErrorKey::first_seen:
-          read = optional_double(out.first_seen);
-          break;
-        case ErrorKey::last_seen:
-          read = optional_double(out.last_seen);
-          break;
-        case ErrorKey::other:
-          break;
-      }
-      if (!read) return false;
+    const auto seen = known_keys<ErrorKey>(
+        kErrorKeys, [&](ErrorKey key) { return error_field(key, out); },
+        [this](std::optional<std::string_view> text) { return pass_over(text); });
+    return seen && (*seen & kRequiredErrorKeys) == kRequiredErrorKeys;
+  }
+
+  bool error_field(ErrorKey key, StatsErrorReport& out) {
+    switch (key) {
+      case ErrorKey::name:
+        return string(out.name);
+      case ErrorKey::method:
+        return string_or_nil(out.method);
+      case ErrorKey::error:
+        return string(out.error);
+      case ErrorKey::occurrences:
+        return integer(out.occurrences);
+      case ErrorKey::first_seen:
+        return optional_double(out.first_seen);
+      case ErrorKey::last_seen:
+        return optional_double(out.last_seen);
+      case ErrorKey::other:
+        break;
     }
-    cursor_.leave_container();
-    return (seen & kRequiredErrorKeys) == kRequiredErrorKeys;
+    return false;
   }
 
   bool class_counts(UserClassCounts& out) {
