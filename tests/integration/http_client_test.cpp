@@ -428,6 +428,41 @@ TEST_CASE("bodies larger than one read arrive whole, and the connection carries 
   CHECK(user->client().connections_opened() == 1);
 }
 
+TEST_CASE(
+    "a request larger than the socket buffers goes out whole, and the connection carries on") {
+  // The server shares the client's thread, so it reads nothing until the
+  // client yields: 32 MB cannot fit the socket buffers, and the client must
+  // wait until it can write more. The scripted server answers each request
+  // at its head and reads the body as it looks for the next head.
+  asio::io_context io;
+  test::ScriptedServer server(io, {"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"});
+  Events events;
+  std::vector<std::string> errors;
+  events.request.add_listener(
+      [&](const RequestEvent& e) { errors.push_back(e.error ? *e.error : ""); });
+  UserContext context;
+  context.executor = io.get_executor();
+  context.events = &events;
+  context.class_name = "Uploader";
+  http::SessionOptions options;
+  options.base_url = server.base();
+  HttpUser user(context, options);
+  const std::string body(32u << 20, 'u');
+  for (int round = 0; round < 2; ++round) {
+    std::optional<int> status;
+    asio::co_spawn(io, user.client().post("/upload", {.body = body}),
+                   [&](std::exception_ptr error, http::Response response) {
+                     if (error) std::rethrow_exception(error);
+                     status = response.status();
+                   });
+    test::run_until(io, [&] { return status.has_value(); });
+    CHECK(status == 200);
+  }
+  CHECK(errors == std::vector<std::string>{"", ""});
+  CHECK(user.client().connections_opened() == 1);
+  CHECK(server.connections() == 1);
+}
+
 }  // namespace cicada
 
 namespace cicada {

@@ -16,18 +16,21 @@ std::uint64_t background_failures() {
   return failures.load();
 }
 
+void log_background_failure(std::string_view what, std::exception_ptr error) {
+  ++failures;
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    spdlog::error("{} failed: {}", what, e.what());
+  } catch (...) {
+    spdlog::error("{} failed with an unknown exception", what);
+  }
+}
+
 void spawn_logged(asio::any_io_executor executor, awaitable<void> task, std::string what) {
   asio::co_spawn(std::move(executor), std::move(task),
                  [what = std::move(what)](std::exception_ptr error) {
-                   if (!error) return;
-                   ++failures;
-                   try {
-                     std::rethrow_exception(error);
-                   } catch (const std::exception& e) {
-                     spdlog::error("{} failed: {}", what, e.what());
-                   } catch (...) {
-                     spdlog::error("{} failed with an unknown exception", what);
-                   }
+                   if (error) log_background_failure(what, error);
                  });
 }
 

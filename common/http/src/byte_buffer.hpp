@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstring>
 #include <memory>
@@ -47,7 +48,10 @@ class ByteBuffer {
 
  private:
   void grow(std::size_t wanted) {
-    std::size_t capacity = capacity_ == 0 ? 512 : capacity_;
+    // The first size fits what arrived (a small response is one read): a
+    // buffer per request in flight, so thousands of users hold thousands.
+    std::size_t capacity =
+        capacity_ == 0 ? std::max<std::size_t>(256, (wanted + 63) / 64 * 64) : capacity_;
     while (capacity < wanted) capacity *= 2;
     auto bigger = std::make_unique_for_overwrite<char[]>(capacity);
     if (size_ > 0) std::memcpy(bigger.get(), bytes_.get(), size_);

@@ -16,6 +16,7 @@
 #include <map>
 #include <mutex>
 
+#include "cicada/core/recently_interned.hpp"
 #include "cicada/stats/stats_error.hpp"
 
 namespace cicada::http::detail {
@@ -46,8 +47,9 @@ std::string connect_timed_out(const Url& url, std::chrono::steady_clock::duratio
 // Reads what the non-blocking socket holds into `into`, as read_some does.
 // After a read of some bytes, `arrived_ns` is the kernel's receive time of
 // the last of them (SO_TIMESTAMPNS), or empty when the kernel gave none.
-std::size_t receive(asio::ip::tcp::socket& socket, std::span<char> into,
-                    std::optional<std::int64_t>& arrived_ns, boost::system::error_code& error) {
+template <typename Socket>
+std::size_t receive(Socket& socket, std::span<char> into, std::optional<std::int64_t>& arrived_ns,
+                    boost::system::error_code& error) {
   iovec vector{into.data(), into.size()};
   alignas(cmsghdr) char control[CMSG_SPACE(sizeof(timespec))];
   msghdr message{};
@@ -146,10 +148,32 @@ bool is_disconnect(const boost::system::error_code& error) {
 
 }  // namespace
 
-Connection::Connection(asio::any_io_executor executor)
-    : executor_(executor), resolver_(executor), deadline_(TimeoutWheel::of(executor), [this] {
+namespace {
+
+// The io_context behind a user's executor (the runners' loops are io_contexts,
+// whether or not the executor tracks outstanding work).
+asio::io_context::executor_type loop_executor(const asio::any_io_executor& executor) {
+  using Plain = asio::io_context::executor_type;
+  using Tracked = std::decay_t<decltype(asio::require(std::declval<Plain>(),
+                                                      asio::execution::outstanding_work.tracked))>;
+  if (const auto* plain = executor.target<Plain>()) return *plain;
+  if (const auto* tracked = executor.target<Tracked>()) return tracked->context().get_executor();
+  throw std::logic_error("an HTTP connection needs an io_context to run on");
+}
+
+// The origin an open connection is to, shared by every connection of this
+// loop to it: thousands of users aimed at one host hold one copy.
+std::shared_ptr<const std::string> shared_origin(const Url& url) {
+  thread_local RecentlyInterned<std::string> interned;
+  return interned.intern(url.origin());
+}
+
+}  // namespace
+
+Connection::Connection(const asio::any_io_executor& executor)
+    : executor_(loop_executor(executor)), deadline_(TimeoutWheel::of(executor), [this] {
         boost::system::error_code ignored;
-        resolver_.cancel();
+        if (resolver_) resolver_->cancel();
         if (plain_) plain_->cancel(ignored);
         if (tls_) tls_->lowest_layer().cancel(ignored);
       }) {}
@@ -164,7 +188,7 @@ void Connection::close() {
   if (plain_) plain_->close(ignored);
   if (tls_) tls_->lowest_layer().close(ignored);
   deadline_.disarm();
-  origin_.clear();
+  origin_.reset();
 }
 
 namespace {
@@ -189,32 +213,64 @@ std::string connect_failure(const Url& url, const boost::system::error_code& err
 
 }  // namespace
 
-// connect() is a coroutine whose frame lives while a user connects: what
-// only some connections need (name resolution, TLS, failure texts) is in
-// plain functions or coroutines of their own.
-awaitable<std::string> Connection::connect(const Url& url, ConnectSettings settings) {
+// Not a coroutine: a plain connection to an address (the common case) is one
+// operation the caller awaits; a host name or TLS takes a coroutine.
+awaitable<void> Connection::connect(const Url& url, ConnectSettings settings,
+                                    std::string* failure) {
   close();
   plain_.reset();
   tls_.reset();
-  boost::system::error_code error;
   deadline_.arm(settings.timeout);
   plain_.emplace(executor_);
+  const auto address = literal_endpoint(url);
+  if (!address || url.scheme == "https") return connect_slowly(url, settings, address, failure);
+  return asio::async_initiate<decltype(use_awaitable)&, void()>(
+      [this, &url, timeout = settings.timeout, failure, address = *address](Resume resume) {
+        plain_->async_connect(address, [this, &url, timeout, failure, resume = std::move(resume)](
+                                           boost::system::error_code error) mutable {
+          *failure = connected(url, timeout, error);
+          if (failure->empty()) {
+            deadline_.disarm();
+            origin_ = shared_origin(url);
+          }
+          std::move(resume)();
+        });
+      },
+      use_awaitable);
+}
+
+awaitable<void> Connection::connect_slowly(const Url& url, ConnectSettings settings,
+                                           std::optional<tcp::endpoint> address,
+                                           std::string* failure) {
+  boost::system::error_code error;
   // An address needs no resolver: no trip to Asio's resolver thread, and no
   // result list held per connecting user.
-  if (const auto endpoint = literal_endpoint(url)) {
-    co_await plain_->async_connect(*endpoint, asio::redirect_error(use_awaitable, error));
+  if (address) {
+    co_await plain_->async_connect(*address, asio::redirect_error(use_awaitable, error));
   } else {
-    std::string failure = co_await resolve_and_connect(url, settings, error);
-    if (!failure.empty()) co_return failure;
+    *failure = co_await resolve_and_connect(url, settings, error);
+    if (!failure->empty()) co_return;
   }
+  *failure = connected(url, settings.timeout, error);
+  if (!failure->empty()) co_return;
+  if (url.scheme == "https") {
+    *failure = co_await start_tls(url, settings);
+    if (!failure->empty()) co_return;
+  }
+  deadline_.disarm();
+  origin_ = shared_origin(url);
+}
+
+std::string Connection::connected(const Url& url, std::chrono::steady_clock::duration timeout,
+                                  boost::system::error_code error) {
   if (deadline_.expired()) {
     close();
-    co_return connect_timed_out(url, settings.timeout);
+    return connect_timed_out(url, timeout);
   }
   if (error) {
     deadline_.disarm();
     close();
-    co_return connect_failure(url, error);
+    return connect_failure(url, error);
   }
   plain_->set_option(tcp::no_delay(true), error);
   plain_->non_blocking(true, error);
@@ -224,20 +280,14 @@ awaitable<std::string> Connection::connect(const Url& url, ConnectSettings setti
   ::setsockopt(plain_->native_handle(), SOL_SOCKET, SO_TIMESTAMPNS, &stamp_arrivals,
                sizeof stamp_arrivals);
   ++connections_opened_;
-
-  if (url.scheme == "https") {
-    std::string failure = co_await start_tls(url, settings);
-    if (!failure.empty()) co_return failure;
-  }
-  deadline_.disarm();
-  origin_ = url.origin();
-  co_return std::string();
+  return {};
 }
 
 awaitable<std::string> Connection::resolve_and_connect(const Url& url,
                                                        const ConnectSettings& settings,
                                                        boost::system::error_code& error) {
-  const auto endpoints = co_await resolver_.async_resolve(
+  if (!resolver_) resolver_ = std::make_unique<tcp::resolver>(executor_);
+  const auto endpoints = co_await resolver_->async_resolve(
       url.host, url.port, asio::redirect_error(use_awaitable, error));
   if (deadline_.expired()) co_return connect_timed_out(url, settings.timeout);
   if (error) {
@@ -259,7 +309,7 @@ awaitable<std::string> Connection::start_tls(const Url& url, const ConnectSettin
     close();
     co_return context_error;
   }
-  tls_ = std::make_unique<ssl::stream<tcp::socket>>(std::move(*plain_), *context);
+  tls_ = std::make_unique<TlsStream>(std::move(*plain_), *context);
   plain_.reset();
   // SSL_set_tlsext_host_name is a macro with a C cast; call what it expands to.
   if (SSL_ctrl(tls_->native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
@@ -311,27 +361,20 @@ std::string Connection::read_failure(const boost::system::error_code& error,
   return "ConnectionError(" + stats::python_repr(error.message()) + ")";
 }
 
-awaitable<ExchangeOutcome> Connection::exchange(std::span<const asio::const_buffer> request,
-                                                ByteBuffer* buffer, ResponseParser* parser,
-                                                std::chrono::steady_clock::duration timeout,
-                                                bool reused) {
-  // Not a coroutine: the stream's own coroutine is the only frame.
+awaitable<void> Connection::exchange(std::span<const asio::const_buffer> request,
+                                     Exchange* exchange,
+                                     std::chrono::steady_clock::duration timeout, bool reused) {
+  // Not a coroutine: a TLS exchange is a coroutine of its own, a plain one
+  // suspends the caller once and runs on readiness callbacks.
   timeout_ = timeout;
-  buffer->clear();
-  if (tls_) return exchange_on(*tls_, request, buffer, parser, reused);
-  return exchange_on(*plain_, request, buffer, parser, reused);
-}
-
-// Its own coroutine: only a request too big for the socket buffer needs it,
-// so the exchange's frame does not carry its state.
-template <typename Stream>
-awaitable<boost::system::error_code> write_rest(Stream& stream,
-                                                std::span<const asio::const_buffer> request,
-                                                std::size_t written) {
-  boost::system::error_code error;
-  const RemainingBuffers rest = remaining_after(request, written);
-  co_await asio::async_write(stream, rest.span(), asio::redirect_error(use_awaitable, error));
-  co_return error;
+  exchange->buffer.clear();
+  exchange->outcome = {};
+  if (tls_) return exchange_tls(request, exchange, reused);
+  request_ = request;
+  in_flight_ = exchange;
+  reused_ = reused;
+  return asio::async_initiate<decltype(use_awaitable)&, void()>(
+      [this](Resume resume) { start_plain(std::move(resume)); }, use_awaitable);
 }
 
 std::string Connection::write_failure(const boost::system::error_code& error) const {
@@ -354,87 +397,117 @@ std::string Connection::parse_failure(const ResponseParser& parser) {
   return kind + stats::python_repr("malformed HTTP response: " + parser.error_text()) + ")";
 }
 
-template <typename Stream>
-awaitable<ExchangeOutcome> Connection::exchange_on(Stream& stream,
-                                                   std::span<const asio::const_buffer> request,
-                                                   ByteBuffer* buffer, ResponseParser* parser,
-                                                   bool reused) {
-  ExchangeOutcome outcome;
-  boost::system::error_code error;
-  deadline_.arm(timeout_);
-
-  std::size_t written = 0;
-  if constexpr (std::is_same_v<Stream, tcp::socket>) {
-    // Most requests fit the socket's send buffer: write now, skip the reactor.
-    written = stream.write_some(request, error);
-    if (error == asio::error::would_block || error == asio::error::try_again) error = {};
-  }
-  std::size_t total = 0;
-  for (const auto& piece : request) total += piece.size();
-  if (!error && written < total) error = co_await write_rest(stream, request, written);
-  if (error) {
-    deadline_.disarm();
-    const bool timed_out = deadline_.expired();
-    outcome.retryable = reused && !timed_out;
-    outcome.error = write_failure(error);
-    co_return outcome;
-  }
-
-  ResponseParser::Result result = ResponseParser::Result::kNeedMore;
-  bool more_waiting = false;  // the last read filled the scratch: the socket may hold more
-  while (result == ResponseParser::Result::kNeedMore) {
-    std::size_t got = 0;
-    if constexpr (std::is_same_v<Stream, tcp::socket>) {
-      // Wait until readable, then read into the loop's one scratch buffer and
-      // keep only what arrived: a request in flight holds a buffer the size
-      // of its response, not the size of a read. The reactor is edge-triggered:
-      // after a full read, read again before waiting for a new edge.
-      if (!more_waiting) {
-        co_await stream.async_wait(tcp::socket::wait_read,
-                                   asio::redirect_error(use_awaitable, error));
-      }
-      if (!error) {
-        const std::span<char> scratch = read_scratch();
-        got = receive(stream, scratch, outcome.arrived_realtime_ns, error);
-        if (error == asio::error::would_block || error == asio::error::try_again) {
-          error = {};
-          more_waiting = false;
-          continue;
-        }
-        more_waiting = got == scratch.size();
-        buffer->append({scratch.data(), got});
-      }
-    } else {
-      if (buffer->room() < 1024) buffer->prepare(buffer->size() < 1024 ? 1024 : buffer->size());
-      got = co_await stream.async_read_some(
-          asio::buffer(buffer->data() + buffer->size(), buffer->room()),
-          asio::redirect_error(use_awaitable, error));
-      buffer->commit(got);
-    }
-    if (error) {
-      if (error == asio::error::eof || error == ssl::error::stream_truncated) {
-        result = parser->finish_at_eof(*buffer);
-        if (result == ResponseParser::Result::kDone) error = {};
-      }
-      break;
-    }
-    result = parser->parse(*buffer);
-  }
+void Connection::conclude_write(Exchange& exchange, const boost::system::error_code& error,
+                                bool reused) {
   deadline_.disarm();
-  if (result == ResponseParser::Result::kError) {
-    outcome.error = parse_failure(*parser);
-    co_return outcome;
+  exchange.outcome.retryable = reused && !deadline_.expired();
+  exchange.error = write_failure(error);
+}
+
+void Connection::conclude(Exchange& exchange, boost::system::error_code error,
+                          ResponseParser::Result result, bool reused) {
+  deadline_.disarm();
+  if (error && (error == asio::error::eof || error == ssl::error::stream_truncated)) {
+    result = exchange.parser.finish_at_eof(exchange.buffer);
+    if (result == ResponseParser::Result::kDone) error = {};
   }
-  if (error) {
+  ExchangeOutcome& outcome = exchange.outcome;
+  if (result == ResponseParser::Result::kError) {
+    exchange.error = parse_failure(exchange.parser);
+  } else if (error) {
     // A kept-alive connection the server closed meanwhile fails before any
     // byte of the response: worth one retry on a fresh connection.
     outcome.retryable =
-        reused && buffer->size() == 0 && !deadline_.expired() && is_disconnect(error);
-    outcome.error = read_failure(error, *parser);
-    co_return outcome;
+        reused && exchange.buffer.size() == 0 && !deadline_.expired() && is_disconnect(error);
+    exchange.error = read_failure(error, exchange.parser);
+  } else {
+    outcome.keep_alive = exchange.parser.keep_alive(exchange.buffer);
   }
-  outcome.keep_alive = parser->keep_alive(*buffer);
-  co_return outcome;
+}
+
+void Connection::start_plain(Resume resume) {
+  deadline_.arm(timeout_);
+  written_ = 0;
+  continue_write(std::move(resume));
+}
+
+// Most requests fit the socket's send buffer and go out in the first write,
+// without a trip through the reactor.
+void Connection::continue_write(Resume resume) {
+  boost::system::error_code error;
+  while (true) {
+    const RemainingBuffers rest = remaining_after(request_, written_);
+    if (rest.count == 0) break;
+    written_ += plain_->write_some(rest.span(), error);
+    if (error == asio::error::would_block || error == asio::error::try_again) {
+      plain_->async_wait(PlainSocket::wait_write, [this, resume = std::move(resume)](
+                                                      boost::system::error_code waited) mutable {
+        if (!waited) return continue_write(std::move(resume));
+        conclude_write(*in_flight_, waited, reused_);
+        std::move(resume)();
+      });
+      return;
+    }
+    if (error) {
+      conclude_write(*in_flight_, error, reused_);
+      // Possibly still inside exchange(): resume the caller from the loop.
+      asio::post(executor_, std::move(resume));
+      return;
+    }
+  }
+  wait_readable(std::move(resume));
+}
+
+void Connection::wait_readable(Resume resume) {
+  plain_->async_wait(PlainSocket::wait_read,
+                     [this, resume = std::move(resume)](boost::system::error_code error) mutable {
+                       on_readable(std::move(resume), error);
+                     });
+}
+
+// Reads into the loop's one scratch buffer and keeps only what arrived: a
+// request in flight holds a buffer the size of its response, not the size of
+// a read. The reactor is edge-triggered: after a read that filled the scratch,
+// read again before waiting for a new edge.
+void Connection::on_readable(Resume resume, boost::system::error_code error) {
+  Exchange& exchange = *in_flight_;
+  ResponseParser::Result result = ResponseParser::Result::kNeedMore;
+  while (!error) {
+    const std::span<char> scratch = read_scratch();
+    const std::size_t got = receive(*plain_, scratch, exchange.outcome.arrived_realtime_ns, error);
+    if (error == asio::error::would_block || error == asio::error::try_again)
+      return wait_readable(std::move(resume));
+    if (error) break;
+    exchange.buffer.append({scratch.data(), got});
+    result = exchange.parser.parse(exchange.buffer);
+    if (result != ResponseParser::Result::kNeedMore) break;
+    if (got < scratch.size()) return wait_readable(std::move(resume));  // drained for now
+  }
+  conclude(exchange, error, result, reused_);
+  std::move(resume)();  // last: the resumed coroutine may start the next exchange
+}
+
+awaitable<void> Connection::exchange_tls(std::span<const asio::const_buffer> request,
+                                         Exchange* exchange, bool reused) {
+  boost::system::error_code error;
+  deadline_.arm(timeout_);
+  co_await asio::async_write(*tls_, request, asio::redirect_error(use_awaitable, error));
+  if (error) {
+    conclude_write(*exchange, error, reused);
+    co_return;
+  }
+  ByteBuffer& buffer = exchange->buffer;
+  ResponseParser::Result result = ResponseParser::Result::kNeedMore;
+  while (result == ResponseParser::Result::kNeedMore) {
+    if (buffer.room() < 1024) buffer.prepare(buffer.size() < 1024 ? 1024 : buffer.size());
+    const std::size_t got =
+        co_await tls_->async_read_some(asio::buffer(buffer.data() + buffer.size(), buffer.room()),
+                                       asio::redirect_error(use_awaitable, error));
+    buffer.commit(got);
+    if (error) break;
+    result = exchange->parser.parse(buffer);
+  }
+  conclude(*exchange, error, result, reused);
 }
 
 }  // namespace cicada::http::detail

@@ -9,10 +9,9 @@
 #include <span>
 #include <string>
 
-#include "byte_buffer.hpp"
 #include "cicada/core/asio.hpp"
 #include "cicada/core/timeout_wheel.hpp"
-#include "response_parser.hpp"
+#include "exchange.hpp"
 #include "url.hpp"
 
 namespace cicada::http::detail {
@@ -27,48 +26,57 @@ struct ConnectSettings {
   const std::string* ca_file = nullptr;
 };
 
-/// What one request/response exchange came to.
-struct ExchangeOutcome {
-  std::string error;        ///< the recorded failure text; empty when a response arrived
-  bool retryable = false;   ///< failed on a reused connection before any response byte
-  bool keep_alive = false;  ///< the connection can carry the next request
-  /// When the kernel received the response's last bytes (CLOCK_REALTIME, ns;
-  /// plain TCP, where the kernel stamps arrivals): the caller can leave out
-  /// the time the response waited for this loop to get to it.
-  std::optional<std::int64_t> arrived_realtime_ns;
-};
-
 /// Now on the clock the kernel stamps arrivals with (CLOCK_REALTIME, ns).
 std::int64_t realtime_ns();
 
 /// One keep-alive HTTP/1.1 connection (plain TCP, or TLS over it): connect,
-/// then write a request and read its response into a caller's buffer. Every
+/// then write a request and read its response into an Exchange. Every
 /// timeout hangs on the loop's TimeoutWheel; the socket is non-blocking, so a
 /// request that fits the socket buffer is written without a trip through the
-/// reactor. The owning user's loop thread only.
+/// reactor. On plain TCP an exchange is a small state machine driven by the
+/// reactor's readiness callbacks: the awaiting coroutine is suspended once per
+/// exchange, with no coroutine frame of the connection's own. The owning
+/// user's loop thread only; the loop must be an io_context.
 class Connection {
  public:
-  explicit Connection(asio::any_io_executor executor);
+  explicit Connection(const asio::any_io_executor& executor);
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
-  /// Opens a connection to `url`'s origin. Returns the failure text, or "".
-  /// `url` and `settings.ca_file` must outlive the returned awaitable.
-  awaitable<std::string> connect(const Url& url, ConnectSettings settings);
-  /// Sends `request` and reads the response into `buffer` (cleared first).
-  awaitable<ExchangeOutcome> exchange(std::span<const asio::const_buffer> request,
-                                      ByteBuffer* buffer, ResponseParser* parser,
-                                      std::chrono::steady_clock::duration timeout, bool reused);
+  /// Opens a connection to `url`'s origin; `*failure` becomes the failure
+  /// text, or "". `url`, `settings.ca_file` and `failure` must outlive the
+  /// returned awaitable.
+  awaitable<void> connect(const Url& url, ConnectSettings settings, std::string* failure);
+  /// Sends `request` and reads the response into `exchange`'s buffer (cleared
+  /// first) with its parser (reset by the caller); the outcome is left in
+  /// `exchange->outcome`, a failure's text in `exchange->error`. `request`
+  /// and `exchange` must outlive the awaitable.
+  awaitable<void> exchange(std::span<const asio::const_buffer> request, Exchange* exchange,
+                           std::chrono::steady_clock::duration timeout, bool reused);
 
-  bool is_open() const { return origin_.size() > 0; }
-  /// "scheme://host:port" of the open connection, or "".
-  const std::string& origin() const { return origin_; }
+  /// True when the connection is open to `origin` ("scheme://host:port").
+  bool is_open_to(std::string_view origin) const { return origin_ && *origin_ == origin; }
   std::uint64_t connections_opened() const { return connections_opened_; }
   /// Closes the socket; a pending operation completes with an error.
   void close();
 
  private:
+  // The loop's own executor type: an I/O object holding it is 40 bytes
+  // smaller than one holding any_io_executor, and so is each pending operation.
+  using LoopExecutor = asio::io_context::executor_type;
+  using PlainSocket = asio::basic_stream_socket<asio::ip::tcp, LoopExecutor>;
+  using TlsStream = asio::ssl::stream<PlainSocket>;
+  /// What resumes a coroutine that awaits an operation with no result.
+  using Resume = asio::async_result<std::decay_t<decltype(use_awaitable)>, void()>::handler_type;
+
+  /// Connects by host name, or for TLS: what a plain connection to an address does not need.
+  awaitable<void> connect_slowly(const Url& url, ConnectSettings settings,
+                                 std::optional<asio::ip::tcp::endpoint> address,
+                                 std::string* failure);
+  /// The connection's socket options once connected; the failure text, or "".
+  std::string connected(const Url& url, std::chrono::steady_clock::duration timeout,
+                        boost::system::error_code error);
   /// Resolves a host name and connects to its first address that answers;
   /// returns the failure text of a resolution that failed, else "" with the
   /// connection's outcome in `error`.
@@ -76,24 +84,41 @@ class Connection {
                                              boost::system::error_code& error);
   /// The TLS handshake over the connected plain socket (https).
   awaitable<std::string> start_tls(const Url& url, const ConnectSettings& settings);
-  template <typename Stream>
-  awaitable<ExchangeOutcome> exchange_on(Stream& stream,
-                                         std::span<const asio::const_buffer> request,
-                                         ByteBuffer* buffer, ResponseParser* parser, bool reused);
+  awaitable<void> exchange_tls(std::span<const asio::const_buffer> request, Exchange* exchange,
+                               bool reused);
+
+  // The plain exchange's states: writing what the socket buffer did not take,
+  // waiting for the response's bytes, done.
+  void start_plain(Resume resume);
+  void continue_write(Resume resume);
+  void wait_readable(Resume resume);
+  void on_readable(Resume resume, boost::system::error_code error);
+  /// Ends the exchange in flight: its outcome from how the read ended.
+  void conclude(Exchange& exchange, boost::system::error_code error, ResponseParser::Result result,
+                bool reused);
+  /// Ends the exchange in flight after a failed write.
+  void conclude_write(Exchange& exchange, const boost::system::error_code& error, bool reused);
+
   std::string read_failure(const boost::system::error_code& error,
                            const ResponseParser& parser) const;
   std::string write_failure(const boost::system::error_code& error) const;
   static std::string parse_failure(const ResponseParser& parser);
 
-  asio::any_io_executor executor_;
-  asio::ip::tcp::resolver resolver_;
+  LoopExecutor executor_;
+  // Made on first use: a user aimed at an IP address never resolves a name.
+  std::unique_ptr<asio::ip::tcp::resolver> resolver_;
   TimeoutWheel::Deadline deadline_;
-  std::optional<asio::ip::tcp::socket> plain_;
+  std::optional<PlainSocket> plain_;
   // On the heap: an idle plain-HTTP user should not carry a TLS stream's 400 bytes.
-  std::unique_ptr<asio::ssl::stream<asio::ip::tcp::socket>> tls_;
-  std::string origin_;
+  std::unique_ptr<TlsStream> tls_;
+  std::shared_ptr<const std::string> origin_;  ///< null while closed
   std::chrono::steady_clock::duration timeout_{};
   std::uint64_t connections_opened_ = 0;
+  // The plain exchange in flight, between readiness callbacks.
+  std::span<const asio::const_buffer> request_;
+  Exchange* in_flight_ = nullptr;
+  std::size_t written_ = 0;
+  bool reused_ = false;
 };
 
 }  // namespace cicada::http::detail

@@ -32,7 +32,18 @@ void release_exchange(std::unique_ptr<Exchange> exchange) {
   if (exchange->buffer.capacity() > kMaxPooledBufferBytes) exchange->buffer.release();
   exchange->buffer.clear();
   exchange->body_is_decoded = false;
-  if (exchange->decoded_body.capacity() > kMaxPooledBufferBytes) exchange->decoded_body = {};
+  if (auto& rare = exchange->rare) {
+    if (rare->decoded_body.capacity() > kMaxPooledBufferBytes) rare->decoded_body = {};
+    rare->verdict.reset();
+    rare->context.clear();
+  }
+  exchange->outcome = {};
+  exchange->status = 0;
+  exchange->error.clear();
+  exchange->elapsed = {};
+  exchange->user = nullptr;
+  exchange->start_time = 0;
+  exchange->pending = false;
   free.push_back(std::move(exchange));
 }
 

@@ -9,6 +9,7 @@
 
 #include "cicada/core/base64.hpp"
 #include "cicada/core/clock.hpp"
+#include "cicada/core/recently_interned.hpp"
 #include "cicada/model/user.hpp"
 #include "cicada/stats/stats_error.hpp"
 #include "connection.hpp"
@@ -169,13 +170,35 @@ std::shared_ptr<const BaseEndpoint> base_endpoint(const std::string& base_url) {
   return cached;
 }
 
+/// What every session with equal options shares: the options, their host
+/// parsed once, and the Authorization value. The users of one class build
+/// equal options, so thousands of them hold one copy.
+struct SharedSettings {
+  SessionOptions options;
+  std::shared_ptr<const BaseEndpoint> base;
+  std::string authorization;  ///< "Basic ..." from options.auth, or ""
+
+  explicit SharedSettings(SessionOptions given)
+      : options(std::move(given)),
+        base(base_endpoint(options.base_url)),
+        authorization(options.auth
+                          ? "Basic " + base64(options.auth->username + ":" + options.auth->password)
+                          : "") {}
+  bool operator==(const SharedSettings& other) const { return options == other.options; }
+};
+
+std::shared_ptr<const SharedSettings> shared_settings(SessionOptions options) {
+  thread_local RecentlyInterned<SharedSettings> interned;
+  return interned.intern(SharedSettings(std::move(options)));
+}
+
 }  // namespace
 
 /// The connection and request logic behind HttpSession.
 class SessionImpl {
  public:
   SessionImpl(User& user, SessionOptions options)
-      : options_(std::move(options)), user_(user), connection_(user.executor()) {
+      : user_(user), connection_(user.executor()), settings_(shared_settings(std::move(options))) {
     kill_hook_ = user_.on_kill([this] { connection_.close(); });
   }
   ~SessionImpl() { user_.remove_on_kill(kill_hook_); }
@@ -184,8 +207,9 @@ class SessionImpl {
   awaitable<Response> send(RequestView request);
 
   CookieJar cookies_;
-  SessionOptions options_;
-  std::optional<std::string> rename_;  ///< rename_request's name, while a guard lives
+  const SessionOptions& options() const { return settings_->options; }
+  // rename_request's name, while a guard lives (on the heap: most users never rename).
+  std::unique_ptr<std::string> rename_;
 
   std::uint64_t connections_opened() const { return connection_.connections_opened(); }
 
@@ -194,7 +218,7 @@ class SessionImpl {
   /// request as a failure, then throws UserKilled.
   void end_if_killed(Response& response, std::chrono::steady_clock::time_point started);
   /// Decodes a gzip or deflate body; a body that does not decode fails the request.
-  void decode_body(Response& response, detail::Exchange& exchange) const;
+  void decode_body(detail::Exchange& exchange) const;
   void write_head(detail::Exchange& exchange, std::string_view method, const Endpoint& endpoint,
                   const RequestView& request, std::string_view body, std::string_view content_type,
                   std::string_view authorization);
@@ -213,7 +237,7 @@ class SessionImpl {
     std::string from_url;
     std::string host;
   };
-  /// Where the request goes first (nullptr with response.error_ set when nowhere),
+  /// Where the request goes first (nullptr with the exchange's error set when nowhere),
   /// with the exchange's target, name and URL filled in.
   const Endpoint* first_hop(const RequestView& request, Response& response,
                             std::unique_ptr<Endpoint>& elsewhere) const;
@@ -229,26 +253,23 @@ class SessionImpl {
 
   User& user_;
   detail::Connection connection_;
-  std::shared_ptr<const BaseEndpoint> base_ = base_endpoint(options_.base_url);
+  std::shared_ptr<const SharedSettings> settings_;
   std::size_t kill_hook_ = 0;
-  /// "Basic ..." from SessionOptions::auth, or "".
-  std::string session_authorization_ =
-      options_.auth ? "Basic " + base64(options_.auth->username + ":" + options_.auth->password)
-                    : "";
 };
 
-void SessionImpl::decode_body(Response& response, detail::Exchange& exchange) const {
+void SessionImpl::decode_body(detail::Exchange& exchange) const {
   for (const auto& span : exchange.parser.headers()) {
     const std::string_view name = exchange.buffer.view(span.name_at, span.name_size);
     if (!detail::iequals(name, "content-encoding")) continue;
     const std::string_view encoding = exchange.buffer.view(span.value_at, span.value_size);
     if (!detail::is_decodable_encoding(encoding)) return;
-    std::string error = detail::decode_content(encoding, exchange.parser.body(exchange.buffer),
-                                               options_.max_body_bytes, exchange.decoded_body);
+    std::string error =
+        detail::decode_content(encoding, exchange.parser.body(exchange.buffer),
+                               options().max_body_bytes, exchange.rare_part().decoded_body);
     if (error.empty()) {
       exchange.body_is_decoded = true;
-    } else if (response.error_.empty()) {
-      response.error_ = std::move(error);
+    } else if (exchange.error.empty()) {
+      exchange.error = std::move(error);
     }
     return;
   }
@@ -265,7 +286,7 @@ void SessionImpl::write_head(detail::Exchange& exchange, std::string_view method
   if (!has_header(headers, "host"))
     head.append("Host: ").append(endpoint.host_header).append("\r\n");
   if (!has_header(headers, "user-agent"))
-    head.append("User-Agent: ").append(options_.user_agent).append("\r\n");
+    head.append("User-Agent: ").append(options().user_agent).append("\r\n");
   if (!has_header(headers, "accept")) head.append("Accept: */*\r\n");
   // As python-requests: compressed answers are welcome, and decoded on arrival.
   if (!has_header(headers, "accept-encoding")) head.append("Accept-Encoding: gzip, deflate\r\n");
@@ -297,17 +318,18 @@ void SessionImpl::write_head(detail::Exchange& exchange, std::string_view method
 
 void SessionImpl::end_if_killed(Response& response, std::chrono::steady_clock::time_point started) {
   if (!user_.kill_pending()) return;
+  detail::Exchange& exchange = *response.exchange_;
   // A request cut short by a stop is not recorded (Locust's count), unless it
   // had waited long enough to be a stall: then the numbers must show it.
   const auto waited = std::chrono::steady_clock::now() - started;
   if (waited >= kStallRecordedAtStop) {
-    response.elapsed_ = std::chrono::duration_cast<std::chrono::microseconds>(waited);
-    response.status_ = 0;
-    response.error_ = "StoppedWhileWaiting(" +
-                      stats::python_repr("no response after " + detail::seconds_text(waited) +
-                                         " s when the user was stopped") +
-                      ")";
-    response.pending_ = true;
+    exchange.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(waited);
+    exchange.status = 0;
+    exchange.error = "StoppedWhileWaiting(" +
+                     stats::python_repr("no response after " + detail::seconds_text(waited) +
+                                        " s when the user was stopped") +
+                     ")";
+    exchange.pending = true;
     response.report();
   }
   user_.throw_if_killed();
@@ -325,14 +347,14 @@ const Endpoint* SessionImpl::first_hop(const RequestView& request, Response& res
   const Endpoint* endpoint = nullptr;
   std::string parse_error;
   if (request.url.find("://") == std::string_view::npos) {
-    if (base_->endpoint) {
-      endpoint = base_->endpoint.get();
-      exchange.target.assign(base_->path).append(request.url);
+    if (settings_->base->endpoint) {
+      endpoint = settings_->base->endpoint.get();
+      exchange.target.assign(settings_->base->path).append(request.url);
       if (exchange.target.empty() || exchange.target.front() != '/') exchange.target.insert(0, "/");
     } else {
-      parse_error = options_.base_url.empty() ? "no host to send " + std::string(request.url) +
-                                                    " to: set --host or the user class's host"
-                                              : "bad host " + options_.base_url;
+      parse_error = options().base_url.empty() ? "no host to send " + std::string(request.url) +
+                                                     " to: set --host or the user class's host"
+                                               : "bad host " + options().base_url;
     }
   } else {
     elsewhere = Endpoint::parse(request.url, parse_error);
@@ -344,7 +366,7 @@ const Endpoint* SessionImpl::first_hop(const RequestView& request, Response& res
   const std::string_view default_name =
       rename_ ? std::string_view(*rename_)
               : (endpoint != nullptr ? std::string_view(exchange.target) : request.url);
-  if (request.context != nullptr) response.context_ = *request.context;
+  if (request.context != nullptr) exchange.rare_part().context = *request.context;
   exchange.name.assign(request.name.empty() ? default_name : request.name);
   if (endpoint != nullptr) {
     exchange.url.assign(endpoint->url.scheme)
@@ -353,7 +375,7 @@ const Endpoint* SessionImpl::first_hop(const RequestView& request, Response& res
         .append(exchange.target);
   } else {
     exchange.url.assign(request.url);
-    response.error_ = "InvalidURL(" + stats::python_repr(parse_error) + ")";
+    exchange.error = "InvalidURL(" + stats::python_repr(parse_error) + ")";
   }
   return endpoint;
 }
@@ -362,8 +384,9 @@ std::string_view SessionImpl::credentials_for(const RequestView& request, const 
                                               Credentials& credentials) const {
   // The request's, else the session's, else the URL's own; sent to the first
   // host only (python-requests drops them when a redirect leads elsewhere).
-  std::string_view authorization =
-      !request.authorization.empty() ? request.authorization : session_authorization_;
+  std::string_view authorization = !request.authorization.empty()
+                                       ? request.authorization
+                                       : std::string_view(settings_->authorization);
   if (authorization.empty() && !endpoint.authorization.empty()) {
     credentials.from_url = endpoint.authorization;
     authorization = credentials.from_url;
@@ -374,7 +397,7 @@ std::string_view SessionImpl::credentials_for(const RequestView& request, const 
 
 bool SessionImpl::take_response(Response& response, const Endpoint& endpoint, Hops& hops) {
   detail::Exchange& exchange = *response.exchange_;
-  response.status_ = exchange.parser.status();
+  exchange.status = exchange.parser.status();
   exchange.url.assign(endpoint.url.scheme)
       .append("://")
       .append(endpoint.host_header)
@@ -387,14 +410,14 @@ bool SessionImpl::take_response(Response& response, const Endpoint& endpoint, Ho
     if (!location && detail::iequals(name, "location")) location = value;
   }
 
-  const int status = response.status_;
+  const int status = exchange.status;
   const bool is_redirect =
       status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
   if (!hops.follow || !is_redirect || !location) return false;
-  if (++hops.redirects > options_.max_redirects) {
-    response.error_ =
+  if (++hops.redirects > options().max_redirects) {
+    exchange.error =
         "TooManyRedirects(" +
-        stats::python_repr("Exceeded " + std::to_string(options_.max_redirects) + " redirects.") +
+        stats::python_repr("Exceeded " + std::to_string(options().max_redirects) + " redirects.") +
         ")";
     return false;
   }
@@ -409,7 +432,7 @@ bool SessionImpl::take_response(Response& response, const Endpoint& endpoint, Ho
   std::string parse_error;
   hops.elsewhere = Endpoint::parse(detail::resolve_location(endpoint.url, *location), parse_error);
   if (!hops.elsewhere) {
-    response.error_ = "InvalidURL(" + stats::python_repr(parse_error) + ")";
+    exchange.error = "InvalidURL(" + stats::python_repr(parse_error) + ")";
     return false;
   }
   exchange.target.assign(hops.elsewhere->url.target);
@@ -420,7 +443,7 @@ void SessionImpl::finish(Response& response, const Hops& hops,
                          std::chrono::steady_clock::time_point started,
                          std::optional<std::int64_t> arrived_realtime_ns) const {
   detail::Exchange& exchange = *response.exchange_;
-  if (response.status_ > 0 && hops.method != "HEAD") decode_body(response, exchange);
+  if (exchange.status > 0 && hops.method != "HEAD") decode_body(exchange);
   auto elapsed = std::chrono::steady_clock::now() - started;
   // Leave out how long the response sat in the socket while this loop served
   // other users: with many responses arriving at once, the last one read
@@ -430,41 +453,42 @@ void SessionImpl::finish(Response& response, const Hops& hops,
     const std::chrono::nanoseconds lag(detail::realtime_ns() - *arrived_realtime_ns);
     if (lag.count() > 0 && lag < elapsed) elapsed -= lag;
   }
-  response.elapsed_ = std::chrono::duration_cast<std::chrono::microseconds>(elapsed);
-  if (response.error_.empty() && response.status_ >= 400) {
-    const char* kind = response.status_ < 500 ? "Client Error" : "Server Error";
+  exchange.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(elapsed);
+  if (exchange.error.empty() && exchange.status >= 400) {
+    const char* kind = exchange.status < 500 ? "Client Error" : "Server Error";
     std::string_view reason = response.reason();
-    if (reason.empty()) reason = standard_reason(response.status_);
+    if (reason.empty()) reason = standard_reason(exchange.status);
     // Locust 2.46 names the stats row instead of the URL, so failures group by name.
-    response.error_ = "HTTPError(" +
-                      stats::python_repr(std::to_string(response.status_) + " " + kind + ": " +
-                                         std::string(reason) + " for url: " + exchange.name) +
-                      ")";
+    exchange.error = "HTTPError(" +
+                     stats::python_repr(std::to_string(exchange.status) + " " + kind + ": " +
+                                        std::string(reason) + " for url: " + exchange.name) +
+                     ")";
   }
-  response.pending_ = true;
+  exchange.pending = true;
 }
 
 awaitable<Response> SessionImpl::send(RequestView request) {
   const auto started = std::chrono::steady_clock::now();
   Response response;
   response.exchange_.reset(detail::acquire_exchange().release());
-  response.user_ = &user_;
-  response.start_time_ = wall_seconds();
   detail::Exchange& exchange = *response.exchange_;
+  exchange.user = &user_;
+  exchange.start_time = wall_seconds();
   exchange.method.assign(request.method);
 
   Hops hops{.method = request.method,
             .body = request.body,
             .content_type = request.content_type,
-            .follow = request.allow_redirects.value_or(options_.follow_redirects)};
+            .follow = request.allow_redirects.value_or(options().follow_redirects)};
   const Endpoint* endpoint = first_hop(request, response, hops.elsewhere);
   Credentials credentials;
   const std::string_view authorization =
       endpoint != nullptr ? credentials_for(request, *endpoint, credentials) : std::string_view{};
-  const auto timeout = steady(request.timeout.value_or(options_.network_timeout));
+  const auto timeout = steady(request.timeout.value_or(options().network_timeout));
   // Named: GCC 12 miscompiles braced temporaries inside co_await expressions.
-  const detail::ConnectSettings connect_settings{steady(options_.connect_timeout),
-                                                 options_.insecure, &options_.ca_file};
+  const detail::ConnectSettings connect_settings{steady(options().connect_timeout),
+                                                 options().insecure, &options().ca_file};
+  detail::ExchangeOutcome& outcome = exchange.outcome;
   std::optional<std::int64_t> arrived_realtime_ns;  // the last hop's, when the kernel said
 
   while (endpoint != nullptr) {
@@ -474,25 +498,23 @@ awaitable<Response> SessionImpl::send(RequestView request) {
     const std::array<asio::const_buffer, 2> bytes{asio::buffer(exchange.request_head),
                                                   asio::buffer(hops.body.data(), hops.body.size())};
 
-    detail::ExchangeOutcome outcome;
     for (int round = 0; round < 2; ++round) {
-      const bool reused = connection_.is_open() && connection_.origin() == endpoint->origin;
+      const bool reused = connection_.is_open_to(endpoint->origin);
       if (!reused) {
-        outcome.error = co_await connection_.connect(endpoint->url, connect_settings);
+        co_await connection_.connect(endpoint->url, connect_settings, &exchange.error);
         end_if_killed(response, started);
-        if (!outcome.error.empty()) break;
+        if (!exchange.error.empty()) break;
       }
-      exchange.parser.reset(hops.method == "HEAD", options_.max_body_bytes);
-      outcome =
-          co_await connection_.exchange(bytes, &exchange.buffer, &exchange.parser, timeout, reused);
+      exchange.parser.reset(hops.method == "HEAD", options().max_body_bytes);
+      co_await connection_.exchange(bytes, &exchange, timeout, reused);
       end_if_killed(response, started);
-      if (outcome.error.empty() || !outcome.retryable) break;
+      if (exchange.error.empty() || !outcome.retryable) break;
+      exchange.error.clear();
       connection_.close();  // stale keep-alive connection: try once more on a new one
     }
-    if (!outcome.error.empty()) {
+    if (!exchange.error.empty()) {
       connection_.close();
-      response.status_ = 0;
-      response.error_ = std::move(outcome.error);
+      exchange.status = 0;
       break;
     }
     if (!outcome.keep_alive) connection_.close();
@@ -569,7 +591,7 @@ awaitable<Response> HttpSession::request(std::string method, std::string url,
 awaitable<Response> HttpSession::send(RequestView request) {
   return impl_->send(request);
 }
-RequestRename::RequestRename(SessionImpl* session, std::optional<std::string> previous)
+RequestRename::RequestRename(SessionImpl* session, std::unique_ptr<std::string> previous)
     : session_(session), previous_(std::move(previous)) {}
 
 RequestRename::RequestRename(RequestRename&& other) noexcept
@@ -581,7 +603,7 @@ RequestRename::~RequestRename() {
 
 RequestRename HttpSession::rename_request(std::string name) {
   RequestRename guard(impl_.get(), std::move(impl_->rename_));
-  impl_->rename_ = std::move(name);
+  impl_->rename_ = std::make_unique<std::string>(std::move(name));
   return guard;
 }
 
@@ -611,7 +633,7 @@ CookieJar& HttpSession::cookies() {
   return impl_->cookies_;
 }
 const SessionOptions& HttpSession::settings() const {
-  return impl_->options_;
+  return impl_->options();
 }
 std::uint64_t HttpSession::connections_opened() const {
   return impl_->connections_opened();

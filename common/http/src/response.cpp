@@ -14,22 +14,12 @@ void detail::ExchangeRelease::operator()(Exchange* exchange) const {
 
 Response::Response() = default;
 
-Response::Response(Response&& other) noexcept {
-  *this = std::move(other);
-}
+Response::Response(Response&& other) noexcept : exchange_(std::move(other.exchange_)) {}
 
 Response& Response::operator=(Response&& other) noexcept {
   if (this == &other) return *this;
   report();
   exchange_ = std::move(other.exchange_);
-  status_ = other.status_;
-  error_ = std::move(other.error_);
-  elapsed_ = other.elapsed_;
-  user_ = other.user_;
-  start_time_ = other.start_time_;
-  verdict_ = std::move(other.verdict_);
-  pending_ = std::exchange(other.pending_, false);
-  context_ = std::move(other.context_);
   return *this;
 }
 
@@ -37,14 +27,27 @@ Response::~Response() {
   report();
 }
 
+int Response::status() const {
+  return exchange_ ? exchange_->status : 0;
+}
+
+const std::string& Response::error() const {
+  static const std::string kNone;
+  return exchange_ ? exchange_->error : kNone;
+}
+
+std::chrono::microseconds Response::elapsed() const {
+  return exchange_ ? exchange_->elapsed : std::chrono::microseconds{0};
+}
+
 std::string_view Response::reason() const {
-  if (!exchange_ || status_ == 0) return {};
+  if (!exchange_ || exchange_->status == 0) return {};
   return exchange_->parser.reason(exchange_->buffer);
 }
 
 std::string_view Response::body() const {
-  if (!exchange_ || status_ == 0) return {};
-  if (exchange_->body_is_decoded) return exchange_->decoded_body;
+  if (!exchange_ || exchange_->status == 0) return {};
+  if (exchange_->body_is_decoded) return exchange_->rare->decoded_body;
   return exchange_->parser.body(exchange_->buffer);
 }
 
@@ -54,7 +57,7 @@ nlohmann::json Response::json() const {
 
 std::vector<std::pair<std::string_view, std::string_view>> Response::headers() const {
   std::vector<std::pair<std::string_view, std::string_view>> list;
-  if (!exchange_ || status_ == 0) return list;
+  if (!exchange_ || exchange_->status == 0) return list;
   for (const auto& span : exchange_->parser.headers()) {
     list.emplace_back(exchange_->buffer.view(span.name_at, span.name_size),
                       exchange_->buffer.view(span.value_at, span.value_size));
@@ -63,7 +66,7 @@ std::vector<std::pair<std::string_view, std::string_view>> Response::headers() c
 }
 
 std::optional<std::string_view> Response::header(std::string_view name) const {
-  if (!exchange_ || status_ == 0) return std::nullopt;
+  if (!exchange_ || exchange_->status == 0) return std::nullopt;
   for (const auto& span : exchange_->parser.headers()) {
     if (detail::iequals(exchange_->buffer.view(span.name_at, span.name_size), name))
       return exchange_->buffer.view(span.value_at, span.value_size);
@@ -80,29 +83,34 @@ std::string_view Response::name() const {
 }
 
 void Response::success() {
-  verdict_ = std::string();
+  if (exchange_) exchange_->rare_part().verdict = std::string();
 }
 
 void Response::failure(std::string reason) {
   // Locust wraps the reason in CatchResponseError; its reports show that text.
-  verdict_ = "CatchResponseError(" + stats::python_repr(reason) + ")";
+  if (exchange_)
+    exchange_->rare_part().verdict = "CatchResponseError(" + stats::python_repr(reason) + ")";
 }
 
 void Response::report() {
-  if (!pending_ || user_ == nullptr || !exchange_) return;
-  pending_ = false;
-  const std::string& outcome = verdict_ ? *verdict_ : error_;
-  RequestContext context = user_->context();
-  for (const auto& [key, value] : context_) context[key] = value;
-  user_->record_request({.request_type = exchange_->method,
-                         .name = exchange_->name,
-                         .response_time = elapsed_,
-                         .response_length = static_cast<std::int64_t>(body().size()),
-                         .error = outcome.empty() ? nullptr : &outcome,
-                         .start_time = start_time_,
-                         .url = exchange_->url,
-                         .response = this,
-                         .context = context.empty() ? nullptr : &context});
+  if (!exchange_ || !exchange_->pending || exchange_->user == nullptr) return;
+  detail::Exchange& exchange = *exchange_;
+  exchange.pending = false;
+  const std::optional<std::string>* verdict = exchange.verdict();
+  const std::string& outcome = verdict && *verdict ? **verdict : exchange.error;
+  RequestContext context = exchange.user->context();
+  if (exchange.rare) {
+    for (const auto& [key, value] : exchange.rare->context) context[key] = value;
+  }
+  exchange.user->record_request({.request_type = exchange.method,
+                                 .name = exchange.name,
+                                 .response_time = exchange.elapsed,
+                                 .response_length = static_cast<std::int64_t>(body().size()),
+                                 .error = outcome.empty() ? nullptr : &outcome,
+                                 .start_time = exchange.start_time,
+                                 .url = exchange.url,
+                                 .response = this,
+                                 .context = context.empty() ? nullptr : &context});
 }
 
 }  // namespace cicada::http

@@ -12,11 +12,12 @@ namespace {
 /// How one pass of a task loop ended.
 enum class Outcome { kContinue, kInterrupt, kStop, kError };
 
+// Every local of a task loop lives in its coroutine frame as long as the user
+// does: the error's text is reported where it is caught, not kept here.
 struct LoopState {
   Outcome outcome = Outcome::kContinue;
-  bool reschedule = false;    // for kInterrupt
-  std::exception_ptr stop;    // for kStop: what to rethrow
-  std::string error_message;  // for kError
+  bool reschedule = false;  // for kInterrupt
+  std::exception_ptr stop;  // for kStop: what to rethrow
 };
 
 std::string describe(const User& user, const TaskHolder& holder, const Task* task) {
@@ -126,10 +127,10 @@ awaitable<void> run_holder(User& user, TaskHolder& holder, SharedTasks tasks,
       state.stop = std::current_exception();
     } catch (const std::exception& e) {
       state.outcome = Outcome::kError;
-      state.error_message = e.what();
+      report_task_error(user, holder, task, e.what());
     } catch (...) {
       state.outcome = Outcome::kError;
-      state.error_message = "unknown exception";
+      report_task_error(user, holder, task, "unknown exception");
     }
 
     switch (state.outcome) {
@@ -144,7 +145,6 @@ awaitable<void> run_holder(User& user, TaskHolder& holder, SharedTasks tasks,
         if (!is_root) co_await holder.on_stop();
         std::rethrow_exception(state.stop);
       case Outcome::kError: {
-        report_task_error(user, holder, task, state.error_message);
         bool stopping = false;
         std::exception_ptr stop;
         try {

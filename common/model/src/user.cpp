@@ -3,6 +3,7 @@
 #include <boost/asio/redirect_error.hpp>
 
 #include "cicada/core/clock.hpp"
+#include "cicada/core/recently_interned.hpp"
 #include "cicada/core/timer_wait.hpp"
 #include "cicada/model/control_flow.hpp"
 
@@ -37,21 +38,38 @@ awaitable<void> TaskHolder::wait() {
   User& owner = user();
   if (owner.stop_requested()) throw StopUser();
   // An open-model user's own loop waits for its next iteration; its task sets wait as usual.
-  if (this == &owner && owner.context_.iterations != nullptr) return owner.wait_for_iteration();
+  if (this == &owner && owner.iterations_ != nullptr) return owner.wait_for_iteration();
   const double seconds =
       effective_wait_time().next_wait_seconds(pacing_, steady_seconds(), owner.random());
   return owner.wait_between_tasks(std::chrono::duration<double>(seconds));
 }
 
+namespace {
+
+std::shared_ptr<const UserContext> shared_part(UserContext context) {
+  thread_local RecentlyInterned<UserContext> interned;
+  context.seed = 0;
+  context.user_index = 0;
+  context.iterations = nullptr;
+  return interned.intern(std::move(context));
+}
+
+}  // namespace
+
 User::User(UserContext context)
-    : context_(std::move(context)), random_(context_.seed), timer_(context_.executor) {}
+    : user_index_(context.user_index),
+      iterations_(context.iterations),
+      random_(context.seed),
+      timer_(context.executor) {
+  shared_ = shared_part(std::move(context));
+}
 
 User::~User() = default;
 
 Environment& User::environment() const {
-  if (context_.environment == nullptr)
+  if (shared_->environment == nullptr)
     throw std::logic_error("this user runs without an Environment");
-  return *context_.environment;
+  return *shared_->environment;
 }
 
 void User::record_request(RequestEvent event) {
@@ -66,7 +84,7 @@ void User::record_request(RequestEvent event) {
       event.expected_interval = std::chrono::microseconds(static_cast<std::int64_t>(*period * 1e6));
     }
   }
-  context_.events->request.fire(event);
+  shared_->events->request.fire(event);
 }
 
 awaitable<void> User::wait_between_tasks(std::chrono::duration<double> duration) {
@@ -82,7 +100,7 @@ awaitable<void> User::wait_for_iteration() {
   set_state(State::kWaiting);
   throw_if_killed();
   iteration_handed_ = false;
-  context_.iterations->user_idle(*this);
+  iterations_->user_idle(*this);
   if (!iteration_handed_) {
     timer_.expires_at(asio::steady_timer::time_point::max());
     boost::system::error_code cancelled;

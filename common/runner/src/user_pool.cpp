@@ -159,22 +159,29 @@ User& UserPool::spawn(std::size_t class_index, IterationSource* iterations) {
   it->user = user_class.create(std::move(context));
   it->class_index = class_index;
   by_class_[class_index].push_back(&*it);
-  spawn_logged(io_.get_executor(), run_user(this, it), "user " + user_class.name());
+  // The user's task loop is the outermost coroutine: what follows its end
+  // runs in the completion handler, not in a frame every user would carry.
+  asio::co_spawn(io_.get_executor(), TaskLoop::run_user(*it->user, user_class),
+                 [this, it](std::exception_ptr error) { on_user_ended(it, error); });
   return *it->user;
 }
 
-awaitable<void> UserPool::run_user(UserPool* pool, std::list<Slot>::iterator slot) {
+void UserPool::on_user_ended(std::list<Slot>::iterator slot, std::exception_ptr error) {
   bool stop_test = false;
-  try {
-    co_await TaskLoop::run_user(*slot->user, *pool->classes_[slot->class_index]);
-  } catch (const StopTest&) {
-    stop_test = true;
+  const std::string class_name = classes_[slot->class_index]->name();
+  if (error) {
+    try {
+      std::rethrow_exception(error);
+    } catch (const StopTest&) {
+      stop_test = true;
+    } catch (...) {
+      log_background_failure("user " + class_name, std::current_exception());
+    }
   }
-  const std::string class_name = pool->classes_[slot->class_index]->name();
-  pool->on_user_finished(slot);
-  if (stop_test && pool->environment_.has_runner()) {
+  on_user_finished(slot);
+  if (stop_test && environment_.has_runner()) {
     spdlog::info("A {} user raised StopTest: stopping the test", class_name);
-    pool->environment_.runner().quit();
+    environment_.runner().quit();
   }
 }
 

@@ -22,6 +22,7 @@ namespace cicada::http {
 struct BasicAuth {
   std::string username;
   std::string password;
+  bool operator==(const BasicAuth&) const = default;
 };
 
 /// One file of a multipart/form-data upload (python-requests' `files=`).
@@ -46,6 +47,8 @@ struct SessionOptions {
   /// Locust). Without it, credentials in the host URL (`http://user:pass@host`)
   /// are used, as python-requests does.
   std::optional<BasicAuth> auth{};
+
+  bool operator==(const SessionOptions&) const = default;
 };
 
 /// One request's extras (Locust's request kwargs).
@@ -125,9 +128,9 @@ class RequestRename {
 
  private:
   friend class HttpSession;
-  RequestRename(SessionImpl* session, std::optional<std::string> previous);
+  RequestRename(SessionImpl* session, std::unique_ptr<std::string> previous);
   SessionImpl* session_;
-  std::optional<std::string> previous_;
+  std::unique_ptr<std::string> previous_;
 };
 
 class HttpSession {

@@ -31,9 +31,11 @@ struct ExchangeRelease {
 
 /// What came back from one request (after redirects), and how it is reported.
 ///
-/// The status line, headers and body are views into the bytes received, which
-/// the Response owns until it is destroyed (they come from a pool, so a
-/// request allocates nothing in the steady state). Copy what must outlive it.
+/// A Response is a handle: the status line, headers and body are views into
+/// the bytes received, which it owns until it is destroyed (they come from a
+/// pool, so a request allocates nothing in the steady state). Copy what must
+/// outlive it. A default-constructed or moved-from Response holds nothing:
+/// status 0, no error, empty views.
 ///
 /// Without catch_response the request was already recorded when the response
 /// is handed over. With catch_response it is recorded when the Response is
@@ -49,7 +51,7 @@ class Response {
   ~Response();
 
   /// The HTTP status, or 0 when no response arrived (refused, timeout, ...).
-  int status() const { return status_; }
+  int status() const;
   std::string_view reason() const;
   std::string_view body() const;
   /// Every header, in the order received (builds a list: prefer header()).
@@ -65,10 +67,10 @@ class Response {
   /// The statistics row this request is recorded under.
   std::string_view name() const;
   /// Why the request failed at the transport level or by status; empty if it did not.
-  const std::string& error() const { return error_; }
+  const std::string& error() const;
   /// True when a response arrived with a status below 400.
-  bool ok() const { return error_.empty(); }
-  std::chrono::microseconds elapsed() const { return elapsed_; }
+  bool ok() const { return error().empty(); }
+  std::chrono::microseconds elapsed() const;
 
   /// catch_response: report this request as a success, whatever its status.
   void success();
@@ -80,17 +82,9 @@ class Response {
  private:
   friend class SessionImpl;
 
+  // Everything, down to the report's fields, lives in the exchange: a
+  // Response is one pointer wherever a coroutine frame holds it.
   std::unique_ptr<detail::Exchange, detail::ExchangeRelease> exchange_;
-  int status_ = 0;
-  std::string error_;
-  std::chrono::microseconds elapsed_{0};
-
-  // Deferred reporting (catch_response).
-  User* user_ = nullptr;
-  double start_time_ = 0;
-  std::optional<std::string> verdict_;  // "" = success, else the failure text
-  bool pending_ = false;
-  RequestContext context_;  // the request's own context (RequestOptions::context)
 };
 
 }  // namespace cicada::http

@@ -50,6 +50,8 @@ struct UserContext {
   /// Set for users of an open-model class: they run one task per iteration
   /// handed to them, instead of waiting their wait time.
   IterationSource* iterations = nullptr;
+
+  bool operator==(const UserContext&) const = default;
 };
 
 /// A simulated user (Locust's User). Derive from it, write tasks as member
@@ -67,13 +69,13 @@ class User : public TaskHolder {
 
   User& user() override { return *this; }
 
-  const std::string& class_name() const { return context_.class_name; }
-  const std::string& host() const { return context_.host; }
-  std::int64_t user_index() const { return context_.user_index; }
+  const std::string& class_name() const { return shared_->class_name; }
+  const std::string& host() const { return shared_->host; }
+  std::int64_t user_index() const { return user_index_; }
   /// The Environment; throws std::logic_error when the user has none.
   Environment& environment() const;
-  Events& events() const { return *context_.events; }
-  asio::any_io_executor executor() const { return context_.executor; }
+  Events& events() const { return *shared_->events; }
+  asio::any_io_executor executor() const { return shared_->executor; }
   /// This user's own generator, seeded by the runner (reproducible runs).
   cicada::Random& random() { return random_; }
 
@@ -114,7 +116,11 @@ class User : public TaskHolder {
   /// The wait of an open-model user: parked until its source hands it an iteration.
   awaitable<void> wait_for_iteration();
 
-  UserContext context_;
+  // What the users of a class share (everything but the seed, the index and
+  // the iteration source): one copy, not one per user.
+  std::shared_ptr<const UserContext> shared_;
+  std::int64_t user_index_;
+  IterationSource* iterations_;
   cicada::Random random_;
   asio::steady_timer timer_;
   State state_ = State::kRunning;

@@ -91,7 +91,8 @@ class UserPool {
     bool awaited = false;
   };
 
-  static awaitable<void> run_user(UserPool* pool, std::list<Slot>::iterator slot);
+  /// A user's task loop ended (`error`: what escaped it, StopTest included).
+  void on_user_ended(std::list<Slot>::iterator slot, std::exception_ptr error);
   void on_user_finished(std::list<Slot>::iterator slot);
 
   Environment& environment_;
