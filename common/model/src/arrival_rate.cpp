@@ -55,7 +55,8 @@ double ArrivalRate::iterations_by(double elapsed_seconds) const {
 
 std::string ArrivalRate::describe() const {
   std::string text = fmt::format("{:g}/s", rate);
-  for (const auto& leg : ramp) text += fmt::format(", then {:g}/s over {:g} s", leg.to_rate, leg.over_seconds);
+  for (const auto& leg : ramp)
+    text += fmt::format(", then {:g}/s over {:g} s", leg.to_rate, leg.over_seconds);
   return text;
 }
 

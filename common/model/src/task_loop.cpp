@@ -112,7 +112,10 @@ awaitable<void> run_holder(User& user, TaskHolder& holder, SharedTasks tasks,
         wait_after = false;
       } catch (const RescheduleTask&) {
       }
-      if (wait_after) co_await holder.wait();
+      if (wait_after) {
+        co_await holder.begin_wait();
+        holder.end_wait();
+      }
     } catch (const InterruptTaskSet& e) {
       state.outcome = Outcome::kInterrupt;
       state.reschedule = e.reschedule();
@@ -148,7 +151,8 @@ awaitable<void> run_holder(User& user, TaskHolder& holder, SharedTasks tasks,
         bool stopping = false;
         std::exception_ptr stop;
         try {
-          co_await holder.wait();
+          co_await holder.begin_wait();
+          holder.end_wait();
         } catch (const StopUser&) {
           stopping = true;
           stop = std::current_exception();

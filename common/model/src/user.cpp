@@ -33,8 +33,17 @@ const WaitTime& TaskHolder::effective_wait_time() const {
   return *fallback_wait_;
 }
 
-// Not a coroutine: the wait between tasks costs one frame (wait_between_tasks), not two.
 awaitable<void> TaskHolder::wait() {
+  co_await begin_wait();
+  end_wait();
+}
+
+void TaskHolder::end_wait() {
+  user().end_wait();
+}
+
+// Not a coroutine, nor is the sleep it returns (for a closed-model user).
+awaitable<void> TaskHolder::begin_wait() {
   User& owner = user();
   if (owner.stop_requested()) throw StopUser();
   // An open-model user's own loop waits for its next iteration; its task sets wait as usual.
@@ -90,7 +99,10 @@ void User::record_request(RequestEvent event) {
 awaitable<void> User::wait_between_tasks(std::chrono::duration<double> duration) {
   set_state(State::kWaiting);
   throw_if_killed();
-  co_await wait_for(timer_, duration);
+  return wait_for(timer_, duration);
+}
+
+void User::end_wait() {
   throw_if_killed();
   if (stop_requested()) throw StopUser();
   set_state(State::kRunning);

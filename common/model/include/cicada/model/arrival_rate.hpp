@@ -28,8 +28,8 @@ struct RateRamp {
 ///                              .arrival_rate({.rate = 10, .ramp = {{.to_rate = 200,
 ///                                                                   .over_seconds = 60}}});
 struct ArrivalRate {
-  double rate = 0;              ///< iterations per second at the start
-  std::vector<RateRamp> ramp = {};  ///< legs after the start; the last rate then holds
+  double rate = 0;                      ///< iterations per second at the start
+  std::vector<RateRamp> ramp = {};      ///< legs after the start; the last rate then holds
   std::int64_t max_concurrency = 1000;  ///< iterations running at once, at most
 
   /// Throws std::invalid_argument naming the first bad value.

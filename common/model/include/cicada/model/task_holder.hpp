@@ -29,6 +29,12 @@ class TaskHolder {
 
   /// Sleeps this holder's wait time. A stopping user stops here.
   awaitable<void> wait();
+  /// Used by the task loop: wait() in two halves, so the loop's own frame is
+  /// the only one while a user waits (a waiting user is mostly its frames).
+  /// The returned sleep must be awaited, then end_wait() called.
+  awaitable<void> begin_wait();
+  /// After the sleep: a killed or stopping user stops here.
+  void end_wait();
 
   const TaskList& task_list() const { return *tasks_; }
 

@@ -111,8 +111,11 @@ class User : public TaskHolder {
   friend class TaskHolder;
   friend class TaskLoop;
   void set_state(State state) { state_ = state; }
-  /// The wait after a task: marks the user waiting (so a stop ends it at once).
+  /// The wait after a task: marks the user waiting (so a stop ends it at
+  /// once) and returns the sleep; end_wait() follows it.
   awaitable<void> wait_between_tasks(std::chrono::duration<double> duration);
+  /// After a wait: a kill or a stop that came meanwhile ends the user here.
+  void end_wait();
   /// The wait of an open-model user: parked until its source hands it an iteration.
   awaitable<void> wait_for_iteration();
 
