@@ -171,7 +171,9 @@ std::shared_ptr<const std::string> shared_origin(const Url& url) {
 }  // namespace
 
 Connection::Connection(const asio::any_io_executor& executor)
-    : executor_(loop_executor(executor)), deadline_(TimeoutWheel::of(executor), [this] {
+    : executor_(loop_executor(executor)),
+      reactor_(asio::use_service<asio::detail::reactor>(executor_.context())),
+      deadline_(TimeoutWheel::of(executor), [this] {
         boost::system::error_code ignored;
         if (resolver_) resolver_->cancel();
         if (plain_) plain_->cancel(ignored);
@@ -180,6 +182,7 @@ Connection::Connection(const asio::any_io_executor& executor)
 
 Connection::~Connection() {
   close();
+  if (receive_ != nullptr) receive_->release();
 }
 
 void Connection::close() {
@@ -455,36 +458,46 @@ void Connection::continue_write(Resume resume) {
       return;
     }
   }
-  wait_readable(std::move(resume));
+  start_receiving(std::move(resume));
 }
 
-void Connection::wait_readable(Resume resume) {
-  plain_->async_wait(PlainSocket::wait_read,
-                     [this, resume = std::move(resume)](boost::system::error_code error) mutable {
-                       on_readable(std::move(resume), error);
-                     });
+void Connection::start_receiving(Resume resume) {
+  resume_.emplace(std::move(resume));
+  if (receive_ == nullptr) receive_ = ReceiveOp::make(*this);
+  receive_->start(*plain_, reactor_);
 }
 
-// Reads into the loop's one scratch buffer and keeps only what arrived: a
-// request in flight holds a buffer the size of its response, not the size of
-// a read. The reactor is edge-triggered: after a read that filled the scratch,
-// read again before waiting for a new edge.
-void Connection::on_readable(Resume resume, boost::system::error_code error) {
+// Runs in the reactor as bytes arrive: reads into the loop's one scratch
+// buffer and keeps only what arrived, so a request in flight holds a buffer
+// the size of its response, not the size of a read.
+ReceiveOp::Got Connection::read(boost::system::error_code& error) {
+  Exchange& exchange = *in_flight_;
+  const std::span<char> scratch = read_scratch();
+  const std::size_t got = receive(*plain_, scratch, exchange.outcome.arrived_realtime_ns, error);
+  if (error == asio::error::would_block || error == asio::error::try_again) {
+    error = {};
+    return ReceiveOp::Got::kNothing;
+  }
+  if (error) return ReceiveOp::Got::kSome;
+  exchange.buffer.append({scratch.data(), got});
+  return got < scratch.size() ? ReceiveOp::Got::kAll : ReceiveOp::Got::kSome;
+}
+
+void Connection::done(const boost::system::error_code& error) {
   Exchange& exchange = *in_flight_;
   ResponseParser::Result result = ResponseParser::Result::kNeedMore;
-  while (!error) {
-    const std::span<char> scratch = read_scratch();
-    const std::size_t got = receive(*plain_, scratch, exchange.outcome.arrived_realtime_ns, error);
-    if (error == asio::error::would_block || error == asio::error::try_again)
-      return wait_readable(std::move(resume));
-    if (error) break;
-    exchange.buffer.append({scratch.data(), got});
+  if (!error) {
     result = exchange.parser.parse(exchange.buffer);
-    if (result != ResponseParser::Result::kNeedMore) break;
-    if (got < scratch.size()) return wait_readable(std::move(resume));  // drained for now
+    if (result == ResponseParser::Result::kNeedMore) return receive_->start(*plain_, reactor_);
   }
   conclude(exchange, error, result, reused_);
+  Resume resume = std::move(*resume_);
+  resume_.reset();
   std::move(resume)();  // last: the resumed coroutine may start the next exchange
+}
+
+void Connection::abandoned() {
+  resume_.reset();
 }
 
 awaitable<void> Connection::exchange_tls(std::span<const asio::const_buffer> request,

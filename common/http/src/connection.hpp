@@ -12,6 +12,7 @@
 #include "cicada/core/asio.hpp"
 #include "cicada/core/timeout_wheel.hpp"
 #include "exchange.hpp"
+#include "receive_op.hpp"
 #include "url.hpp"
 
 namespace cicada::http::detail {
@@ -37,7 +38,7 @@ std::int64_t realtime_ns();
 /// reactor's readiness callbacks: the awaiting coroutine is suspended once per
 /// exchange, with no coroutine frame of the connection's own. The owning
 /// user's loop thread only; the loop must be an io_context.
-class Connection {
+class Connection final : private ReceiveOp::Owner {
  public:
   explicit Connection(const asio::any_io_executor& executor);
   ~Connection();
@@ -62,10 +63,7 @@ class Connection {
   void close();
 
  private:
-  // The loop's own executor type: an I/O object holding it is 40 bytes
-  // smaller than one holding any_io_executor, and so is each pending operation.
   using LoopExecutor = asio::io_context::executor_type;
-  using PlainSocket = asio::basic_stream_socket<asio::ip::tcp, LoopExecutor>;
   using TlsStream = asio::ssl::stream<PlainSocket>;
   /// What resumes a coroutine that awaits an operation with no result.
   using Resume = asio::async_result<std::decay_t<decltype(use_awaitable)>, void()>::handler_type;
@@ -88,11 +86,13 @@ class Connection {
                                bool reused);
 
   // The plain exchange's states: writing what the socket buffer did not take,
-  // waiting for the response's bytes, done.
+  // reading the response as it arrives (ReceiveOp), done.
   void start_plain(Resume resume);
   void continue_write(Resume resume);
-  void wait_readable(Resume resume);
-  void on_readable(Resume resume, boost::system::error_code error);
+  void start_receiving(Resume resume);
+  ReceiveOp::Got read(boost::system::error_code& error) override;
+  void done(const boost::system::error_code& error) override;
+  void abandoned() override;
   /// Ends the exchange in flight: its outcome from how the read ended.
   void conclude(Exchange& exchange, boost::system::error_code error, ResponseParser::Result result,
                 bool reused);
@@ -105,6 +105,7 @@ class Connection {
   static std::string parse_failure(const ResponseParser& parser);
 
   LoopExecutor executor_;
+  asio::detail::reactor& reactor_;
   // Made on first use: a user aimed at an IP address never resolves a name.
   std::unique_ptr<asio::ip::tcp::resolver> resolver_;
   TimeoutWheel::Deadline deadline_;
@@ -114,7 +115,9 @@ class Connection {
   std::shared_ptr<const std::string> origin_;  ///< null while closed
   std::chrono::steady_clock::duration timeout_{};
   std::uint64_t connections_opened_ = 0;
-  // The plain exchange in flight, between readiness callbacks.
+  // The plain exchange in flight, between the reactor's callbacks.
+  ReceiveOp* receive_ = nullptr;  ///< made on the first read, reused after
+  std::optional<Resume> resume_;  ///< what awaits the exchange while it reads
   std::span<const asio::const_buffer> request_;
   Exchange* in_flight_ = nullptr;
   std::size_t written_ = 0;
