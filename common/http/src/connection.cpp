@@ -150,17 +150,6 @@ bool is_disconnect(const boost::system::error_code& error) {
 
 namespace {
 
-// The io_context behind a user's executor (the runners' loops are io_contexts,
-// whether or not the executor tracks outstanding work).
-asio::io_context::executor_type loop_executor(const asio::any_io_executor& executor) {
-  using Plain = asio::io_context::executor_type;
-  using Tracked = std::decay_t<decltype(asio::require(std::declval<Plain>(),
-                                                      asio::execution::outstanding_work.tracked))>;
-  if (const auto* plain = executor.target<Plain>()) return *plain;
-  if (const auto* tracked = executor.target<Tracked>()) return tracked->context().get_executor();
-  throw std::logic_error("an HTTP connection needs an io_context to run on");
-}
-
 // The origin an open connection is to, shared by every connection of this
 // loop to it: thousands of users aimed at one host hold one copy.
 std::shared_ptr<const std::string> shared_origin(const Url& url) {

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "cicada/core/asio.hpp"
+#include "cicada/core/loop.hpp"
 #include "cicada/core/timeout_wheel.hpp"
 #include "exchange.hpp"
 #include "receive_op.hpp"
@@ -63,7 +64,6 @@ class Connection final : private ReceiveOp::Owner {
   void close();
 
  private:
-  using LoopExecutor = asio::io_context::executor_type;
   using TlsStream = asio::ssl::stream<PlainSocket>;
   /// What resumes a coroutine that awaits an operation with no result.
   using Resume = asio::async_result<std::decay_t<decltype(use_awaitable)>, void()>::handler_type;

@@ -195,13 +195,13 @@ std::shared_ptr<const SharedSettings> shared_settings(SessionOptions options) {
 }  // namespace
 
 /// The connection and request logic behind HttpSession.
-class SessionImpl {
+class SessionImpl final : private KillHook {
  public:
   SessionImpl(User& user, SessionOptions options)
       : user_(user), connection_(user.executor()), settings_(shared_settings(std::move(options))) {
-    kill_hook_ = user_.on_kill([this] { connection_.close(); });
+    user_.add_kill_hook(*this);
   }
-  ~SessionImpl() { user_.remove_on_kill(kill_hook_); }
+  ~SessionImpl() { user_.remove_kill_hook(*this); }
 
   awaitable<Response> request(std::string method, std::string url, RequestOptions options);
   awaitable<Response> send(RequestView request);
@@ -214,6 +214,7 @@ class SessionImpl {
   std::uint64_t connections_opened() const { return connection_.connections_opened(); }
 
  private:
+  void on_kill() override { connection_.close(); }
   /// After a suspension: if the user was killed meanwhile, records a stalled
   /// request as a failure, then throws UserKilled.
   void end_if_killed(Response& response, std::chrono::steady_clock::time_point started);
@@ -254,7 +255,6 @@ class SessionImpl {
   User& user_;
   detail::Connection connection_;
   std::shared_ptr<const SharedSettings> settings_;
-  std::size_t kill_hook_ = 0;
 };
 
 void SessionImpl::decode_body(detail::Exchange& exchange) const {

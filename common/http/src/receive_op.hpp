@@ -10,14 +10,13 @@
 #include <cstddef>
 
 #include "cicada/core/asio.hpp"
+#include "cicada/core/loop.hpp"
 
 namespace cicada::http::detail {
 
-/// A plain connection's TCP socket, on the loop's own executor type (an I/O
-/// object holding it is 40 bytes smaller than one holding any_io_executor),
-/// with its reactor state reachable for ReceiveOp.
-class PlainSocket
-    : public asio::basic_stream_socket<asio::ip::tcp, asio::io_context::executor_type> {
+/// A plain connection's TCP socket, on the loop's own executor type, with its
+/// reactor state reachable for ReceiveOp.
+class PlainSocket : public asio::basic_stream_socket<asio::ip::tcp, LoopExecutor> {
  public:
   using basic_stream_socket::basic_stream_socket;
   asio::detail::reactor::per_descriptor_data& reactor_data() {

@@ -69,7 +69,7 @@ User::User(UserContext context)
     : user_index_(context.user_index),
       iterations_(context.iterations),
       random_(context.seed),
-      timer_(context.executor) {
+      timer_(loop_executor(context.executor)) {
   shared_ = shared_part(std::move(context));
 }
 
@@ -149,6 +149,7 @@ void User::request_stop() {
 void User::kill() {
   kill_pending_ = true;
   timer_.cancel();
+  for (KillHook* hook = hook_list_; hook != nullptr; hook = hook->next_kill_hook_) hook->on_kill();
   // Copy: a canceller may unregister itself.
   const auto hooks = kill_hooks_;
   for (const auto& [id, cancel] : hooks) cancel();
@@ -157,6 +158,21 @@ void User::kill() {
 std::size_t User::on_kill(std::function<void()> cancel) {
   kill_hooks_.emplace_back(next_hook_id_, std::move(cancel));
   return next_hook_id_++;
+}
+
+void User::add_kill_hook(KillHook& hook) {
+  hook.next_kill_hook_ = hook_list_;
+  hook_list_ = &hook;
+}
+
+void User::remove_kill_hook(KillHook& hook) {
+  for (KillHook** link = &hook_list_; *link != nullptr; link = &(*link)->next_kill_hook_) {
+    if (*link == &hook) {
+      *link = hook.next_kill_hook_;
+      hook.next_kill_hook_ = nullptr;
+      return;
+    }
+  }
 }
 
 void User::remove_on_kill(std::size_t id) {

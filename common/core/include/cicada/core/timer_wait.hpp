@@ -5,6 +5,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "cicada/core/asio.hpp"
+#include "cicada/core/loop.hpp"
 
 namespace cicada {
 
@@ -14,5 +15,6 @@ namespace cicada {
 /// callers check their own state after waking. The timer's thread only.
 /// Not a coroutine: awaiting it costs no frame of its own.
 awaitable<void> wait_for(asio::steady_timer& timer, std::chrono::duration<double> duration);
+awaitable<void> wait_for(LoopTimer& timer, std::chrono::duration<double> duration);
 
 }  // namespace cicada

@@ -12,6 +12,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "cicada/core/asio.hpp"
+#include "cicada/core/loop.hpp"
 #include "cicada/model/events.hpp"
 #include "cicada/model/task_holder.hpp"
 
@@ -29,6 +30,23 @@ class IterationSource {
 
  protected:
   ~IterationSource() = default;
+};
+
+/// Something a kill must interrupt at once, such as the connection a user's
+/// request waits on: see User::add_kill_hook. Costs its owner no allocation.
+class KillHook {
+ public:
+  virtual void on_kill() = 0;
+
+ protected:
+  KillHook() = default;
+  virtual ~KillHook() = default;
+  KillHook(const KillHook&) = delete;
+  KillHook& operator=(const KillHook&) = delete;
+
+ private:
+  friend class User;
+  KillHook* next_kill_hook_ = nullptr;
 };
 
 /// What the runner hands every user it creates.
@@ -101,6 +119,9 @@ class User : public TaskHolder {
   /// I/O objects register a canceller so kill() can interrupt them; returns an id.
   std::size_t on_kill(std::function<void()> cancel);
   void remove_on_kill(std::size_t id);
+  /// The same for an object that lives as long as its registration.
+  void add_kill_hook(KillHook& hook);
+  void remove_kill_hook(KillHook& hook);
   /// Resumes a parked open-model user for one iteration.
   void begin_iteration();
   /// Throws UserKilled once if a kill is pending (then clears it).
@@ -125,11 +146,12 @@ class User : public TaskHolder {
   std::int64_t user_index_;
   IterationSource* iterations_;
   cicada::Random random_;
-  asio::steady_timer timer_;
+  LoopTimer timer_;  // every user has one: on the loop's own executor type
   State state_ = State::kRunning;
   bool kill_pending_ = false;
   bool iteration_handed_ = false;
   std::vector<std::pair<std::size_t, std::function<void()>>> kill_hooks_;
+  KillHook* hook_list_ = nullptr;  // add_kill_hook's, linked through the hooks
   std::size_t next_hook_id_ = 0;
 };
 
