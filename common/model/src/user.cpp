@@ -149,7 +149,11 @@ void User::request_stop() {
 void User::kill() {
   kill_pending_ = true;
   timer_.cancel();
-  for (KillHook* hook = hook_list_; hook != nullptr; hook = hook->next_kill_hook_) hook->on_kill();
+  for (KillHook* hook = hook_list_; hook != nullptr;) {
+    KillHook* next = hook->next_kill_hook_;  // read first: a hook may remove itself
+    hook->on_kill();
+    hook = next;
+  }
   // Copy: a canceller may unregister itself.
   const auto hooks = kill_hooks_;
   for (const auto& [id, cancel] : hooks) cancel();
