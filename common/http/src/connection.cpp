@@ -47,9 +47,8 @@ std::string connect_timed_out(const Url& url, std::chrono::steady_clock::duratio
 // Reads what the non-blocking socket holds into `into`, as read_some does.
 // After a read of some bytes, `arrived_ns` is the kernel's receive time of
 // the last of them (SO_TIMESTAMPNS), or empty when the kernel gave none.
-template <typename Socket>
-std::size_t receive(Socket& socket, std::span<char> into, std::optional<std::int64_t>& arrived_ns,
-                    boost::system::error_code& error) {
+std::size_t receive(PlainSocket& socket, std::span<char> into,
+                    std::optional<std::int64_t>& arrived_ns, boost::system::error_code& error) {
   iovec vector{into.data(), into.size()};
   alignas(cmsghdr) char control[CMSG_SPACE(sizeof(timespec))];
   msghdr message{};
