@@ -172,6 +172,11 @@ users:
         "refused,\"ConnectionRefusedError(111, 'Connection refused')\""}) {
     CHECK(failures.find(expected) != std::string::npos);
   }
+  // A close right behind the bytes is seen as a close, never waited out.
+  for (const char* never : {"/close,ReadTimeout", "/truncate,ReadTimeout", "/reset,ReadTimeout",
+                            "/garbage,ReadTimeout"}) {
+    CHECK(failures.find(never) == std::string::npos);
+  }
   const auto rows = read_stats_csv(bench.dir + "/run_stats.csv");
   CHECK(rows.at("/").requests > 50);
   CHECK(rows.at("/").failures == 0);

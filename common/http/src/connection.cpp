@@ -451,34 +451,49 @@ void Connection::continue_write(Resume resume) {
 
 void Connection::start_receiving(Resume resume) {
   resume_.emplace(std::move(resume));
+  parsed_ = ResponseParser::Result::kNeedMore;
   if (receive_ == nullptr) receive_ = ReceiveOp::make(*this);
   receive_->start(*plain_, reactor_);
 }
 
 // Runs in the reactor as bytes arrive: reads into the loop's one scratch
 // buffer and keeps only what arrived, so a request in flight holds a buffer
-// the size of its response, not the size of a read.
+// the size of its response, not the size of a read. Parses as it goes and
+// reads on while the response is incomplete: a short read does not mean the
+// socket is drained when the server closed right behind its bytes (a
+// truncated body, a reset), and that end makes no new edge to wait for.
 ReceiveOp::Got Connection::read(boost::system::error_code& error) {
+  // Enough for any response that arrived whole, few enough that an endless
+  // stream lets the loop run its other work between reads.
+  constexpr int kReadsPerTurn = 16;
   Exchange& exchange = *in_flight_;
   const std::span<char> scratch = read_scratch();
-  const std::size_t got = receive(*plain_, scratch, exchange.outcome.arrived_realtime_ns, error);
-  if (error == asio::error::would_block || error == asio::error::try_again) {
-    error = {};
-    return ReceiveOp::Got::kNothing;
+  for (int reads = 0; reads < kReadsPerTurn; ++reads) {
+    const std::size_t got = receive(*plain_, scratch, exchange.outcome.arrived_realtime_ns, error);
+    if (error == asio::error::would_block || error == asio::error::try_again) {
+      error = {};
+      return ReceiveOp::Got::kNothing;
+    }
+    if (error) return ReceiveOp::Got::kSome;
+    exchange.buffer.append({scratch.data(), got});
+    parsed_ = exchange.parser.parse(exchange.buffer);
+    if (parsed_ == ResponseParser::Result::kNeedMore) continue;
+    // A whole response and a short read: nothing more is due before the
+    // next request, so the next read waits for an edge instead of trying a
+    // read that would only find the socket empty (one system call fewer per
+    // request). A close that came behind this response still has an edge
+    // coming: the reset that answers the next request.
+    return got < scratch.size() ? ReceiveOp::Got::kAll : ReceiveOp::Got::kSome;
   }
-  if (error) return ReceiveOp::Got::kSome;
-  exchange.buffer.append({scratch.data(), got});
-  return got < scratch.size() ? ReceiveOp::Got::kAll : ReceiveOp::Got::kSome;
+  return ReceiveOp::Got::kSome;
 }
 
 void Connection::done(const boost::system::error_code& error) {
   Exchange& exchange = *in_flight_;
-  ResponseParser::Result result = ResponseParser::Result::kNeedMore;
-  if (!error) {
-    result = exchange.parser.parse(exchange.buffer);
-    if (result == ResponseParser::Result::kNeedMore) return receive_->start(*plain_, reactor_);
+  if (!error && parsed_ == ResponseParser::Result::kNeedMore) {
+    return receive_->start(*plain_, reactor_);
   }
-  conclude(exchange, error, result, reused_);
+  conclude(exchange, error, parsed_, reused_);
   Resume resume = std::move(*resume_);
   resume_.reset();
   std::move(resume)();  // last: the resumed coroutine may start the next exchange

@@ -121,6 +121,7 @@ class Connection final : private ReceiveOp::Owner {
   std::span<const asio::const_buffer> request_;
   Exchange* in_flight_ = nullptr;
   std::size_t written_ = 0;
+  ResponseParser::Result parsed_ = ResponseParser::Result::kNeedMore;  ///< by the last read
   bool reused_ = false;
 };
 

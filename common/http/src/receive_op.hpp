@@ -44,7 +44,8 @@ class ReceiveOp : private asio::detail::reactor_op {
   enum class Got {
     kNothing,  ///< nothing was waiting: wait for the next edge
     kSome,     ///< bytes (or an error); there may be more waiting
-    kAll,      ///< bytes; the socket has nothing more for now
+    kAll,      ///< bytes, all the owner waits for, and a short read: the next
+               ///< read waits for an edge instead of trying at once
   };
 
   struct Owner {
