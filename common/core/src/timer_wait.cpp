@@ -30,4 +30,24 @@ awaitable<void> wait_for(LoopTimer& timer, std::chrono::duration<double> duratio
   return wait_on(timer, duration);
 }
 
+TimerSleep TimerSleep::after(LoopTimer& timer, std::chrono::duration<double> duration) {
+  if (duration.count() <= 0) return yield(timer);
+  timer.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(duration));
+  return TimerSleep(timer, false);
+}
+
+TimerSleep TimerSleep::until_cancelled(LoopTimer& timer) {
+  timer.expires_at(LoopTimer::time_point::max());
+  return TimerSleep(timer, false);
+}
+
+AwaitingThread* TimerSleep::operator()(AwaitingFrame* frame) const noexcept {
+  if (yield_only_) {
+    asio::post(timer_->get_executor(), Resumption(*frame));
+  } else {
+    timer_->async_wait(Resumption(*frame));
+  }
+  return nullptr;
+}
+
 }  // namespace cicada

@@ -204,39 +204,46 @@ std::string connect_failure(const Url& url, const boost::system::error_code& err
 
 }  // namespace
 
-// Not a coroutine: a plain connection to an address (the common case) is one
-// operation the caller awaits; a host name or TLS takes a coroutine.
-awaitable<void> Connection::connect(const Url& url, ConnectSettings settings,
-                                    std::string* failure) {
+void Connection::reopen(std::chrono::steady_clock::duration timeout) {
   close();
   plain_.reset();
   tls_.reset();
-  deadline_.arm(settings.timeout);
+  deadline_.arm(timeout);
   plain_.emplace(executor_);
-  const auto address = literal_endpoint(url);
-  if (!address || url.scheme == "https") return connect_slowly(url, settings, address, failure);
-  return asio::async_initiate<decltype(use_awaitable)&, void()>(
-      [this, &url, timeout = settings.timeout, failure, address = *address](Resume resume) {
-        plain_->async_connect(address, [this, &url, timeout, failure, resume = std::move(resume)](
-                                           boost::system::error_code error) mutable {
-          *failure = connected(url, timeout, error);
-          if (failure->empty()) {
-            deadline_.disarm();
-            origin_ = shared_origin(url);
-          }
-          std::move(resume)();
-        });
-      },
-      use_awaitable);
 }
 
-awaitable<void> Connection::connect_slowly(const Url& url, ConnectSettings settings,
-                                           std::optional<tcp::endpoint> address,
-                                           std::string* failure) {
+std::optional<Connection::PlainConnect> Connection::connect_to_address(const Url& url,
+                                                                       ConnectSettings settings,
+                                                                       std::string* failure) {
+  if (url.scheme == "https") return std::nullopt;
+  const auto address = literal_endpoint(url);
+  if (!address) return std::nullopt;
+  reopen(settings.timeout);
+  return PlainConnect(*this, url, settings, failure, *address);
+}
+
+AwaitingThread* Connection::PlainConnect::operator()(AwaitingFrame* frame) const noexcept {
+  Connection* const connection = connection_;
+  connection->plain_->async_connect(
+      address_, [connection, url = url_, timeout = timeout_, failure = failure_,
+                 resume = Resume(*frame)](boost::system::error_code error) mutable {
+        *failure = connection->connected(*url, timeout, error);
+        if (failure->empty()) {
+          connection->deadline_.disarm();
+          connection->origin_ = shared_origin(*url);
+        }
+        std::move(resume)();
+      });
+  return nullptr;
+}
+
+awaitable<void> Connection::connect(const Url& url, ConnectSettings settings,
+                                    std::string* failure) {
+  reopen(settings.timeout);
   boost::system::error_code error;
   // An address needs no resolver: no trip to Asio's resolver thread, and no
   // result list held per connecting user.
-  if (address) {
+  if (const auto address = literal_endpoint(url)) {
     co_await plain_->async_connect(*address, asio::redirect_error(use_awaitable, error));
   } else {
     *failure = co_await resolve_and_connect(url, settings, error);
@@ -352,20 +359,35 @@ std::string Connection::read_failure(const boost::system::error_code& error,
   return "ConnectionError(" + stats::python_repr(error.message()) + ")";
 }
 
-awaitable<void> Connection::exchange(std::span<const asio::const_buffer> request,
-                                     Exchange* exchange,
-                                     std::chrono::steady_clock::duration timeout, bool reused) {
-  // Not a coroutine: a TLS exchange is a coroutine of its own, a plain one
-  // suspends the caller once and runs on readiness callbacks.
+Connection::PlainExchange Connection::exchange_plain(std::span<const asio::const_buffer> request,
+                                                     Exchange* exchange,
+                                                     std::chrono::steady_clock::duration timeout,
+                                                     bool reused) {
   timeout_ = timeout;
   exchange->buffer.clear();
   exchange->outcome = {};
-  if (tls_) return exchange_tls(request, exchange, reused);
   request_ = request;
   in_flight_ = exchange;
   reused_ = reused;
-  return asio::async_initiate<decltype(use_awaitable)&, void()>(
-      [this](Resume resume) { start_plain(std::move(resume)); }, use_awaitable);
+  return PlainExchange(*this);
+}
+
+// The awaiting coroutine is suspended once; the exchange runs on readiness
+// callbacks until it resumes it.
+AwaitingThread* Connection::PlainExchange::operator()(AwaitingFrame* frame) const noexcept {
+  connection_->start_plain(Resume(*frame));
+  return nullptr;
+}
+
+// Not a coroutine: the TLS exchange is the caller's only frame.
+awaitable<void> Connection::exchange_tls(std::span<const asio::const_buffer> request,
+                                         Exchange* exchange,
+                                         std::chrono::steady_clock::duration timeout,
+                                         bool reused) {
+  timeout_ = timeout;
+  exchange->buffer.clear();
+  exchange->outcome = {};
+  return tls_exchange(request, exchange, reused);
 }
 
 std::string Connection::write_failure(const boost::system::error_code& error) const {
@@ -503,7 +525,7 @@ void Connection::abandoned() {
   resume_.reset();
 }
 
-awaitable<void> Connection::exchange_tls(std::span<const asio::const_buffer> request,
+awaitable<void> Connection::tls_exchange(std::span<const asio::const_buffer> request,
                                          Exchange* exchange, bool reused) {
   boost::system::error_code error;
   deadline_.arm(timeout_);

@@ -11,6 +11,7 @@
 
 #include "cicada/core/asio.hpp"
 #include "cicada/core/loop.hpp"
+#include "cicada/core/resumption.hpp"
 #include "cicada/core/timeout_wheel.hpp"
 #include "exchange.hpp"
 #include "receive_op.hpp"
@@ -46,16 +47,61 @@ class Connection final : private ReceiveOp::Owner {
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
+  /// A connect over plain TCP to an IP address as its caller awaits it: at
+  /// once, with no frame for the wait.
+  class PlainConnect {
+   public:
+    /// Asio calls this with the awaiting coroutine suspended.
+    AwaitingThread* operator()(AwaitingFrame* frame) const noexcept;
+
+   private:
+    friend class Connection;
+    PlainConnect(Connection& connection, const Url& url, ConnectSettings settings,
+                 std::string* failure, const asio::ip::tcp::endpoint& address)
+        : connection_(&connection),
+          url_(&url),
+          timeout_(settings.timeout),
+          failure_(failure),
+          address_(address) {}
+    Connection* connection_;
+    const Url* url_;
+    std::chrono::steady_clock::duration timeout_;
+    std::string* failure_;
+    asio::ip::tcp::endpoint address_;
+  };
+
   /// Opens a connection to `url`'s origin; `*failure` becomes the failure
   /// text, or "". `url`, `settings.ca_file` and `failure` must outlive the
-  /// returned awaitable.
+  /// await. The common case, plain TCP to an IP address, is a PlainConnect to
+  /// await at once; any other (a host name, TLS) is nullopt, and connect()
+  /// follows with a coroutine.
+  std::optional<PlainConnect> connect_to_address(const Url& url, ConnectSettings settings,
+                                                 std::string* failure);
   awaitable<void> connect(const Url& url, ConnectSettings settings, std::string* failure);
+  /// A plain exchange as its caller awaits it: at once, with no frame for the
+  /// wait (see resumption.hpp).
+  class PlainExchange {
+   public:
+    /// Asio calls this with the awaiting coroutine suspended.
+    AwaitingThread* operator()(AwaitingFrame* frame) const noexcept;
+
+   private:
+    friend class Connection;
+    explicit PlainExchange(Connection& connection) : connection_(&connection) {}
+    Connection* connection_;
+  };
+
   /// Sends `request` and reads the response into `exchange`'s buffer (cleared
   /// first) with its parser (reset by the caller); the outcome is left in
   /// `exchange->outcome`, a failure's text in `exchange->error`. `request`
-  /// and `exchange` must outlive the awaitable.
-  awaitable<void> exchange(std::span<const asio::const_buffer> request, Exchange* exchange,
-                           std::chrono::steady_clock::duration timeout, bool reused);
+  /// and `exchange` must outlive the await. On plain TCP (`!is_tls()`), to be
+  /// awaited at once:
+  PlainExchange exchange_plain(std::span<const asio::const_buffer> request, Exchange* exchange,
+                               std::chrono::steady_clock::duration timeout, bool reused);
+  /// The same over TLS (`is_tls()`), a coroutine of its own.
+  awaitable<void> exchange_tls(std::span<const asio::const_buffer> request, Exchange* exchange,
+                               std::chrono::steady_clock::duration timeout, bool reused);
+  bool is_tls() const { return tls_ != nullptr; }
 
   /// True when the connection is open to `origin` ("scheme://host:port").
   bool is_open_to(std::string_view origin) const { return origin_ && *origin_ == origin; }
@@ -65,13 +111,10 @@ class Connection final : private ReceiveOp::Owner {
 
  private:
   using TlsStream = asio::ssl::stream<PlainSocket>;
-  /// What resumes a coroutine that awaits an operation with no result.
-  using Resume = asio::async_result<std::decay_t<decltype(use_awaitable)>, void()>::handler_type;
+  using Resume = Resumption;
 
-  /// Connects by host name, or for TLS: what a plain connection to an address does not need.
-  awaitable<void> connect_slowly(const Url& url, ConnectSettings settings,
-                                 std::optional<asio::ip::tcp::endpoint> address,
-                                 std::string* failure);
+  /// A fresh socket, the old one closed, the connect's countdown started.
+  void reopen(std::chrono::steady_clock::duration timeout);
   /// The connection's socket options once connected; the failure text, or "".
   std::string connected(const Url& url, std::chrono::steady_clock::duration timeout,
                         boost::system::error_code error);
@@ -82,7 +125,7 @@ class Connection final : private ReceiveOp::Owner {
                                              boost::system::error_code& error);
   /// The TLS handshake over the connected plain socket (https).
   awaitable<std::string> start_tls(const Url& url, const ConnectSettings& settings);
-  awaitable<void> exchange_tls(std::span<const asio::const_buffer> request, Exchange* exchange,
+  awaitable<void> tls_exchange(std::span<const asio::const_buffer> request, Exchange* exchange,
                                bool reused);
 
   // The plain exchange's states: writing what the socket buffer did not take,

@@ -501,12 +501,21 @@ awaitable<Response> SessionImpl::send(RequestView request) {
     for (int round = 0; round < 2; ++round) {
       const bool reused = connection_.is_open_to(endpoint->origin);
       if (!reused) {
-        co_await connection_.connect(endpoint->url, connect_settings, &exchange.error);
+        if (auto direct =
+                connection_.connect_to_address(endpoint->url, connect_settings, &exchange.error)) {
+          co_await *direct;
+        } else {
+          co_await connection_.connect(endpoint->url, connect_settings, &exchange.error);
+        }
         end_if_killed(response, started);
         if (!exchange.error.empty()) break;
       }
       exchange.parser.reset(hops.method == "HEAD", options().max_body_bytes);
-      co_await connection_.exchange(bytes, &exchange, timeout, reused);
+      if (connection_.is_tls()) {
+        co_await connection_.exchange_tls(bytes, &exchange, timeout, reused);
+      } else {
+        co_await connection_.exchange_plain(bytes, &exchange, timeout, reused);
+      }
       end_if_killed(response, started);
       if (exchange.error.empty() || !outcome.retryable) break;
       exchange.error.clear();

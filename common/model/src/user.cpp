@@ -42,8 +42,8 @@ void TaskHolder::end_wait() {
   user().end_wait();
 }
 
-// Not a coroutine, nor is the sleep it returns (for a closed-model user).
-awaitable<void> TaskHolder::begin_wait() {
+// Not a coroutine, nor is the sleep it returns.
+TimerSleep TaskHolder::begin_wait() {
   User& owner = user();
   if (owner.stop_requested()) throw StopUser();
   // An open-model user's own loop waits for its next iteration; its task sets wait as usual.
@@ -96,10 +96,10 @@ void User::record_request(RequestEvent event) {
   shared_->events->request.fire(event);
 }
 
-awaitable<void> User::wait_between_tasks(std::chrono::duration<double> duration) {
+TimerSleep User::wait_between_tasks(std::chrono::duration<double> duration) {
   set_state(State::kWaiting);
   throw_if_killed();
-  return wait_for(timer_, duration);
+  return TimerSleep::after(timer_, duration);
 }
 
 void User::end_wait() {
@@ -108,19 +108,13 @@ void User::end_wait() {
   set_state(State::kRunning);
 }
 
-awaitable<void> User::wait_for_iteration() {
+TimerSleep User::wait_for_iteration() {
   set_state(State::kWaiting);
   throw_if_killed();
   iteration_handed_ = false;
   iterations_->user_idle(*this);
-  if (!iteration_handed_) {
-    timer_.expires_at(asio::steady_timer::time_point::max());
-    boost::system::error_code cancelled;
-    co_await timer_.async_wait(asio::redirect_error(asio::use_awaitable, cancelled));
-  }
-  throw_if_killed();
-  if (stop_requested()) throw StopUser();
-  set_state(State::kRunning);
+  if (iteration_handed_) return TimerSleep::yield(timer_);
+  return TimerSleep::until_cancelled(timer_);
 }
 
 void User::begin_iteration() {
@@ -130,7 +124,7 @@ void User::begin_iteration() {
 
 awaitable<void> User::sleep(std::chrono::duration<double> duration) {
   throw_if_killed();
-  co_await wait_for(timer_, duration);
+  co_await TimerSleep::after(timer_, duration);
   throw_if_killed();
 }
 

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "cicada/core/asio.hpp"
+#include "cicada/core/timer_wait.hpp"
 #include "cicada/model/task.hpp"
 #include "cicada/model/wait_time.hpp"
 
@@ -31,8 +32,9 @@ class TaskHolder {
   awaitable<void> wait();
   /// Used by the task loop: wait() in two halves, so the loop's own frame is
   /// the only one while a user waits (a waiting user is mostly its frames).
-  /// The returned sleep must be awaited, then end_wait() called.
-  awaitable<void> begin_wait();
+  /// The returned sleep must be awaited at once (it makes no frame of its
+  /// own), then end_wait() called.
+  TimerSleep begin_wait();
   /// After the sleep: a killed or stopping user stops here.
   void end_wait();
 

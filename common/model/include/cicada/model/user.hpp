@@ -134,11 +134,12 @@ class User : public TaskHolder {
   void set_state(State state) { state_ = state; }
   /// The wait after a task: marks the user waiting (so a stop ends it at
   /// once) and returns the sleep; end_wait() follows it.
-  awaitable<void> wait_between_tasks(std::chrono::duration<double> duration);
+  TimerSleep wait_between_tasks(std::chrono::duration<double> duration);
   /// After a wait: a kill or a stop that came meanwhile ends the user here.
   void end_wait();
-  /// The wait of an open-model user: parked until its source hands it an iteration.
-  awaitable<void> wait_for_iteration();
+  /// The wait of an open-model user: parked until its source hands it an
+  /// iteration (a yield when it handed one at once); end_wait() follows it.
+  TimerSleep wait_for_iteration();
 
   // What the users of a class share (everything but the seed, the index and
   // the iteration source): one copy, not one per user.
