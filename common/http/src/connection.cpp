@@ -212,34 +212,31 @@ void Connection::reopen(std::chrono::steady_clock::duration timeout) {
   plain_.emplace(executor_);
 }
 
-std::optional<Connection::PlainConnect> Connection::connect_to_address(const Url& url,
-                                                                       ConnectSettings settings,
-                                                                       std::string* failure) {
-  if (url.scheme == "https") return std::nullopt;
-  const auto address = literal_endpoint(url);
-  if (!address) return std::nullopt;
-  reopen(settings.timeout);
-  return PlainConnect(*this, url, settings, failure, *address);
-}
-
-AwaitingThread* Connection::PlainConnect::operator()(AwaitingFrame* frame) const noexcept {
-  Connection* const connection = connection_;
-  connection->plain_->async_connect(
-      address_, [connection, url = url_, timeout = timeout_, failure = failure_,
-                 resume = Resume(*frame)](boost::system::error_code error) mutable {
-        *failure = connection->connected(*url, timeout, error);
-        if (failure->empty()) {
-          connection->deadline_.disarm();
-          connection->origin_ = shared_origin(*url);
-        }
-        std::move(resume)();
-      });
-  return nullptr;
-}
-
+// Not a coroutine: a plain connection to an address (the common case) is one
+// operation the caller awaits (the frame Asio makes for it lives only while
+// connecting; a direct await would cost every request's frame more).
 awaitable<void> Connection::connect(const Url& url, ConnectSettings settings,
                                     std::string* failure) {
   reopen(settings.timeout);
+  const auto address = literal_endpoint(url);
+  if (!address || url.scheme == "https") return connect_slowly(url, settings, failure);
+  return asio::async_initiate<decltype(use_awaitable)&, void()>(
+      [this, &url, timeout = settings.timeout, failure, address = *address](auto resume) {
+        plain_->async_connect(address, [this, &url, timeout, failure, resume = std::move(resume)](
+                                           boost::system::error_code error) mutable {
+          *failure = connected(url, timeout, error);
+          if (failure->empty()) {
+            deadline_.disarm();
+            origin_ = shared_origin(url);
+          }
+          std::move(resume)();
+        });
+      },
+      use_awaitable);
+}
+
+awaitable<void> Connection::connect_slowly(const Url& url, ConnectSettings settings,
+                                           std::string* failure) {
   boost::system::error_code error;
   // An address needs no resolver: no trip to Asio's resolver thread, and no
   // result list held per connecting user.

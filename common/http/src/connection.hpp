@@ -47,36 +47,9 @@ class Connection final : private ReceiveOp::Owner {
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
-  /// A connect over plain TCP to an IP address as its caller awaits it: at
-  /// once, with no frame for the wait.
-  class PlainConnect {
-   public:
-    /// Asio calls this with the awaiting coroutine suspended.
-    AwaitingThread* operator()(AwaitingFrame* frame) const noexcept;
-
-   private:
-    friend class Connection;
-    PlainConnect(Connection& connection, const Url& url, ConnectSettings settings,
-                 std::string* failure, const asio::ip::tcp::endpoint& address)
-        : connection_(&connection),
-          url_(&url),
-          timeout_(settings.timeout),
-          failure_(failure),
-          address_(address) {}
-    Connection* connection_;
-    const Url* url_;
-    std::chrono::steady_clock::duration timeout_;
-    std::string* failure_;
-    asio::ip::tcp::endpoint address_;
-  };
-
   /// Opens a connection to `url`'s origin; `*failure` becomes the failure
   /// text, or "". `url`, `settings.ca_file` and `failure` must outlive the
-  /// await. The common case, plain TCP to an IP address, is a PlainConnect to
-  /// await at once; any other (a host name, TLS) is nullopt, and connect()
-  /// follows with a coroutine.
-  std::optional<PlainConnect> connect_to_address(const Url& url, ConnectSettings settings,
-                                                 std::string* failure);
+  /// returned awaitable.
   awaitable<void> connect(const Url& url, ConnectSettings settings, std::string* failure);
   /// A plain exchange as its caller awaits it: at once, with no frame for the
   /// wait (see resumption.hpp).
@@ -115,6 +88,8 @@ class Connection final : private ReceiveOp::Owner {
 
   /// A fresh socket, the old one closed, the connect's countdown started.
   void reopen(std::chrono::steady_clock::duration timeout);
+  /// Connects by host name, or for TLS: what a plain connection to an address does not need.
+  awaitable<void> connect_slowly(const Url& url, ConnectSettings settings, std::string* failure);
   /// The connection's socket options once connected; the failure text, or "".
   std::string connected(const Url& url, std::chrono::steady_clock::duration timeout,
                         boost::system::error_code error);

@@ -501,12 +501,7 @@ awaitable<Response> SessionImpl::send(RequestView request) {
     for (int round = 0; round < 2; ++round) {
       const bool reused = connection_.is_open_to(endpoint->origin);
       if (!reused) {
-        if (auto direct =
-                connection_.connect_to_address(endpoint->url, connect_settings, &exchange.error)) {
-          co_await *direct;
-        } else {
-          co_await connection_.connect(endpoint->url, connect_settings, &exchange.error);
-        }
+        co_await connection_.connect(endpoint->url, connect_settings, &exchange.error);
         end_if_killed(response, started);
         if (!exchange.error.empty()) break;
       }
