@@ -215,7 +215,7 @@ void Connection::reopen(std::chrono::steady_clock::duration timeout) {
 // Not a coroutine: a plain connection to an address (the common case) is one
 // operation the caller awaits (the frame Asio makes for it lives only while
 // connecting; a direct await would cost every request's frame more).
-awaitable<void> Connection::connect(const Url& url, ConnectSettings settings,
+awaitable<void> Connection::connect(const Url& url, const ConnectSettings& settings,
                                     std::string* failure) {
   reopen(settings.timeout);
   const auto address = literal_endpoint(url);
@@ -235,7 +235,7 @@ awaitable<void> Connection::connect(const Url& url, ConnectSettings settings,
       use_awaitable);
 }
 
-awaitable<void> Connection::connect_slowly(const Url& url, ConnectSettings settings,
+awaitable<void> Connection::connect_slowly(const Url& url, const ConnectSettings& settings,
                                            std::string* failure) {
   boost::system::error_code error;
   // An address needs no resolver: no trip to Asio's resolver thread, and no
@@ -298,7 +298,7 @@ awaitable<std::string> Connection::start_tls(const Url& url, const ConnectSettin
   boost::system::error_code error;
   std::string context_error;
   auto context =
-      tls_context(settings.insecure, settings.ca_file ? *settings.ca_file : "", context_error);
+      tls_context(settings.insecure, settings.ca_file, context_error);
   if (!context) {
     deadline_.disarm();
     close();

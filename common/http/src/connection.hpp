@@ -26,7 +26,7 @@ std::string seconds_text(std::chrono::steady_clock::duration d);
 struct ConnectSettings {
   std::chrono::steady_clock::duration timeout;
   bool insecure = false;
-  const std::string* ca_file = nullptr;
+  std::string ca_file;  ///< PEM file of trusted CAs; empty: the system's
 };
 
 /// Now on the clock the kernel stamps arrivals with (CLOCK_REALTIME, ns).
@@ -48,9 +48,9 @@ class Connection final : private ReceiveOp::Owner {
   Connection& operator=(const Connection&) = delete;
 
   /// Opens a connection to `url`'s origin; `*failure` becomes the failure
-  /// text, or "". `url`, `settings.ca_file` and `failure` must outlive the
-  /// returned awaitable.
-  awaitable<void> connect(const Url& url, ConnectSettings settings, std::string* failure);
+  /// text, or "". `url`, `settings` and `failure` must outlive the returned
+  /// awaitable.
+  awaitable<void> connect(const Url& url, const ConnectSettings& settings, std::string* failure);
   /// A plain exchange as its caller awaits it: at once, with no frame for the
   /// wait (see resumption.hpp).
   class PlainExchange {
@@ -89,7 +89,8 @@ class Connection final : private ReceiveOp::Owner {
   /// A fresh socket, the old one closed, the connect's countdown started.
   void reopen(std::chrono::steady_clock::duration timeout);
   /// Connects by host name, or for TLS: what a plain connection to an address does not need.
-  awaitable<void> connect_slowly(const Url& url, ConnectSettings settings, std::string* failure);
+  awaitable<void> connect_slowly(const Url& url, const ConnectSettings& settings,
+                                 std::string* failure);
   /// The connection's socket options once connected; the failure text, or "".
   std::string connected(const Url& url, std::chrono::steady_clock::duration timeout,
                         boost::system::error_code error);

@@ -1,5 +1,8 @@
 #pragma once
 
+#include <boost/asio/buffer.hpp>
+
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -36,6 +39,8 @@ struct ExchangeOutcome {
 /// allocates none once the pool is warm.
 struct Exchange {
   std::string request_head;
+  /// The request as the connection writes it: the head, then the body.
+  std::array<boost::asio::const_buffer, 2> request_bytes;
   std::string method;
   std::string name;
   std::string url;

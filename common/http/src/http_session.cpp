@@ -177,13 +177,15 @@ struct SharedSettings {
   SessionOptions options;
   std::shared_ptr<const BaseEndpoint> base;
   std::string authorization;  ///< "Basic ..." from options.auth, or ""
+  detail::ConnectSettings connect;
 
   explicit SharedSettings(SessionOptions given)
       : options(std::move(given)),
         base(base_endpoint(options.base_url)),
         authorization(options.auth
                           ? "Basic " + base64(options.auth->username + ":" + options.auth->password)
-                          : "") {}
+                          : ""),
+        connect{steady(options.connect_timeout), options.insecure, options.ca_file} {}
   bool operator==(const SharedSettings& other) const { return options == other.options; }
 };
 
@@ -204,7 +206,7 @@ class SessionImpl final : private KillHook {
   ~SessionImpl() { user_.remove_kill_hook(*this); }
 
   awaitable<Response> request(std::string method, std::string url, RequestOptions options);
-  awaitable<Response> send(RequestView request);
+  awaitable<Response> send(const RequestView& request);
 
   CookieJar cookies_;
   const SessionOptions& options() const { return settings_->options; }
@@ -231,20 +233,21 @@ class SessionImpl final : private KillHook {
     std::string_view content_type;
     bool follow = true;
     int redirects = 0;
-    std::unique_ptr<Endpoint> elsewhere{};  ///< the hop's endpoint when not the session's
+    std::unique_ptr<Endpoint> first{};      ///< the first hop's endpoint when not the session's
+    std::unique_ptr<Endpoint> elsewhere{};  ///< a redirect's endpoint
   };
-  /// Credentials taken from the URL, and the host they belong to.
+  /// The Authorization value for the first hop, and the host it may go to:
+  /// both view the request, the session or the first hop's endpoint.
   struct Credentials {
-    std::string from_url;
-    std::string host;
+    std::string_view authorization;
+    std::string_view host;
   };
   /// Where the request goes first (nullptr with the exchange's error set when nowhere),
   /// with the exchange's target, name and URL filled in.
   const Endpoint* first_hop(const RequestView& request, Response& response,
                             std::unique_ptr<Endpoint>& elsewhere) const;
   /// The Authorization value for the request's first host.
-  std::string_view credentials_for(const RequestView& request, const Endpoint& endpoint,
-                                   Credentials& credentials) const;
+  Credentials credentials_for(const RequestView& request, const Endpoint& endpoint) const;
   /// Takes a response in (status, cookies); true when it redirects to another
   /// hop, which `hops` then describes.
   bool take_response(Response& response, const Endpoint& endpoint, Hops& hops);
@@ -380,19 +383,15 @@ const Endpoint* SessionImpl::first_hop(const RequestView& request, Response& res
   return endpoint;
 }
 
-std::string_view SessionImpl::credentials_for(const RequestView& request, const Endpoint& endpoint,
-                                              Credentials& credentials) const {
+SessionImpl::Credentials SessionImpl::credentials_for(const RequestView& request,
+                                                     const Endpoint& endpoint) const {
   // The request's, else the session's, else the URL's own; sent to the first
   // host only (python-requests drops them when a redirect leads elsewhere).
   std::string_view authorization = !request.authorization.empty()
                                        ? request.authorization
                                        : std::string_view(settings_->authorization);
-  if (authorization.empty() && !endpoint.authorization.empty()) {
-    credentials.from_url = endpoint.authorization;
-    authorization = credentials.from_url;
-  }
-  if (!authorization.empty()) credentials.host = endpoint.url.host;
-  return authorization;
+  if (authorization.empty()) authorization = endpoint.authorization;
+  return {authorization, endpoint.url.host};
 }
 
 bool SessionImpl::take_response(Response& response, const Endpoint& endpoint, Hops& hops) {
@@ -467,7 +466,7 @@ void SessionImpl::finish(Response& response, const Hops& hops,
   exchange.pending = true;
 }
 
-awaitable<Response> SessionImpl::send(RequestView request) {
+awaitable<Response> SessionImpl::send(const RequestView& request) {
   const auto started = std::chrono::steady_clock::now();
   Response response;
   response.exchange_.reset(detail::acquire_exchange().release());
@@ -480,36 +479,34 @@ awaitable<Response> SessionImpl::send(RequestView request) {
             .body = request.body,
             .content_type = request.content_type,
             .follow = request.allow_redirects.value_or(options().follow_redirects)};
-  const Endpoint* endpoint = first_hop(request, response, hops.elsewhere);
-  Credentials credentials;
-  const std::string_view authorization =
-      endpoint != nullptr ? credentials_for(request, *endpoint, credentials) : std::string_view{};
+  // The first endpoint outlives the redirects: the credentials view it.
+  const Endpoint* endpoint = first_hop(request, response, hops.first);
+  const Credentials credentials =
+      endpoint != nullptr ? credentials_for(request, *endpoint) : Credentials{};
   const auto timeout = steady(request.timeout.value_or(options().network_timeout));
-  // Named: GCC 12 miscompiles braced temporaries inside co_await expressions.
-  const detail::ConnectSettings connect_settings{steady(options().connect_timeout),
-                                                 options().insecure, &options().ca_file};
   detail::ExchangeOutcome& outcome = exchange.outcome;
   std::optional<std::int64_t> arrived_realtime_ns;  // the last hop's, when the kernel said
 
   while (endpoint != nullptr) {
-    const bool authorized = !authorization.empty() && endpoint->url.host == credentials.host;
+    const bool authorized =
+        !credentials.authorization.empty() && endpoint->url.host == credentials.host;
     write_head(exchange, hops.method, *endpoint, request, hops.body, hops.content_type,
-               authorized ? authorization : std::string_view{});
-    const std::array<asio::const_buffer, 2> bytes{asio::buffer(exchange.request_head),
-                                                  asio::buffer(hops.body.data(), hops.body.size())};
+               authorized ? credentials.authorization : std::string_view{});
+    exchange.request_bytes = {asio::buffer(exchange.request_head),
+                              asio::buffer(hops.body.data(), hops.body.size())};
 
     for (int round = 0; round < 2; ++round) {
       const bool reused = connection_.is_open_to(endpoint->origin);
       if (!reused) {
-        co_await connection_.connect(endpoint->url, connect_settings, &exchange.error);
+        co_await connection_.connect(endpoint->url, settings_->connect, &exchange.error);
         end_if_killed(response, started);
         if (!exchange.error.empty()) break;
       }
       exchange.parser.reset(hops.method == "HEAD", options().max_body_bytes);
       if (connection_.is_tls()) {
-        co_await connection_.exchange_tls(bytes, &exchange, timeout, reused);
+        co_await connection_.exchange_tls(exchange.request_bytes, &exchange, timeout, reused);
       } else {
-        co_await connection_.exchange_plain(bytes, &exchange, timeout, reused);
+        co_await connection_.exchange_plain(exchange.request_bytes, &exchange, timeout, reused);
       }
       end_if_killed(response, started);
       if (exchange.error.empty() || !outcome.retryable) break;
@@ -592,7 +589,7 @@ awaitable<Response> HttpSession::request(std::string method, std::string url,
                                          RequestOptions options) {
   return impl_->request(std::move(method), std::move(url), std::move(options));
 }
-awaitable<Response> HttpSession::send(RequestView request) {
+awaitable<Response> HttpSession::send(const RequestView& request) {
   return impl_->send(request);
 }
 RequestRename::RequestRename(SessionImpl* session, std::unique_ptr<std::string> previous)

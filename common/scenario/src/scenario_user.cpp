@@ -125,26 +125,11 @@ awaitable<http::Response> send_rendered(ScenarioUser* user, const RequestStep* s
   co_return response;
 }
 
-// Not a coroutine (one frame fewer per request): everything the view points
-// at lives in the step, which outlives the request.
-awaitable<http::Response> send_constant(ScenarioUser* user, const RequestStep* step) {
-  const ConstantRequest& constant = *step->constant;
-  http::RequestView view;
-  view.method = step->method;
-  view.url = constant.url;
-  view.name = constant.name;
-  view.headers = &constant.headers;
-  view.body = constant.body;
-  view.content_type = constant.content_type;
-  view.timeout = constant.timeout;
-  view.catch_response = true;
-  return user->client().send(view);
-}
-
-// Not a coroutine: the request's coroutine is the only frame.
+// Not a coroutine: the request's coroutine is the only frame. A constant
+// request's view lives in the step, which outlives the request.
 awaitable<http::Response> send_step(ScenarioUser* user, const RequestStep* step,
                                     const RenderContext& context) {
-  if (step->constant) return send_constant(user, step);
+  if (step->constant) return user->client().send(step->constant->view);
   return send_rendered(user, step, context);
 }
 
@@ -239,16 +224,27 @@ void prepare_constant(RequestStep& step) {
       (step.body && !step.body->is_constant()) || (step.json && !step.json->templates.empty()))
     return;
   const RenderContext none{};
-  ConstantRequest constant;
-  constant.url = step.url.render(none);
-  if (step.timeout_seconds) constant.timeout = std::chrono::duration<double>(*step.timeout_seconds);
-  if (step.name) constant.name = step.name->render(none);
-  constant.headers = render_pairs(step.headers, none);
-  if (step.body) constant.body = step.body->render(none);
+  auto constant = std::make_shared<ConstantRequest>();
+  constant->method = step.method;
+  constant->url = step.url.render(none);
+  if (step.timeout_seconds)
+    constant->timeout = std::chrono::duration<double>(*step.timeout_seconds);
+  if (step.name) constant->name = step.name->render(none);
+  constant->headers = render_pairs(step.headers, none);
+  if (step.body) constant->body = step.body->render(none);
   if (step.json) {
-    constant.body = step.json->value.dump();
-    constant.content_type = "application/json";
+    constant->body = step.json->value.dump();
+    constant->content_type = "application/json";
   }
+  http::RequestView& view = constant->view;
+  view.method = constant->method;
+  view.url = constant->url;
+  view.name = constant->name;
+  view.headers = &constant->headers;
+  view.body = constant->body;
+  view.content_type = constant->content_type;
+  view.timeout = constant->timeout;
+  view.catch_response = true;
   step.constant = std::move(constant);
 }
 

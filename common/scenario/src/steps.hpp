@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cicada/http/http_session.hpp"
 #include "template.hpp"
 
 namespace cicada::scenario::detail {
@@ -42,17 +43,23 @@ struct Expect {
 /// A request step with no ${...} anywhere, rendered once at load time: every
 /// user sends it from these strings, with no rendering or copying per request.
 struct ConstantRequest {
+  std::string method;
   std::string url;
   std::optional<std::chrono::duration<double>> timeout;
   std::string name;  ///< empty: the URL's path and query
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   std::string content_type;
+  /// The request as sent, viewing the fields above: made once, where the
+  /// request stays (it is shared, never copied), so a request in flight
+  /// holds a reference to it, not a copy.
+  http::RequestView view;
 };
 
 struct RequestStep {
   std::string method;
-  std::optional<ConstantRequest> constant;  ///< set when nothing in the request varies
+  /// Set when nothing in the request varies.
+  std::shared_ptr<const ConstantRequest> constant;
   Template url;
   std::optional<Template> name;
   std::vector<std::pair<std::string, Template>> headers;

@@ -141,9 +141,10 @@ class HttpSession {
   HttpSession& operator=(const HttpSession&) = delete;
 
   awaitable<Response> request(std::string method, std::string url, RequestOptions options = {});
-  /// The same request path without copies: everything `request` views must
-  /// stay alive until the returned awaitable completes.
-  awaitable<Response> send(RequestView request);
+  /// The same request path without copies: `request`, and everything it
+  /// views, must stay alive until the returned awaitable completes (as they
+  /// do in `co_await client().send(view)`).
+  awaitable<Response> send(const RequestView& request);
   awaitable<Response> get(std::string url, RequestOptions options = {});
   awaitable<Response> post(std::string url, RequestOptions options = {});
   awaitable<Response> put(std::string url, RequestOptions options = {});
