@@ -5,6 +5,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "cicada/core/resumption.hpp"
+
 namespace cicada {
 namespace {
 
@@ -25,6 +27,12 @@ void log_background_failure(std::string_view what, std::exception_ptr error) {
   } catch (...) {
     spdlog::error("{} failed with an unknown exception", what);
   }
+}
+
+void start_unguarded(const asio::any_io_executor& executor, awaitable<void> body) {
+  asio::post(executor, [body = std::move(body), executor]() mutable {
+    AwaitingThread(std::move(body), executor).launch();
+  });
 }
 
 void spawn_logged(asio::any_io_executor executor, awaitable<void> task, std::string what) {

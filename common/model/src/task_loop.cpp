@@ -184,12 +184,12 @@ awaitable<void> run_on_stop(User& user) {
 
 }  // namespace
 
-awaitable<void> TaskLoop::run_user(User& user, const UserClass& user_class) {
-  user.bind_tasks(&user_class.tasks(), &user_class.wait_time(), steady_seconds());
+awaitable<void> TaskLoop::run_user(User& user, const UserClass& user_class, Ended ended) {
   bool stopped = false;
   bool stop_test = false;
   std::string failure;
   try {
+    user.bind_tasks(&user_class.tasks(), &user_class.wait_time(), steady_seconds());
     co_await user.on_start();
     co_await run_holder(user, user, user_class.shared_tasks(), &user_class);
   } catch (const StopUser&) {
@@ -206,13 +206,20 @@ awaitable<void> TaskLoop::run_user(User& user, const UserClass& user_class) {
   } catch (...) {
     failure = "unknown exception";
   }
-  if (stopped) {
-    co_await run_on_stop(user);
-    if (stop_test) throw StopTest();  // for the runner, which ends the test
-  } else if (!failure.empty()) {
-    // Like an exception escaping a Locust user's greenlet: the user ends, without on_stop.
-    report_task_error(user, user, nullptr, failure);
+  std::exception_ptr outcome;
+  try {
+    if (stopped) {
+      co_await run_on_stop(user);
+      // For the runner, which ends the test.
+      if (stop_test) outcome = std::make_exception_ptr(StopTest());
+    } else if (!failure.empty()) {
+      // Like an exception escaping a Locust user's greenlet: the user ends, without on_stop.
+      report_task_error(user, user, nullptr, failure);
+    }
+  } catch (...) {
+    outcome = std::current_exception();
   }
+  ended(outcome);
 }
 
 }  // namespace cicada

@@ -159,10 +159,11 @@ User& UserPool::spawn(std::size_t class_index, IterationSource* iterations) {
   it->user = user_class.create(std::move(context));
   it->class_index = class_index;
   by_class_[class_index].push_back(&*it);
-  // The user's task loop is the outermost coroutine: what follows its end
-  // runs in the completion handler, not in a frame every user would carry.
-  asio::co_spawn(io_.get_executor(), TaskLoop::run_user(*it->user, user_class),
-                 [this, it](std::exception_ptr error) { on_user_ended(it, error); });
+  // The user's task loop is the outermost coroutine, with no co_spawn frame
+  // around it: what follows its end runs in the callback.
+  start_unguarded(io_.get_executor(),
+                  TaskLoop::run_user(*it->user, user_class,
+                                     [this, it](std::exception_ptr error) { on_user_ended(it, error); }));
   return *it->user;
 }
 

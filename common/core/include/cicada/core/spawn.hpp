@@ -15,6 +15,15 @@ namespace cicada {
 /// May be called from any thread; the task runs on the executor's thread.
 void spawn_logged(asio::any_io_executor executor, awaitable<void> task, std::string what);
 
+/// Starts `body` on `executor`'s loop (from the loop, never inline) with no
+/// frame around it: co_spawn keeps one (~350 B, with two work guards and the
+/// completion handler) for as long as the coroutine lives, which for a
+/// user's task loop is the user's whole life. So `body` must report its own
+/// end and must not throw (an exception out of it would leave the loop's
+/// run()), and it keeps no work guard: the loop must be kept running (a
+/// runner's is) while it waits on anything Asio does not count as work.
+void start_unguarded(const asio::any_io_executor& executor, awaitable<void> body);
+
 /// Logs an exception that ended a background task (`what` names the task) and
 /// counts it among background_failures(): for tasks started with co_spawn and
 /// a completion handler of their own.

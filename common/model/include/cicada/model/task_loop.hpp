@@ -1,5 +1,8 @@
 #pragma once
 
+#include <exception>
+#include <functional>
+
 #include "cicada/core/asio.hpp"
 
 namespace cicada {
@@ -14,9 +17,14 @@ class UserClass;
 /// task fires `user_error`, is logged, and the user carries on after a wait.
 class TaskLoop {
  public:
+  /// Told once, when a user has stopped: with StopTest when the user raised
+  /// it, with whatever else escaped the user's own handling, or null.
+  using Ended = std::function<void(std::exception_ptr)>;
+
   /// The whole life of `user` of class `user_class`; completes when the user
-  /// has stopped. Never throws.
-  static awaitable<void> run_user(User& user, const UserClass& user_class);
+  /// has stopped, after calling `ended`. Never throws: it can be the
+  /// outermost coroutine of its stack (see start_unguarded).
+  static awaitable<void> run_user(User& user, const UserClass& user_class, Ended ended);
 };
 
 }  // namespace cicada
