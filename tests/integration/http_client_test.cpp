@@ -397,8 +397,7 @@ TEST_CASE("after one bad response the following requests succeed") {
   }
   SUBCASE("half a status line, and the connection closed right behind it") {
     test::ScriptedServer server(h.io, {"HTTP/1.1 20", good}, {0});
-    check_recovery(server,
-                   "RemoteDisconnected('Remote end closed connection without response')");
+    check_recovery(server, "RemoteDisconnected('Remote end closed connection without response')");
   }
 }
 

@@ -297,8 +297,7 @@ awaitable<std::string> Connection::resolve_and_connect(const Url& url,
 awaitable<std::string> Connection::start_tls(const Url& url, const ConnectSettings& settings) {
   boost::system::error_code error;
   std::string context_error;
-  auto context =
-      tls_context(settings.insecure, settings.ca_file, context_error);
+  auto context = tls_context(settings.insecure, settings.ca_file, context_error);
   if (!context) {
     deadline_.disarm();
     close();
@@ -379,8 +378,7 @@ AwaitingThread* Connection::PlainExchange::operator()(AwaitingFrame* frame) cons
 // Not a coroutine: the TLS exchange is the caller's only frame.
 awaitable<void> Connection::exchange_tls(std::span<const asio::const_buffer> request,
                                          Exchange* exchange,
-                                         std::chrono::steady_clock::duration timeout,
-                                         bool reused) {
+                                         std::chrono::steady_clock::duration timeout, bool reused) {
   timeout_ = timeout;
   exchange->buffer.clear();
   exchange->outcome = {};

@@ -384,7 +384,7 @@ const Endpoint* SessionImpl::first_hop(const RequestView& request, Response& res
 }
 
 SessionImpl::Credentials SessionImpl::credentials_for(const RequestView& request,
-                                                     const Endpoint& endpoint) const {
+                                                      const Endpoint& endpoint) const {
   // The request's, else the session's, else the URL's own; sent to the first
   // host only (python-requests drops them when a redirect leads elsewhere).
   std::string_view authorization = !request.authorization.empty()

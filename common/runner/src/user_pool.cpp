@@ -162,8 +162,9 @@ User& UserPool::spawn(std::size_t class_index, IterationSource* iterations) {
   // The user's task loop is the outermost coroutine, with no co_spawn frame
   // around it: what follows its end runs in the callback.
   start_unguarded(io_.get_executor(),
-                  TaskLoop::run_user(*it->user, user_class,
-                                     [this, it](std::exception_ptr error) { on_user_ended(it, error); }));
+                  TaskLoop::run_user(*it->user, user_class, [this, it](std::exception_ptr error) {
+                    on_user_ended(it, error);
+                  }));
   return *it->user;
 }
 
