@@ -4,13 +4,10 @@
 
 namespace cicada {
 
-namespace {
-
 // Not a coroutine: the wait is the caller's only frame. The completion's error
 // (a cancel or re-arm) is not wanted by anyone, so it goes to a per-thread
 // sink that outlives every wait.
-template <typename Timer>
-awaitable<void> wait_on(Timer& timer, std::chrono::duration<double> duration) {
+awaitable<void> wait_for(asio::steady_timer& timer, std::chrono::duration<double> duration) {
   if (duration.count() <= 0) {
     // No wait (constant(0)): yield to the loop without re-arming its timerfd.
     return asio::post(timer.get_executor(), use_awaitable);
@@ -18,16 +15,6 @@ awaitable<void> wait_on(Timer& timer, std::chrono::duration<double> duration) {
   thread_local boost::system::error_code ignored;
   timer.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(duration));
   return timer.async_wait(asio::redirect_error(use_awaitable, ignored));
-}
-
-}  // namespace
-
-awaitable<void> wait_for(asio::steady_timer& timer, std::chrono::duration<double> duration) {
-  return wait_on(timer, duration);
-}
-
-awaitable<void> wait_for(LoopTimer& timer, std::chrono::duration<double> duration) {
-  return wait_on(timer, duration);
 }
 
 TimerSleep TimerSleep::after(LoopTimer& timer, std::chrono::duration<double> duration) {

@@ -359,9 +359,7 @@ Connection::PlainExchange Connection::exchange_plain(std::span<const asio::const
                                                      Exchange* exchange,
                                                      std::chrono::steady_clock::duration timeout,
                                                      bool reused) {
-  timeout_ = timeout;
-  exchange->buffer.clear();
-  exchange->outcome = {};
+  begin_exchange(exchange, timeout);
   request_ = request;
   in_flight_ = exchange;
   reused_ = reused;
@@ -371,7 +369,7 @@ Connection::PlainExchange Connection::exchange_plain(std::span<const asio::const
 // The awaiting coroutine is suspended once; the exchange runs on readiness
 // callbacks until it resumes it.
 AwaitingThread* Connection::PlainExchange::operator()(AwaitingFrame* frame) const noexcept {
-  connection_->start_plain(Resume(*frame));
+  connection_->start_plain(Resumption(*frame));
   return nullptr;
 }
 
@@ -379,10 +377,14 @@ AwaitingThread* Connection::PlainExchange::operator()(AwaitingFrame* frame) cons
 awaitable<void> Connection::exchange_tls(std::span<const asio::const_buffer> request,
                                          Exchange* exchange,
                                          std::chrono::steady_clock::duration timeout, bool reused) {
+  begin_exchange(exchange, timeout);
+  return tls_exchange(request, exchange, reused);
+}
+
+void Connection::begin_exchange(Exchange* exchange, std::chrono::steady_clock::duration timeout) {
   timeout_ = timeout;
   exchange->buffer.clear();
   exchange->outcome = {};
-  return tls_exchange(request, exchange, reused);
 }
 
 std::string Connection::write_failure(const boost::system::error_code& error) const {
@@ -433,7 +435,7 @@ void Connection::conclude(Exchange& exchange, boost::system::error_code error,
   }
 }
 
-void Connection::start_plain(Resume resume) {
+void Connection::start_plain(Resumption resume) {
   deadline_.arm(timeout_);
   written_ = 0;
   continue_write(std::move(resume));
@@ -441,7 +443,7 @@ void Connection::start_plain(Resume resume) {
 
 // Most requests fit the socket's send buffer and go out in the first write,
 // without a trip through the reactor.
-void Connection::continue_write(Resume resume) {
+void Connection::continue_write(Resumption resume) {
   boost::system::error_code error;
   while (true) {
     const RemainingBuffers rest = remaining_after(request_, written_);
@@ -466,7 +468,7 @@ void Connection::continue_write(Resume resume) {
   start_receiving(std::move(resume));
 }
 
-void Connection::start_receiving(Resume resume) {
+void Connection::start_receiving(Resumption resume) {
   resume_.emplace(std::move(resume));
   parsed_ = ResponseParser::Result::kNeedMore;
   if (receive_ == nullptr) receive_ = ReceiveOp::make(*this);
@@ -511,7 +513,7 @@ void Connection::done(const boost::system::error_code& error) {
     return receive_->start(*plain_, reactor_);
   }
   conclude(exchange, error, parsed_, reused_);
-  Resume resume = std::move(*resume_);
+  Resumption resume = std::move(*resume_);
   resume_.reset();
   std::move(resume)();  // last: the resumed coroutine may start the next exchange
 }

@@ -84,7 +84,8 @@ class Connection final : private ReceiveOp::Owner {
 
  private:
   using TlsStream = asio::ssl::stream<PlainSocket>;
-  using Resume = Resumption;
+  /// Readies `exchange` for a new request and response.
+  void begin_exchange(Exchange* exchange, std::chrono::steady_clock::duration timeout);
 
   /// A fresh socket, the old one closed, the connect's countdown started.
   void reopen(std::chrono::steady_clock::duration timeout);
@@ -106,9 +107,9 @@ class Connection final : private ReceiveOp::Owner {
 
   // The plain exchange's states: writing what the socket buffer did not take,
   // reading the response as it arrives (ReceiveOp), done.
-  void start_plain(Resume resume);
-  void continue_write(Resume resume);
-  void start_receiving(Resume resume);
+  void start_plain(Resumption resume);
+  void continue_write(Resumption resume);
+  void start_receiving(Resumption resume);
   ReceiveOp::Got read(boost::system::error_code& error) override;
   void done(const boost::system::error_code& error) override;
   void abandoned() override;
@@ -135,8 +136,8 @@ class Connection final : private ReceiveOp::Owner {
   std::chrono::steady_clock::duration timeout_{};
   std::uint64_t connections_opened_ = 0;
   // The plain exchange in flight, between the reactor's callbacks.
-  ReceiveOp* receive_ = nullptr;  ///< made on the first read, reused after
-  std::optional<Resume> resume_;  ///< what awaits the exchange while it reads
+  ReceiveOp* receive_ = nullptr;      ///< made on the first read, reused after
+  std::optional<Resumption> resume_;  ///< what awaits the exchange while it reads
   std::span<const asio::const_buffer> request_;
   Exchange* in_flight_ = nullptr;
   std::size_t written_ = 0;

@@ -16,7 +16,6 @@ namespace cicada {
 /// callers check their own state after waking. The timer's thread only.
 /// Not a coroutine: awaiting it costs no frame of its own.
 awaitable<void> wait_for(asio::steady_timer& timer, std::chrono::duration<double> duration);
-awaitable<void> wait_for(LoopTimer& timer, std::chrono::duration<double> duration);
 
 /// A sleep on a loop timer for a coroutine to await directly, as in
 /// `co_await TimerSleep::after(timer, duration)`, with no frame for the wait
