@@ -4,12 +4,18 @@
 // divides by the requests recorded in that window.
 //
 //   http_allocations SCENARIO HOST USERS [WARMUP_S] [MEASURE_S]
+//
+// SCENARIO is a YAML file, or `api:PATH` for a C++ user whose one task is
+// `co_await client().get(PATH)`: the convenient API, on the same path.
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <new>
 #include <string>
+#include <vector>
 
+#include "cicada/http/http_user.hpp"
+#include "cicada/model/user_class.hpp"
 #include "cicada/runner/environment.hpp"
 #include "cicada/runner/local_runner.hpp"
 #include "cicada/scenario/scenario.hpp"
@@ -19,6 +25,24 @@ namespace {
 // Asio's resolver thread and the process's start-up are not the request path.
 thread_local bool counting = false;
 std::atomic<std::uint64_t> allocations{0};
+
+std::string api_path;  // the path the C++ user gets (api:PATH)
+
+class ApiGetter : public cicada::HttpUser {
+ public:
+  using HttpUser::HttpUser;
+  cicada::awaitable<void> get() { co_await client().get(api_path); }
+};
+
+std::vector<cicada::UserClass> user_classes_of(const std::string& scenario) {
+  if (scenario.starts_with("api:")) {
+    api_path = scenario.substr(4);
+    return {cicada::UserClass::define<ApiGetter>("ApiGetter")
+                .wait_time(cicada::constant(0))
+                .task("get", &ApiGetter::get)};
+  }
+  return cicada::scenario::load_scenario(scenario).user_classes;
+}
 }  // namespace
 
 void* operator new(std::size_t size) {
@@ -44,10 +68,9 @@ int main(int argc, char** argv) {
   const double warmup = argc > 4 ? std::atof(argv[4]) : 2.0;
   const double measure = argc > 5 ? std::atof(argv[5]) : 5.0;
 
-  cicada::scenario::Scenario scenario = cicada::scenario::load_scenario(scenario_path);
   cicada::EnvironmentOptions options;
   options.host = host;
-  cicada::Environment env{scenario.user_classes, options};
+  cicada::Environment env{user_classes_of(scenario_path), options};
   auto& runner = env.create_local_runner();
 
   std::int64_t requests_before = 0;

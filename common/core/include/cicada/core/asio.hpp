@@ -12,6 +12,8 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "cicada/core/pooled_frames.hpp"
+
 namespace cicada {
 
 namespace asio = boost::asio;

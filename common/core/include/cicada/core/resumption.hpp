@@ -10,6 +10,7 @@
 // frame, which it calls once the coroutine is suspended. That is how its own
 // initiation frame suspends; cicada's hot waits use it directly.
 #include "cicada/core/asio.hpp"
+#include "cicada/core/frame_pool.hpp"
 
 namespace cicada {
 
@@ -20,11 +21,14 @@ using AwaitingThread = asio::detail::awaitable_thread<asio::any_io_executor>;
 /// with no result, which also takes (and ignores) an error code so it can end
 /// a timer wait as it is. Call it once, from the loop, never from inside the
 /// await that made it. Destroyed uncalled (its loop went), it unwinds the
-/// coroutine through its executor, as Asio's own handlers do.
+/// coroutine through its executor, as Asio's own handlers do. The operation
+/// it completes is allocated from the frame pool.
 class Resumption : private AwaitingThread {
  public:
   using executor_type = asio::any_io_executor;
   using AwaitingThread::get_executor;
+  using allocator_type = frame_pool::Allocator<void>;
+  allocator_type get_allocator() const noexcept { return {}; }
 
   /// Takes over the coroutine stack `frame` belongs to, which is suspended.
   explicit Resumption(AwaitingFrame& frame) : AwaitingThread(std::move(*frame.detach_thread())) {}
