@@ -1,7 +1,7 @@
 // Fuzz target: a ZeroMQ frame from the network, as the master and the worker
 // decode it (msgpack envelope, then every message type both ways), and as the
-// master reads it on its fast path (split, then the data as a stats report),
-// which must agree with the general decoder: a disagreement aborts.
+// master reads it on its fast paths (a stats frame in one pass; split, then the
+// data as a stats report), which must agree with the general decoder: a disagreement aborts.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -16,6 +16,9 @@ namespace {
 void check_fast_readers(std::string_view bytes, bool decodes) {
   auto frame = cicada::proto::split_envelope(bytes);
   if (frame.has_value() != decodes) std::abort();
+  cicada::proto::StatsReport one_pass;
+  const auto node_id = cicada::proto::read_stats_frame(bytes, one_pass);
+  if (node_id && (!frame || frame->type != "stats" || frame->node_id != *node_id)) std::abort();
   if (!frame) return;
   cicada::proto::StatsReport report;
   auto fast = cicada::proto::decode_stats_report(frame->data, report);
@@ -25,6 +28,11 @@ void check_fast_readers(std::string_view bytes, bool decodes) {
   if (fast.has_value() != general.has_value()) std::abort();
   if (fast && cicada::proto::encode_value(cicada::proto::to_value(report)) !=
                   cicada::proto::encode_value(cicada::proto::to_value(*general))) {
+    std::abort();
+  }
+  // The one-pass reader takes only what the two-pass one reads, and reads it alike.
+  if (node_id && (!fast || cicada::proto::encode_value(cicada::proto::to_value(one_pass)) !=
+                               cicada::proto::encode_value(cicada::proto::to_value(report)))) {
     std::abort();
   }
 }

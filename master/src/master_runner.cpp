@@ -87,11 +87,9 @@ MasterRunner::MasterRunner(Environment& environment, const std::string& bind_hos
   }
   port_ = server_->bind(bind_host, bind_port);
   server_->set_receive_batching(kReceiveBatch);
-  server_->start_frames([this](const std::string& identity,
-                               const proto::EnvelopeView& frame) { on_frame(identity, frame); },
-                        [this](const std::string& identity, const proto::ProtoError& error) {
-                          on_bad_frame(identity, error);
-                        });
+  server_->start_raw([this](const std::string& identity, std::string_view bytes) {
+    on_raw_frame(identity, bytes);
+  });
   every(std::chrono::duration<double>(kLivenessCheckSeconds), [this] { tick(); });
 }
 
@@ -181,9 +179,20 @@ void MasterRunner::on_bad_frame(const std::string& identity, const proto::ProtoE
   if (workers_.count(identity)) send_to(identity, proto::Reconnect{});
 }
 
+void MasterRunner::on_raw_frame(const std::string& identity, std::string_view bytes) {
+  // Most of what thousands of workers send: a stats report, read in one pass
+  // into one reused report.
+  if (const auto node_id = proto::read_stats_frame(bytes, report_)) {
+    return handle_stats(std::string(*node_id), report_);
+  }
+  auto frame = proto::split_envelope(bytes);
+  if (!frame) return on_bad_frame(identity, frame.error());
+  on_frame(identity, *frame);
+}
+
 void MasterRunner::on_frame(const std::string& identity, const proto::EnvelopeView& frame) {
   if (frame.type == proto::Stats::kType) {
-    // Most of what thousands of workers send: read straight into one reused report.
+    // One the one-pass reader declined: this reader, or the general one, explains.
     if (auto read = proto::decode_stats_report(frame.data, report_); !read) {
       return on_bad_frame(identity, read.error());
     }

@@ -84,35 +84,26 @@ void RouterServer::set_receive_batching(std::chrono::milliseconds interval) {
 }
 
 void RouterServer::start(MessageHandler on_message, BadFrameHandler on_bad_frame) {
-  start_frames(
-      [on_message = std::move(on_message), on_bad_frame](const std::string& identity,
-                                                         const proto::EnvelopeView& frame) {
-        auto envelope = proto::decode_envelope(frame);
-        if (envelope) {
-          on_message(identity, std::move(*envelope));
-        } else {
-          on_bad_frame(identity, envelope.error());
-        }
-      },
-      on_bad_frame);
+  start_raw([on_message = std::move(on_message), on_bad_frame = std::move(on_bad_frame)](
+                const std::string& identity, std::string_view bytes) {
+    auto envelope = proto::decode_envelope(bytes);
+    if (envelope) {
+      on_message(identity, std::move(*envelope));
+    } else {
+      on_bad_frame(identity, envelope.error());
+    }
+  });
 }
 
-void RouterServer::start_frames(FrameHandler on_frame, BadFrameHandler on_bad_frame) {
-  socket_->start([this, on_frame = std::move(on_frame),
-                  on_bad_frame = std::move(on_bad_frame)](ZmqAsioSocket::Frames frames) {
+void RouterServer::start_raw(RawFrameHandler on_raw) {
+  socket_->start([this, on_raw = std::move(on_raw)](ZmqAsioSocket::Frames frames) {
     // A ROUTER prepends the sender's identity; a Locust worker sends exactly one
     // more frame. Extra frames are ignored, as Locust's master does.
     if (frames.size() < 2) {
       ++malformed_frames_;
       return;
     }
-    std::string identity = frames[0].to_string();
-    auto frame = proto::split_envelope(frames[1].to_string_view());
-    if (frame) {
-      on_frame(identity, *frame);
-    } else {
-      on_bad_frame(identity, frame.error());
-    }
+    on_raw(frames[0].to_string(), frames[1].to_string_view());
   });
 }
 

@@ -87,6 +87,7 @@ class MasterRunner final : public Runner {
   const std::vector<std::string>& open_classes() const { return open_classes_; }
 
  private:
+  void on_raw_frame(const std::string& identity, std::string_view bytes);
   void on_frame(const std::string& identity, const proto::EnvelopeView& frame);
   void on_message(const std::string& identity, proto::Envelope envelope);
   void on_bad_frame(const std::string& identity, const proto::ProtoError& error);

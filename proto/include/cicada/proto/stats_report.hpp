@@ -112,4 +112,13 @@ Result<StatsReport> stats_report_from_value(const Value& value);
 Result<void> decode_stats_report(std::string_view data, StatsReport& report,
                                  const DecodeLimits& limits = {});
 
+/// Reads a whole frame in one pass when it is a `stats` message the direct
+/// reader takes (as Locust's workers send them): fills `report` and returns
+/// the frame's node_id, a view into `frame`. Anything else (another type, or
+/// a frame to be explained) returns nullopt with `report` meaningless: then
+/// split_envelope and decode_stats_report have the final word, and they
+/// agree with this reader on every frame it takes.
+std::optional<std::string_view> read_stats_frame(std::string_view frame, StatsReport& report,
+                                                 const DecodeLimits& limits = {});
+
 }  // namespace cicada::proto

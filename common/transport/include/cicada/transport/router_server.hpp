@@ -26,10 +26,8 @@ class RouterServer {
  public:
   /// A decoded envelope from `identity` (the worker's node id).
   using MessageHandler = std::function<void(const std::string& identity, proto::Envelope envelope)>;
-  /// A frame from `identity`, split but with its data left as msgpack bytes;
-  /// the views are valid during the call.
-  using FrameHandler =
-      std::function<void(const std::string& identity, const proto::EnvelopeView& frame)>;
+  /// The bytes of one frame from `identity`, not yet decoded; valid during the call.
+  using RawFrameHandler = std::function<void(const std::string& identity, std::string_view frame)>;
   /// Bytes from `identity` that are not a Locust envelope.
   using BadFrameHandler =
       std::function<void(const std::string& identity, const proto::ProtoError& error)>;
@@ -64,9 +62,9 @@ class RouterServer {
 
   /// Starts delivering messages. Call once, after bind.
   void start(MessageHandler on_message, BadFrameHandler on_bad_frame);
-  /// Starts delivering split frames instead, for a receiver that reads some
-  /// messages straight from their bytes (the master's `stats` reports).
-  void start_frames(FrameHandler on_frame, BadFrameHandler on_bad_frame);
+  /// Starts delivering each frame's bytes instead, for a receiver that reads
+  /// some messages straight from them (the master's `stats` reports).
+  void start_raw(RawFrameHandler on_raw);
 
   /// Sends `envelope` to the worker whose identity is `envelope.node_id`.
   /// Unknown or disconnected identities are dropped silently, as ZeroMQ does.
