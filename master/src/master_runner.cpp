@@ -142,10 +142,16 @@ void MasterRunner::set_worker_state(WorkerNode& node, std::string state) {
       static_cast<std::int64_t>(active(node)) - static_cast<std::int64_t>(was_active);
 }
 
+MasterRunner::Workers::iterator MasterRunner::find_worker(std::string_view id) {
+  const auto found = worker_by_id_.find(id);
+  return found == worker_by_id_.end() ? workers_.end() : found->second;
+}
+
 void MasterRunner::forget_worker(const std::string& id) {
-  const auto node = workers_.find(id);
+  const auto node = find_worker(id);
   if (node == workers_.end()) return;
   if (active(node->second)) --active_workers_;
+  worker_by_id_.erase(node->first);
   workers_.erase(node);
 }
 
@@ -176,7 +182,7 @@ void MasterRunner::on_bad_frame(const std::string& identity, const proto::ProtoE
                  log_safe(error.message, 200), bad_frames_);
   }
   // Locust asks a known worker that sent garbage to reconnect.
-  if (workers_.count(identity)) send_to(identity, proto::Reconnect{});
+  if (find_worker(identity) != workers_.end()) send_to(identity, proto::Reconnect{});
 }
 
 void MasterRunner::on_raw_frame(const std::string& identity, std::string_view bytes) {
@@ -217,7 +223,7 @@ void MasterRunner::on_message(const std::string& identity, proto::Envelope envel
 }
 
 void MasterRunner::handle_worker_message(const std::string& id, proto::WorkerMessage& message) {
-  auto known = workers_.find(id);
+  auto known = find_worker(id);
   std::visit(
       [&](auto& m) {
         using M = std::decay_t<decltype(m)>;
@@ -235,6 +241,7 @@ void MasterRunner::handle_worker_message(const std::string& id, proto::WorkerMes
             spdlog::debug("Worker {} did not say its version (Debian's Locust)", log_safe(id));
           const bool was_known = known != workers_.end();
           const auto [slot, inserted] = workers_.try_emplace(id);
+          if (inserted) worker_by_id_.emplace(slot->first, slot);
           if (!inserted && active(slot->second)) --active_workers_;
           slot->second = std::move(node);
           ++active_workers_;  // a registered worker is "ready"
@@ -400,7 +407,7 @@ void MasterRunner::user_class_updated(const UserClassSettings& settings) {
 void MasterRunner::handle_stats(const std::string& id, const proto::StatsReport& report) {
   // Only a registered worker's numbers count: a stray or forged report (an old
   // master's worker, anyone who can reach the port) is refused.
-  auto known = workers_.find(id);
+  auto known = find_worker(id);
   if (known == workers_.end()) {
     return on_unregistered(id, proto::Stats::kType, report.stats_total.num_requests);
   }

@@ -6,6 +6,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include <boost/asio/steady_timer.hpp>
@@ -123,7 +125,13 @@ class MasterRunner final : public Runner {
 
   std::unique_ptr<transport::RouterServer> server_;
   std::uint16_t port_ = 0;
-  std::map<std::string, WorkerNode> workers_;
+  using Workers = std::map<std::string, WorkerNode>;
+  /// workers_.find(id) by hash: with thousands of workers, the ordered map's
+  /// walk costs a cache miss per level on every heartbeat and report.
+  Workers::iterator find_worker(std::string_view id);
+  Workers workers_;
+  /// workers_' entries by their ids (the views point at workers_' own keys).
+  std::unordered_map<std::string_view, Workers::iterator> worker_by_id_;
   /// Workers ready, spawning or running, counted as their states change:
   /// asked for on every registration and quit, it must not cost a pass over thousands.
   std::int64_t active_workers_ = 0;
