@@ -95,7 +95,7 @@ measure() {
   merged=$(awk -F, '$2 == "\"Aggregated\"" || $2 == "Aggregated" {print $3}' "$work/out_stats.csv" 2>/dev/null | tail -1)
   sent=$(sed -n 's/.*requests_sent=\([0-9]*\).*/\1/p' "$work/sim.out")
   cp "$work/master.log" "$work/last_${name}_${workers}.log"
-  echo "$(((after - before) * 100 / (window * ticks))) $((rss / 1024)) $missing ${ended// /_} ${merged:-0} ${sent:-0} ${gaps:-?}"
+  echo "$(awk -v d=$((after - before)) -v t=$((window * ticks)) 'BEGIN {printf "%.1f", d * 100 / t}') $((rss / 1024)) $missing ${ended// /_} ${merged:-0} ${sent:-0} ${gaps:-?}"
 }
 
 declare -A results
