@@ -48,10 +48,6 @@ bool version_at_least(const std::string& version, int major, int minor) {
   return got_major > major || (got_major == major && got_minor >= minor);
 }
 
-bool active(const MasterRunner::WorkerNode& node) {
-  return node.state == "ready" || node.state == "spawning" || node.state == "running";
-}
-
 /// A worker's users per class, as it just reported them. Updated in place: the
 /// same classes come in every report, so nothing is allocated.
 void set_class_counts(std::map<std::string, std::int64_t>& counts,
@@ -104,7 +100,7 @@ MasterRunner::~MasterRunner() {
 
 std::int64_t MasterRunner::user_count() const {
   std::int64_t total = 0;
-  for (const auto& [id, node] : workers_) {
+  for (const auto& [id, node] : workers_.nodes()) {
     for (const auto& [name, count] : node.user_classes_count) total += count;
   }
   return total;
@@ -112,7 +108,7 @@ std::int64_t MasterRunner::user_count() const {
 
 std::int64_t MasterRunner::dispatched_user_count() const {
   std::int64_t total = 0;
-  for (const auto& [id, node] : workers_) {
+  for (const auto& [id, node] : workers_.nodes()) {
     for (const auto& [name, count] : node.user_classes_count) {
       if (std::find(open_classes_.begin(), open_classes_.end(), name) == open_classes_.end())
         total += count;
@@ -124,41 +120,21 @@ std::int64_t MasterRunner::dispatched_user_count() const {
 std::map<std::string, std::int64_t> MasterRunner::user_classes_count() const {
   std::map<std::string, std::int64_t> counts;
   for (const auto& user_class : classes_) counts[user_class.name] = 0;
-  for (const auto& [id, node] : workers_) {
-    if (!active(node)) continue;
+  for (const auto& [id, node] : workers_.nodes()) {
+    if (!is_active(node)) continue;
     for (const auto& [name, count] : node.user_classes_count) counts[name] += count;
   }
   return counts;
 }
 
 std::int64_t MasterRunner::worker_count() const {
-  return active_workers_;
-}
-
-void MasterRunner::set_worker_state(WorkerNode& node, std::string state) {
-  const bool was_active = active(node);
-  node.state = std::move(state);
-  active_workers_ +=
-      static_cast<std::int64_t>(active(node)) - static_cast<std::int64_t>(was_active);
-}
-
-MasterRunner::Workers::iterator MasterRunner::find_worker(std::string_view id) {
-  const auto found = worker_by_id_.find(id);
-  return found == worker_by_id_.end() ? workers_.end() : found->second;
-}
-
-void MasterRunner::forget_worker(const std::string& id) {
-  const auto node = find_worker(id);
-  if (node == workers_.end()) return;
-  if (active(node->second)) --active_workers_;
-  worker_by_id_.erase(node->first);
-  workers_.erase(node);
+  return workers_.active_count();
 }
 
 std::vector<WorkerSummary> MasterRunner::worker_summaries() const {
   std::vector<WorkerSummary> summaries;
   summaries.reserve(workers_.size());
-  for (const auto& [id, node] : workers_) {
+  for (const auto& [id, node] : workers_.nodes()) {
     std::int64_t users = 0;
     for (const auto& [name, count] : node.user_classes_count) users += count;
     summaries.push_back({id, node.state, users, node.cpu_percent, node.memory_bytes});
@@ -182,7 +158,7 @@ void MasterRunner::on_bad_frame(const std::string& identity, const proto::ProtoE
                  log_safe(error.message, 200), bad_frames_);
   }
   // Locust asks a known worker that sent garbage to reconnect.
-  if (find_worker(identity) != workers_.end()) send_to(identity, proto::Reconnect{});
+  if (workers_.find(identity) != nullptr) send_to(identity, proto::Reconnect{});
 }
 
 void MasterRunner::on_raw_frame(const std::string& identity, std::string_view bytes) {
@@ -223,7 +199,7 @@ void MasterRunner::on_message(const std::string& identity, proto::Envelope envel
 }
 
 void MasterRunner::handle_worker_message(const std::string& id, proto::WorkerMessage& message) {
-  auto known = find_worker(id);
+  WorkerNode* known = workers_.find(id);
   std::visit(
       [&](auto& m) {
         using M = std::decay_t<decltype(m)>;
@@ -239,12 +215,8 @@ void MasterRunner::handle_worker_message(const std::string& id, proto::WorkerMes
           node.last_heartbeat_at = steady_seconds();  // registering is a sign of life
           if (node.version.empty())
             spdlog::debug("Worker {} did not say its version (Debian's Locust)", log_safe(id));
-          const bool was_known = known != workers_.end();
-          const auto [slot, inserted] = workers_.try_emplace(id);
-          if (inserted) worker_by_id_.emplace(slot->first, slot);
-          if (!inserted && active(slot->second)) --active_workers_;
-          slot->second = std::move(node);
-          ++active_workers_;  // a registered worker is "ready"
+          const bool was_known = known != nullptr;
+          workers_.put(std::move(node));
           if (fresh || !was_known) {
             spdlog::info("Worker {} (index {}) reported as ready. {} workers connected.",
                          log_safe(id), index_it->second, worker_count());
@@ -259,9 +231,9 @@ void MasterRunner::handle_worker_message(const std::string& id, proto::WorkerMes
             spread_arrivals_only();  // the newcomer takes its share of the arrival rates
           }
         } else if constexpr (std::is_same_v<M, proto::WorkerHeartbeat>) {
-          if (known == workers_.end()) return on_unregistered(id, M::kType, 0);
-          WorkerNode& node = known->second;
-          node.last_heartbeat_at = steady_seconds();
+          if (known == nullptr) return on_unregistered(id, M::kType, 0);
+          WorkerNode& node = *known;
+          workers_.heard_from(node, steady_seconds());
           if (node.state == "missing") {
             // Back: its queued reports arrive, so its requests are not lost after all.
             unreported_estimate_ -= node.unreported_estimate;
@@ -269,10 +241,11 @@ void MasterRunner::handle_worker_message(const std::string& id, proto::WorkerMes
             spdlog::info("Worker {} self-healed with heartbeat, setting state to {}.", log_safe(id),
                          log_safe(m.state));
             if (dispatcher_) dispatcher_->add_worker(id);
-            set_worker_state(node, m.state);
+            workers_.set_state(node, m.state);
             if (dispatching()) redispatch();
           }
-          set_worker_state(node, m.state == "stopped" || m.state == "cleanup" ? "ready" : m.state);
+          workers_.set_state(node,
+                             m.state == "stopped" || m.state == "cleanup" ? "ready" : m.state);
           node.cpu_percent = m.current_cpu_usage_percent;
           if (node.cpu_percent > kCpuWarningPercent && !node.cpu_warning_logged) {
             node.cpu_warning_logged = true;
@@ -283,22 +256,22 @@ void MasterRunner::handle_worker_message(const std::string& id, proto::WorkerMes
           if (version_at_least(node.version, 2, 19)) send_to(id, proto::MasterHeartbeat{});
           environment_.events().heartbeat_received.fire(id, wall_seconds());
         } else if constexpr (std::is_same_v<M, proto::Spawning>) {
-          if (known == workers_.end()) return on_unregistered(id, M::kType, 0);
-          set_worker_state(known->second, "spawning");
+          if (known == nullptr) return on_unregistered(id, M::kType, 0);
+          workers_.set_state(*known, "spawning");
         } else if constexpr (std::is_same_v<M, proto::WorkerSpawningComplete>) {
-          if (known == workers_.end()) return on_unregistered(id, M::kType, 0);
-          set_worker_state(known->second, "running");
-          set_class_counts(known->second.user_classes_count, m.user_classes_count);
+          if (known == nullptr) return on_unregistered(id, M::kType, 0);
+          workers_.set_state(*known, "running");
+          set_class_counts(known->user_classes_count, m.user_classes_count);
         } else if constexpr (std::is_same_v<M, proto::Stats>) {
           handle_stats(id, m.report);
         } else if constexpr (std::is_same_v<M, proto::ExceptionReport>) {
-          if (known == workers_.end()) return on_unregistered(id, M::kType, 0);
+          if (known == nullptr) return on_unregistered(id, M::kType, 0);
           record_exception(m.msg, m.traceback, id);
         } else if constexpr (std::is_same_v<M, proto::ClientStopped>) {
-          if (known == workers_.end()) return;
+          if (known == nullptr) return;
           remove_worker(id, true);
         } else if constexpr (std::is_same_v<M, proto::Quit>) {
-          if (known == workers_.end()) return;
+          if (known == nullptr) return;
           spdlog::info("Worker {} quit. {} workers left.", log_safe(id), worker_count() - 1);
           remove_worker(id, true);
           const bool rebalance = dispatcher_ ? !ramp_active_ : classes_.empty();
@@ -407,13 +380,13 @@ void MasterRunner::user_class_updated(const UserClassSettings& settings) {
 void MasterRunner::handle_stats(const std::string& id, const proto::StatsReport& report) {
   // Only a registered worker's numbers count: a stray or forged report (an old
   // master's worker, anyone who can reach the port) is refused.
-  auto known = find_worker(id);
-  if (known == workers_.end()) {
+  WorkerNode* known = workers_.find(id);
+  if (known == nullptr) {
     return on_unregistered(id, proto::Stats::kType, report.stats_total.num_requests);
   }
   environment_.stats().merge_report(report);
   environment_.events().worker_report.fire(id, report.extra);
-  WorkerNode& node = known->second;
+  WorkerNode& node = *known;
   const double now = steady_seconds();
   if (node.last_report_at > 0 && now > node.last_report_at) {
     node.requests_per_second =
@@ -424,7 +397,7 @@ void MasterRunner::handle_stats(const std::string& id, const proto::StatsReport&
 }
 
 void MasterRunner::remove_worker(const std::string& id, bool deleted) {
-  if (deleted) forget_worker(id);
+  if (deleted) workers_.erase(id);
   if (dispatcher_) dispatcher_->remove_worker(id);
 }
 
@@ -435,20 +408,22 @@ void MasterRunner::tick() {
   std::vector<std::string> gone;
   bool lost = false;
   const double now = steady_seconds();
-  for (auto& [id, node] : workers_) {
-    const double silent = now - node.last_heartbeat_at;
-    if (node.state == "missing" && silent > kMissingAfterSeconds + kForgetMissingAfterSeconds) {
-      gone.push_back(id);
-    } else if (node.state != "missing" && silent > kMissingAfterSeconds) {
-      spdlog::info("Worker {} failed to send heartbeat, setting state to missing.", log_safe(id));
-      warn_unreported(node);
-      set_worker_state(node, "missing");
-      node.user_classes_count.clear();
-      if (dispatcher_) dispatcher_->remove_worker(id);
-      lost = true;
+  // Only the silent ones: the rest were heard from within the last few seconds.
+  for (WorkerNode* node : workers_.silent_since(now - kMissingAfterSeconds)) {
+    const double silent = now - node->last_heartbeat_at;
+    if (node->state == "missing") {
+      if (silent > kMissingAfterSeconds + kForgetMissingAfterSeconds) gone.push_back(node->id);
+      continue;
     }
+    spdlog::info("Worker {} failed to send heartbeat, setting state to missing.",
+                 log_safe(node->id));
+    warn_unreported(*node);
+    workers_.set_state(*node, "missing");
+    node->user_classes_count.clear();
+    if (dispatcher_) dispatcher_->remove_worker(node->id);
+    lost = true;
   }
-  for (const auto& id : gone) forget_worker(id);
+  for (const auto& id : gone) workers_.erase(id);
   if (!lost && gone.empty()) return;
   if (worker_count() == 0) {
     spdlog::warn("The last worker went missing, stopping test.");
@@ -497,8 +472,8 @@ void MasterRunner::start(std::int64_t user_count, double spawn_rate,
   }
   if (!dispatcher_) {
     std::vector<std::string> ids;
-    for (const auto& [id, node] : workers_) {
-      if (active(node)) ids.push_back(id);
+    for (const auto& [id, node] : workers_.nodes()) {
+      if (is_active(node)) ids.push_back(id);
     }
     dispatcher_ = std::make_unique<UsersDispatcher>(std::move(ids), classes_);
   }
@@ -551,8 +526,8 @@ awaitable<void> MasterRunner::run_ramp(MasterRunner* runner, std::uint64_t gener
     // A worker that was given users and never reported them: a test must not
     // quietly run with fewer users than it says.
     std::string silent;
-    for (const auto& [id, node] : runner->workers_) {
-      if (active(node) && node.user_classes_count.empty())
+    for (const auto& [id, node] : runner->workers_.nodes()) {
+      if (is_active(node) && node.user_classes_count.empty())
         silent += (silent.empty() ? "" : ", ") + log_safe(id);
     }
     spdlog::warn("Only {} of {} users are confirmed running{}", runner->dispatched_user_count(),
@@ -565,7 +540,7 @@ awaitable<void> MasterRunner::run_ramp(MasterRunner* runner, std::uint64_t gener
     runner->environment_.reset_stats();
   }
   runner->environment_.events().spawning_complete.fire(runner->target_user_count_);
-  for (const auto& [id, node] : runner->workers_) {
+  for (const auto& [id, node] : runner->workers_.nodes()) {
     if (version_at_least(node.version, 2, 29))
       runner->send_to(id, proto::MasterSpawningComplete{runner->target_user_count_});
   }
@@ -581,8 +556,8 @@ std::optional<proto::ArrivalAssignment> MasterRunner::arrival_assignment(std::si
 
 void MasterRunner::spread_arrivals_only() {
   std::vector<std::string> ids;
-  for (const auto& [id, node] : workers_) {
-    if (active(node)) ids.push_back(id);
+  for (const auto& [id, node] : workers_.nodes()) {
+    if (is_active(node)) ids.push_back(id);
   }
   target_user_count_ = 0;
   set_state(RunnerState::kSpawning);
@@ -647,7 +622,7 @@ awaitable<void> MasterRunner::run_stop(MasterRunner* runner) {
   runner->ramp_timer_.cancel();
   runner->dispatcher_.reset();
   runner->set_state(RunnerState::kStopping);
-  for (const auto& [id, node] : runner->workers_) runner->send_to(id, proto::Stop{});
+  for (const auto& [id, node] : runner->workers_.nodes()) runner->send_to(id, proto::Stop{});
   // Wait until the workers report their users gone (Locust: stop_timeout + 60 s).
   const double deadline = steady_seconds() + environment.options().stop_timeout_seconds + 60;
   while (runner->user_count() > 0 && steady_seconds() < deadline && !runner->quitting()) {
@@ -677,7 +652,7 @@ awaitable<void> MasterRunner::run_quit(MasterRunner* runner) {
   // Nothing is dispatched any more: leaving workers must not rebalance anything.
   runner->dispatcher_.reset();
   runner->quit_sent_ = true;
-  for (const auto& [id, node] : runner->workers_) runner->send_to(id, proto::Quit{});
+  for (const auto& [id, node] : runner->workers_.nodes()) runner->send_to(id, proto::Quit{});
   // Workers answer quit with a last stats report. Wait while they keep leaving
   // (thousands take a moment), and 2 s at most for one that says nothing, as Locust does.
   const double give_up = steady_seconds() + 30.0;
@@ -723,7 +698,7 @@ void MasterRunner::send_message(const std::string& type, proto::Value data,
     send_to(worker_id, proto::CustomMessage{type, std::move(data)});
     return;
   }
-  for (const auto& [id, node] : workers_) send_to(id, proto::CustomMessage{type, data});
+  for (const auto& [id, node] : workers_.nodes()) send_to(id, proto::CustomMessage{type, data});
 }
 
 }  // namespace cicada

@@ -7,11 +7,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include <boost/asio/steady_timer.hpp>
 
+#include "cicada/master/worker_registry.hpp"
 #include "cicada/proto/messages.hpp"
 #include "cicada/runner/runner.hpp"
 #include "cicada/runner/users_dispatcher.hpp"
@@ -28,21 +28,7 @@ class RouterServer;
 /// join, leave or go missing), and merges their statistics reports.
 class MasterRunner final : public Runner {
  public:
-  /// What the master knows of one worker.
-  struct WorkerNode {
-    std::string id;
-    std::string state = "ready";  ///< ready, spawning, running, missing
-    double cpu_percent = 0;
-    bool cpu_warning_logged = false;  ///< "exceeded cpu threshold" said once
-    std::uint64_t memory_bytes = 0;
-    std::map<std::string, std::int64_t> user_classes_count;  ///< last reported
-    std::int64_t index = 0;
-    std::string version;                   ///< the Locust version the worker announced
-    double last_report_at = 0;             ///< steady seconds of its last stats report; 0: none yet
-    double requests_per_second = 0;        ///< its rate over the last report interval
-    double last_heartbeat_at = 0;          ///< steady seconds: its last heartbeat (or registration)
-    std::int64_t unreported_estimate = 0;  ///< requests it made unreported, when missing
-  };
+  using WorkerNode = cicada::WorkerNode;
 
   /// Binds the ROUTER, as a CURVE server when the environment's options have
   /// CURVE keys; throws transport::TransportError naming the address or key.
@@ -61,7 +47,7 @@ class MasterRunner final : public Runner {
   std::map<std::string, std::int64_t> user_classes_count() const override;
   /// Workers that are ready, spawning or running.
   std::int64_t worker_count() const override;
-  const std::map<std::string, WorkerNode>& workers() const { return workers_; }
+  const WorkerRegistry::Nodes& workers() const { return workers_.nodes(); }
   std::vector<WorkerSummary> worker_summaries() const override;
   std::map<std::string, std::vector<std::string>> worker_logs() const override {
     return worker_logs_;
@@ -96,9 +82,6 @@ class MasterRunner final : public Runner {
   void handle_worker_message(const std::string& id, proto::WorkerMessage& message);
   void handle_stats(const std::string& id, const proto::StatsReport& report);
   void remove_worker(const std::string& id, bool deleted);
-  /// Sets a worker's state, keeping the count of active workers up to date.
-  void set_worker_state(WorkerNode& node, std::string state);
-  void forget_worker(const std::string& id);
   void tick();
   void redispatch();
   void send_to(const std::string& id, const proto::MasterMessage& message);
@@ -125,16 +108,7 @@ class MasterRunner final : public Runner {
 
   std::unique_ptr<transport::RouterServer> server_;
   std::uint16_t port_ = 0;
-  using Workers = std::map<std::string, WorkerNode>;
-  /// workers_.find(id) by hash: with thousands of workers, the ordered map's
-  /// walk costs a cache miss per level on every heartbeat and report.
-  Workers::iterator find_worker(std::string_view id);
-  Workers workers_;
-  /// workers_' entries by their ids (the views point at workers_' own keys).
-  std::unordered_map<std::string_view, Workers::iterator> worker_by_id_;
-  /// Workers ready, spawning or running, counted as their states change:
-  /// asked for on every registration and quit, it must not cost a pass over thousands.
-  std::int64_t active_workers_ = 0;
+  WorkerRegistry workers_;
   bool quit_sent_ = false;  ///< the workers were told to quit: none goes missing now
   std::map<std::string, std::int64_t> indexes_;
   std::vector<DispatchUserClass> classes_;
