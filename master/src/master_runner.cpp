@@ -165,7 +165,11 @@ void MasterRunner::on_raw_frame(const std::string& identity, std::string_view by
   // Most of what thousands of workers send: a stats report, read in one pass
   // into one reused report.
   if (const auto node_id = proto::read_stats_frame(bytes, report_)) {
-    return handle_stats(std::string(*node_id), report_);
+    return handle_stats(*node_id, report_);
+  }
+  // And a heartbeat from each of them every second.
+  if (const auto node_id = proto::read_heartbeat_frame(bytes, heartbeat_)) {
+    return handle_heartbeat(*node_id, heartbeat_);
   }
   auto frame = proto::split_envelope(bytes);
   if (!frame) return on_bad_frame(identity, frame.error());
@@ -178,7 +182,7 @@ void MasterRunner::on_frame(const std::string& identity, const proto::EnvelopeVi
     if (auto read = proto::decode_stats_report(frame.data, report_); !read) {
       return on_bad_frame(identity, read.error());
     }
-    return handle_stats(std::string(frame.node_id), report_);
+    return handle_stats(frame.node_id, report_);
   }
   auto envelope = proto::decode_envelope(frame);
   if (!envelope) return on_bad_frame(identity, envelope.error());
@@ -212,6 +216,7 @@ void MasterRunner::handle_worker_message(const std::string& id, proto::WorkerMes
           node.id = id;
           node.index = index_it->second;
           node.version = m.version.value_or("-1");
+          node.expects_heartbeat_reply = version_at_least(node.version, 2, 19);
           node.last_heartbeat_at = steady_seconds();  // registering is a sign of life
           if (node.version.empty())
             spdlog::debug("Worker {} did not say its version (Debian's Locust)", log_safe(id));
@@ -231,30 +236,7 @@ void MasterRunner::handle_worker_message(const std::string& id, proto::WorkerMes
             spread_arrivals_only();  // the newcomer takes its share of the arrival rates
           }
         } else if constexpr (std::is_same_v<M, proto::WorkerHeartbeat>) {
-          if (known == nullptr) return on_unregistered(id, M::kType, 0);
-          WorkerNode& node = *known;
-          workers_.heard_from(node, steady_seconds());
-          if (node.state == "missing") {
-            // Back: its queued reports arrive, so its requests are not lost after all.
-            unreported_estimate_ -= node.unreported_estimate;
-            node.unreported_estimate = 0;
-            spdlog::info("Worker {} self-healed with heartbeat, setting state to {}.", log_safe(id),
-                         log_safe(m.state));
-            if (dispatcher_) dispatcher_->add_worker(id);
-            workers_.set_state(node, m.state);
-            if (dispatching()) redispatch();
-          }
-          workers_.set_state(node,
-                             m.state == "stopped" || m.state == "cleanup" ? "ready" : m.state);
-          node.cpu_percent = m.current_cpu_usage_percent;
-          if (node.cpu_percent > kCpuWarningPercent && !node.cpu_warning_logged) {
-            node.cpu_warning_logged = true;
-            spdlog::warn("Worker {} exceeded cpu threshold (will only log this once per worker)",
-                         log_safe(id));
-          }
-          if (m.current_memory_usage_bytes) node.memory_bytes = *m.current_memory_usage_bytes;
-          if (version_at_least(node.version, 2, 19)) send_to(id, proto::MasterHeartbeat{});
-          environment_.events().heartbeat_received.fire(id, wall_seconds());
+          handle_heartbeat(id, m);
         } else if constexpr (std::is_same_v<M, proto::Spawning>) {
           if (known == nullptr) return on_unregistered(id, M::kType, 0);
           workers_.set_state(*known, "spawning");
@@ -299,8 +281,38 @@ void MasterRunner::handle_worker_message(const std::string& id, proto::WorkerMes
       message);
 }
 
-void MasterRunner::on_unregistered(const std::string& id, std::string_view type,
+void MasterRunner::handle_heartbeat(std::string_view id, const proto::WorkerHeartbeat& heartbeat) {
+  WorkerNode* known = workers_.find(id);
+  if (known == nullptr) return on_unregistered(id, proto::WorkerHeartbeat::kType, 0);
+  WorkerNode& node = *known;
+  workers_.heard_from(node, steady_seconds());
+  if (node.state == "missing") {
+    // Back: its queued reports arrive, so its requests are not lost after all.
+    unreported_estimate_ -= node.unreported_estimate;
+    node.unreported_estimate = 0;
+    spdlog::info("Worker {} self-healed with heartbeat, setting state to {}.", log_safe(id),
+                 log_safe(heartbeat.state));
+    if (dispatcher_) dispatcher_->add_worker(node.id);
+    workers_.set_state(node, heartbeat.state);
+    if (dispatching()) redispatch();
+  }
+  const bool idle = heartbeat.state == "stopped" || heartbeat.state == "cleanup";
+  workers_.set_state(node, idle ? "ready" : heartbeat.state);
+  node.cpu_percent = heartbeat.current_cpu_usage_percent;
+  if (node.cpu_percent > kCpuWarningPercent && !node.cpu_warning_logged) {
+    node.cpu_warning_logged = true;
+    spdlog::warn("Worker {} exceeded cpu threshold (will only log this once per worker)",
+                 log_safe(id));
+  }
+  if (heartbeat.current_memory_usage_bytes)
+    node.memory_bytes = *heartbeat.current_memory_usage_bytes;
+  if (node.expects_heartbeat_reply) send_to(node.id, proto::MasterHeartbeat{});
+  environment_.events().heartbeat_received.fire(id, wall_seconds());
+}
+
+void MasterRunner::on_unregistered(std::string_view node_id, std::string_view type,
                                    std::int64_t requests) {
+  const std::string id(node_id);
   ++unregistered_messages_;
   unregistered_requests_ += requests;
   if (unregistered_.size() >= kMaxUnregisteredRemembered) unregistered_.clear();
@@ -377,7 +389,7 @@ void MasterRunner::user_class_updated(const UserClassSettings& settings) {
   send_message(std::string(kUpdateUserClassMessage), to_value(settings));
 }
 
-void MasterRunner::handle_stats(const std::string& id, const proto::StatsReport& report) {
+void MasterRunner::handle_stats(std::string_view id, const proto::StatsReport& report) {
   // Only a registered worker's numbers count: a stray or forged report (an old
   // master's worker, anyone who can reach the port) is refused.
   WorkerNode* known = workers_.find(id);

@@ -184,4 +184,47 @@ TEST_CASE("100000 mutated frames: the master's fast readers agree with the gener
   CHECK(one_pass > 1000);
 }
 
+// Heartbeats are the other message thousands of workers send: the master reads
+// them in one pass too, and must read exactly what the general route reads.
+TEST_CASE("mutated heartbeat frames: the one-pass reader agrees with the general decoder") {
+  std::vector<std::string> seeds;
+  seeds.push_back(encode_envelope(to_envelope(WorkerHeartbeat{"running", 12.5, 51'200'000}, "w1")));
+  seeds.push_back(encode_envelope(to_envelope(WorkerHeartbeat{"ready", 0, std::nullopt}, "w2")));
+  seeds.push_back(encode_envelope(
+      Envelope{"heartbeat",
+               Value(Value::Map{{Value("state"), Value("spawning")},
+                                {Value("current_cpu_usage"), Value(std::int64_t{3})},
+                                {Value("current_memory_usage"), Value()}}),
+               "a-worker-with-a-long-node-id_0123456789abcdef0123456789abcdef"}));
+  std::mt19937 rng(20261206);
+  WorkerHeartbeat reused;
+  reused.current_memory_usage_bytes = 99;  // a previous heartbeat's memory must not leak through
+  int taken = 0;
+  int readable = 0;
+  for (int i = 0; i < kFrames / 5; ++i) {
+    const std::string& seed = seeds[static_cast<std::size_t>(i) % seeds.size()];
+    const std::string frame = i % 10 == 0 ? seed : mutate(seed, rng);
+    const auto envelope = decode_envelope(frame);
+    const auto general = envelope ? decode_worker_message(*envelope)
+                                  : Result<WorkerMessage>(tl::unexpected(envelope.error()));
+    const auto* heartbeat = general ? std::get_if<WorkerHeartbeat>(&*general) : nullptr;
+    if (heartbeat != nullptr) ++readable;
+    const auto node_id = read_heartbeat_frame(frame, reused);
+    if (!node_id) continue;
+    ++taken;
+    if (heartbeat == nullptr || envelope->node_id != *node_id) {
+      FAIL("read_heartbeat_frame took a frame the decoder does not read as a heartbeat: "
+           << test::to_hex(frame));
+    }
+    const bool same = reused.state == heartbeat->state &&
+                      test::to_hex(encode_value(Value(reused.current_cpu_usage_percent))) ==
+                          test::to_hex(encode_value(Value(heartbeat->current_cpu_usage_percent))) &&
+                      reused.current_memory_usage_bytes == heartbeat->current_memory_usage_bytes;
+    if (!same) FAIL("read_heartbeat_frame read a different heartbeat from " << test::to_hex(frame));
+  }
+  MESSAGE(readable << " frames read as heartbeats, " << taken << " of them in one pass");
+  CHECK(taken > 2000);
+  CHECK(taken <= readable);
+}
+
 }  // namespace cicada::proto

@@ -80,7 +80,8 @@ class MasterRunner final : public Runner {
   void on_message(const std::string& identity, proto::Envelope envelope);
   void on_bad_frame(const std::string& identity, const proto::ProtoError& error);
   void handle_worker_message(const std::string& id, proto::WorkerMessage& message);
-  void handle_stats(const std::string& id, const proto::StatsReport& report);
+  void handle_stats(std::string_view id, const proto::StatsReport& report);
+  void handle_heartbeat(std::string_view id, const proto::WorkerHeartbeat& heartbeat);
   void remove_worker(const std::string& id, bool deleted);
   void tick();
   void redispatch();
@@ -99,7 +100,7 @@ class MasterRunner final : public Runner {
   /// Logs (and totals) how long a worker that went missing was unreported.
   void warn_unreported(WorkerNode& node);
   void learn_classes(const proto::Value& data);
-  void on_unregistered(const std::string& id, std::string_view type, std::int64_t requests);
+  void on_unregistered(std::string_view node_id, std::string_view type, std::int64_t requests);
   void on_refused_handshake(const std::string& reason);
 
   static awaitable<void> run_ramp(MasterRunner* runner, std::uint64_t generation);
@@ -127,6 +128,8 @@ class MasterRunner final : public Runner {
   std::uint64_t bad_frames_ = 0;
   /// The last stats report read: its storage is reused by the next one.
   proto::StatsReport report_;
+  /// The last heartbeat read, likewise.
+  proto::WorkerHeartbeat heartbeat_;
   std::uint64_t unknown_types_ = 0;
   /// Nodes that sent more than a registration without registering: when each
   /// was last asked to register (steady seconds), and what was refused.

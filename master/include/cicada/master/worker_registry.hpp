@@ -20,6 +20,7 @@ struct WorkerNode {
   std::map<std::string, std::int64_t> user_classes_count;  ///< last reported
   std::int64_t index = 0;
   std::string version;                   ///< the Locust version the worker announced
+  bool expects_heartbeat_reply = false;  ///< Locust >= 2.19 wants each heartbeat answered
   double last_report_at = 0;             ///< steady seconds of its last stats report; 0: none yet
   double requests_per_second = 0;        ///< its rate over the last report interval
   double last_heartbeat_at = 0;          ///< steady seconds: its last heartbeat (or registration)

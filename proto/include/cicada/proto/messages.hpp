@@ -186,4 +186,15 @@ Result<WorkerMessage> decode_worker_message(const Envelope& envelope);
 /// Interprets an envelope a master sent. Unknown types become CustomMessage.
 Result<MasterMessage> decode_master_message(const Envelope& envelope);
 
+/// Reads a whole `heartbeat` frame (the bytes split_envelope takes) in one
+/// pass into `heartbeat`, reusing its storage, and returns the frame's node
+/// id, which points into `frame`: thousands of workers send one a second.
+/// Takes only the usual shape (the three fields, each once) and declines
+/// (nullopt) anything else, which then goes the general way:
+/// decode_envelope and decode_worker_message have the final word, and they
+/// agree with this reader on every frame it takes.
+std::optional<std::string_view> read_heartbeat_frame(std::string_view frame,
+                                                     WorkerHeartbeat& heartbeat,
+                                                     const DecodeLimits& limits = {});
+
 }  // namespace cicada::proto
