@@ -48,17 +48,6 @@ bool version_at_least(const std::string& version, int major, int minor) {
   return got_major > major || (got_major == major && got_minor >= minor);
 }
 
-/// A worker's users per class, as it just reported them. Updated in place: the
-/// same classes come in every report, so nothing is allocated.
-void set_class_counts(std::map<std::string, std::int64_t>& counts,
-                      const proto::UserClassCounts& reported) {
-  std::erase_if(counts, [&reported](const auto& entry) {
-    return std::none_of(reported.begin(), reported.end(),
-                        [&entry](const auto& row) { return row.class_name == entry.first; });
-  });
-  for (const auto& row : reported) counts[row.class_name] = row.count;
-}
-
 }  // namespace
 
 MasterRunner::MasterRunner(Environment& environment, const std::string& bind_host,
@@ -83,9 +72,8 @@ MasterRunner::MasterRunner(Environment& environment, const std::string& bind_hos
   }
   port_ = server_->bind(bind_host, bind_port);
   server_->set_receive_batching(kReceiveBatch);
-  server_->start_raw([this](const std::string& identity, std::string_view bytes) {
-    on_raw_frame(identity, bytes);
-  });
+  server_->start_raw(
+      [this](std::string_view identity, std::string_view bytes) { on_raw_frame(identity, bytes); });
   every(std::chrono::duration<double>(kLivenessCheckSeconds), [this] { tick(); });
 }
 
@@ -99,11 +87,7 @@ MasterRunner::~MasterRunner() {
 }
 
 std::int64_t MasterRunner::user_count() const {
-  std::int64_t total = 0;
-  for (const auto& [id, node] : workers_.nodes()) {
-    for (const auto& [name, count] : node.user_classes_count) total += count;
-  }
-  return total;
+  return workers_.user_count();
 }
 
 std::int64_t MasterRunner::dispatched_user_count() const {
@@ -152,16 +136,16 @@ double MasterRunner::next_timestamp() {
   return last_timestamp_;
 }
 
-void MasterRunner::on_bad_frame(const std::string& identity, const proto::ProtoError& error) {
+void MasterRunner::on_bad_frame(std::string_view identity, const proto::ProtoError& error) {
   if (bad_frames_++ % 100 == 0) {
     spdlog::warn("Unrecognized message from {}: {} ({} so far)", log_safe(identity),
                  log_safe(error.message, 200), bad_frames_);
   }
   // Locust asks a known worker that sent garbage to reconnect.
-  if (workers_.find(identity) != nullptr) send_to(identity, proto::Reconnect{});
+  if (WorkerNode* known = workers_.find(identity)) send_to(known->id, proto::Reconnect{});
 }
 
-void MasterRunner::on_raw_frame(const std::string& identity, std::string_view bytes) {
+void MasterRunner::on_raw_frame(std::string_view identity, std::string_view bytes) {
   // Most of what thousands of workers send: a stats report, read in one pass
   // into one reused report.
   if (const auto node_id = proto::read_stats_frame(bytes, report_)) {
@@ -176,7 +160,7 @@ void MasterRunner::on_raw_frame(const std::string& identity, std::string_view by
   on_frame(identity, *frame);
 }
 
-void MasterRunner::on_frame(const std::string& identity, const proto::EnvelopeView& frame) {
+void MasterRunner::on_frame(std::string_view identity, const proto::EnvelopeView& frame) {
   if (frame.type == proto::Stats::kType) {
     // One the one-pass reader declined: this reader, or the general one, explains.
     if (auto read = proto::decode_stats_report(frame.data, report_); !read) {
@@ -186,7 +170,7 @@ void MasterRunner::on_frame(const std::string& identity, const proto::EnvelopeVi
   }
   auto envelope = proto::decode_envelope(frame);
   if (!envelope) return on_bad_frame(identity, envelope.error());
-  on_message(identity, std::move(*envelope));
+  on_message(std::string(identity), std::move(*envelope));
 }
 
 void MasterRunner::on_message(const std::string& identity, proto::Envelope envelope) {
@@ -243,7 +227,7 @@ void MasterRunner::handle_worker_message(const std::string& id, proto::WorkerMes
         } else if constexpr (std::is_same_v<M, proto::WorkerSpawningComplete>) {
           if (known == nullptr) return on_unregistered(id, M::kType, 0);
           workers_.set_state(*known, "running");
-          set_class_counts(known->user_classes_count, m.user_classes_count);
+          workers_.set_class_counts(*known, m.user_classes_count);
         } else if constexpr (std::is_same_v<M, proto::Stats>) {
           handle_stats(id, m.report);
         } else if constexpr (std::is_same_v<M, proto::ExceptionReport>) {
@@ -405,7 +389,7 @@ void MasterRunner::handle_stats(std::string_view id, const proto::StatsReport& r
         static_cast<double>(report.stats_total.num_requests) / (now - node.last_report_at);
   }
   node.last_report_at = now;
-  set_class_counts(node.user_classes_count, report.user_classes_count);
+  workers_.set_class_counts(node, report.user_classes_count);
 }
 
 void MasterRunner::remove_worker(const std::string& id, bool deleted) {
@@ -431,7 +415,7 @@ void MasterRunner::tick() {
                  log_safe(node->id));
     warn_unreported(*node);
     workers_.set_state(*node, "missing");
-    node->user_classes_count.clear();
+    workers_.set_class_counts(*node, {});
     if (dispatcher_) dispatcher_->remove_worker(node->id);
     lost = true;
   }

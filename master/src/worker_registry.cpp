@@ -1,6 +1,17 @@
 #include "cicada/master/worker_registry.hpp"
 
+#include <algorithm>
+
 namespace cicada {
+namespace {
+
+std::int64_t users_of(const WorkerNode& node) {
+  std::int64_t users = 0;
+  for (const auto& [name, count] : node.user_classes_count) users += count;
+  return users;
+}
+
+}  // namespace
 
 bool is_active(const WorkerNode& node) {
   return node.state == "ready" || node.state == "spawning" || node.state == "running";
@@ -17,11 +28,13 @@ WorkerNode& WorkerRegistry::put(WorkerNode node) {
   if (inserted) {
     silence_order_.push_back(slot);
     by_id_.emplace(slot->first, Index{slot, std::prev(silence_order_.end())});
-  } else if (is_active(slot->second)) {
-    --active_;
+  } else {
+    if (is_active(slot->second)) --active_;
+    users_ -= users_of(slot->second);
   }
   slot->second = std::move(node);
   if (is_active(slot->second)) ++active_;
+  users_ += users_of(slot->second);
   heard_from(slot->second, heard_at);
   return slot->second;
 }
@@ -31,6 +44,7 @@ bool WorkerRegistry::erase(std::string_view id) {
   if (found == by_id_.end()) return false;
   const Index index = found->second;
   if (is_active(index.node->second)) --active_;
+  users_ -= users_of(index.node->second);
   by_id_.erase(found);
   silence_order_.erase(index.in_silence_order);
   nodes_.erase(index.node);
@@ -48,6 +62,18 @@ void WorkerRegistry::set_state(WorkerNode& node, std::string state) {
   const bool was_active = is_active(node);
   node.state = std::move(state);
   active_ += static_cast<std::int64_t>(is_active(node)) - static_cast<std::int64_t>(was_active);
+}
+
+void WorkerRegistry::set_class_counts(WorkerNode& node, const proto::UserClassCounts& reported) {
+  users_ -= users_of(node);
+  // Updated in place: the same classes come in every report, so nothing is allocated.
+  auto& counts = node.user_classes_count;
+  std::erase_if(counts, [&reported](const auto& entry) {
+    return std::none_of(reported.begin(), reported.end(),
+                        [&entry](const auto& row) { return row.class_name == entry.first; });
+  });
+  for (const auto& row : reported) counts[row.class_name] = row.count;
+  users_ += users_of(node);
 }
 
 std::vector<WorkerNode*> WorkerRegistry::silent_since(double time) {

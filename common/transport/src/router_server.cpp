@@ -85,7 +85,8 @@ void RouterServer::set_receive_batching(std::chrono::milliseconds interval) {
 
 void RouterServer::start(MessageHandler on_message, BadFrameHandler on_bad_frame) {
   start_raw([on_message = std::move(on_message), on_bad_frame = std::move(on_bad_frame)](
-                const std::string& identity, std::string_view bytes) {
+                std::string_view identity_bytes, std::string_view bytes) {
+    const std::string identity(identity_bytes);
     auto envelope = proto::decode_envelope(bytes);
     if (envelope) {
       on_message(identity, std::move(*envelope));
@@ -103,7 +104,7 @@ void RouterServer::start_raw(RawFrameHandler on_raw) {
       ++malformed_frames_;
       return;
     }
-    on_raw(frames[0].to_string(), frames[1].to_string_view());
+    on_raw(frames[0].to_string_view(), frames[1].to_string_view());
   });
 }
 

@@ -71,6 +71,7 @@ bool ZmqAsioSocket::receive(Frames& frames) {
   if (!socket_.recv(frame, zmq::recv_flags::dontwait)) return false;
   // The rest of a multipart message is already here: ZeroMQ delivers it whole.
   bool more = frame.more();
+  frames.reserve(2);  // a ROUTER's identity and one frame: one allocation, not two
   frames.push_back(std::move(frame));
   while (more) {
     zmq::message_t next;

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -94,4 +95,28 @@ TEST_CASE("only the workers silent since a time are visited, the longest silent 
   // A forgotten worker is never visited again.
   registry.erase("worker-0");
   CHECK(ids_silent_since(registry, 1.00005).empty());
+}
+
+TEST_CASE("the user count follows each worker's last report, re-registrations and removals") {
+  WorkerRegistry registry;
+  WorkerNode& first = registry.put(node_heard_at("w1", 1));
+  WorkerNode& second = registry.put(node_heard_at("w2", 1));
+  registry.set_class_counts(first, {{"Browse", 7}, {"Buy", 3}});
+  registry.set_class_counts(second, {{"Browse", 5}});
+  CHECK(registry.user_count() == 15);
+
+  // A report replaces what the worker said before; a class it no longer names is gone.
+  registry.set_class_counts(first, {{"Buy", 4}});
+  CHECK(registry.user_count() == 9);
+  CHECK(first.user_classes_count == std::map<std::string, std::int64_t>{{"Buy", 4}});
+
+  registry.set_class_counts(second, {});  // gone missing: its users are not counted
+  CHECK(registry.user_count() == 4);
+  registry.set_class_counts(second, {{"Browse", 6}});
+  CHECK(registry.user_count() == 10);
+
+  registry.put(node_heard_at("w1", 2));  // registered again: it starts with no users
+  CHECK(registry.user_count() == 6);
+  registry.erase("w2");
+  CHECK(registry.user_count() == 0);
 }

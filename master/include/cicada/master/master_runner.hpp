@@ -75,10 +75,10 @@ class MasterRunner final : public Runner {
   const std::vector<std::string>& open_classes() const { return open_classes_; }
 
  private:
-  void on_raw_frame(const std::string& identity, std::string_view bytes);
-  void on_frame(const std::string& identity, const proto::EnvelopeView& frame);
+  void on_raw_frame(std::string_view identity, std::string_view bytes);
+  void on_frame(std::string_view identity, const proto::EnvelopeView& frame);
   void on_message(const std::string& identity, proto::Envelope envelope);
-  void on_bad_frame(const std::string& identity, const proto::ProtoError& error);
+  void on_bad_frame(std::string_view identity, const proto::ProtoError& error);
   void handle_worker_message(const std::string& id, proto::WorkerMessage& message);
   void handle_stats(std::string_view id, const proto::StatsReport& report);
   void handle_heartbeat(std::string_view id, const proto::WorkerHeartbeat& heartbeat);

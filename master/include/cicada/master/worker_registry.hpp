@@ -8,9 +8,13 @@
 #include <unordered_map>
 #include <vector>
 
+#include "cicada/proto/stats_report.hpp"
+
 namespace cicada {
 
-/// What the master knows of one worker.
+/// What the master knows of one worker. Its state, class counts and last
+/// heartbeat are changed through the WorkerRegistry that holds it, which
+/// keeps its counts and orders in step.
 struct WorkerNode {
   std::string id;
   std::string state = "ready";  ///< ready, spawning, running, missing
@@ -33,8 +37,8 @@ bool is_active(const WorkerNode& node);
 /// The master's workers, reachable three ways: in id order (listings), by hash
 /// (each of the thousands of messages a second names one), and by silence (the
 /// liveness check looks at the workers not heard from lately, not at every one
-/// several times a second). Keeps the count of active workers as states change,
-/// so asking for it costs no pass either.
+/// several times a second). Keeps the counts of active workers and of users as
+/// they change, so asking for them costs no pass either.
 class WorkerRegistry {
  public:
   using Nodes = std::map<std::string, WorkerNode>;
@@ -68,6 +72,13 @@ class WorkerRegistry {
   /// Workers that are ready, spawning or running.
   std::int64_t active_count() const { return active_; }
 
+  /// A worker's users per class, as it just reported them (none: it has no users).
+  void set_class_counts(WorkerNode& node, const proto::UserClassCounts& reported);
+
+  /// The users of every worker, as they last reported them: kept as reports
+  /// come, for the CSV rows and the UI that ask every second.
+  std::int64_t user_count() const { return users_; }
+
   /// The workers last heard from before `time`, the longest silent first.
   std::vector<WorkerNode*> silent_since(double time);
 
@@ -84,6 +95,7 @@ class WorkerRegistry {
   /// Every worker once, the longest silent first.
   SilenceOrder silence_order_;
   std::int64_t active_ = 0;
+  std::int64_t users_ = 0;
 };
 
 }  // namespace cicada

@@ -26,8 +26,9 @@ class RouterServer {
  public:
   /// A decoded envelope from `identity` (the worker's node id).
   using MessageHandler = std::function<void(const std::string& identity, proto::Envelope envelope)>;
-  /// The bytes of one frame from `identity`, not yet decoded; valid during the call.
-  using RawFrameHandler = std::function<void(const std::string& identity, std::string_view frame)>;
+  /// The bytes of one frame from `identity`, not yet decoded; both are valid
+  /// during the call only (no copy is made of either).
+  using RawFrameHandler = std::function<void(std::string_view identity, std::string_view frame)>;
   /// Bytes from `identity` that are not a Locust envelope.
   using BadFrameHandler =
       std::function<void(const std::string& identity, const proto::ProtoError& error)>;
