@@ -167,6 +167,29 @@ TEST_CASE("a killed worker: missing within 5 s, users moved, its unreported requ
   CHECK(count_in(text, "unreported requests with them") == 1);
 }
 
+TEST_CASE("SIGTERM mid-run ends the master within its stop timeout, the workers with it") {
+  Bench bench;
+  const auto scenario = bench.scenario("      - get: /\n");
+  auto master = bench.master(
+      scenario, "run",
+      {"-u", "20", "-r", "20", "-t", "120s", "--expect-workers", "2", "--stop-timeout", "3"});
+  auto first = bench.worker(scenario, 0);
+  auto second = bench.worker(scenario, 1);
+  const std::string log = bench.dir + "/run.log";
+  REQUIRE(wait_until([&] { return logged(log, "All users spawned"); }, 20s));
+  std::this_thread::sleep_for(2s);
+  master->signal(SIGTERM);
+  const auto signalled = std::chrono::steady_clock::now();
+  REQUIRE(master->wait(15s) == 0);
+  CHECK(std::chrono::steady_clock::now() - signalled < 3s + 2s);  // the stop timeout, and a margin
+  CHECK(logged(log, "Got SIGTERM signal"));
+  CHECK(first->wait(10s) == 0);
+  CHECK(second->wait(10s) == 0);
+  // The requests made before the signal are in the master's statistics.
+  const auto rows = read_stats_csv(bench.dir + "/run_stats.csv");
+  CHECK(rows.at("Aggregated").requests > 0);
+}
+
 TEST_CASE("a frozen worker (SIGSTOP) goes missing, and after SIGCONT the run is exactly as asked") {
   Bench bench;
   const auto scenario = bench.scenario("      - get: /\n");
