@@ -119,9 +119,7 @@ std::vector<WorkerSummary> MasterRunner::worker_summaries() const {
   std::vector<WorkerSummary> summaries;
   summaries.reserve(workers_.size());
   for (const auto& [id, node] : workers_.nodes()) {
-    std::int64_t users = 0;
-    for (const auto& [name, count] : node.user_classes_count) users += count;
-    summaries.push_back({id, node.state, users, node.cpu_percent, node.memory_bytes});
+    summaries.push_back({id, node.state, users_of(node), node.cpu_percent, node.memory_bytes});
   }
   return summaries;
 }

@@ -3,15 +3,12 @@
 #include <algorithm>
 
 namespace cicada {
-namespace {
 
 std::int64_t users_of(const WorkerNode& node) {
   std::int64_t users = 0;
   for (const auto& [name, count] : node.user_classes_count) users += count;
   return users;
 }
-
-}  // namespace
 
 bool is_active(const WorkerNode& node) {
   return node.state == "ready" || node.state == "spawning" || node.state == "running";

@@ -34,6 +34,9 @@ struct WorkerNode {
 /// Ready, spawning or running: a worker that takes users.
 bool is_active(const WorkerNode& node);
 
+/// The users a worker last reported, all classes together.
+std::int64_t users_of(const WorkerNode& node);
+
 /// The master's workers, reachable three ways: in id order (listings), by hash
 /// (each of the thousands of messages a second names one), and by silence (the
 /// liveness check looks at the workers not heard from lately, not at every one
